@@ -1,0 +1,412 @@
+/**
+ * The journaled host state a CurveVM call reads and writes (spec/curvevm.md §7–8, VM-STATE-*):
+ * storage segments of modules, wallets, vaults, escrows and debit caps. Every write appends an undo
+ * record to the journal; a frame that traps or reverts rolls the journal back to its start, so its
+ * writes vanish exactly (VM-TRAP-002). State has a canonical Merkle root (VM-STATE-ROOT).
+ */
+import { leafHash, merkleRoot } from '../lib/merkle.ts';
+import { sha256 } from '../lib/hash.ts';
+import { bytesToHex, hexToBytes } from '../lib/hex.ts';
+import { U128_MAX, readUintLE, writeUintLE, wordToBytesLE } from '../lib/u128.ts';
+
+export interface Escrow {
+  readonly balance: bigint;
+  readonly nonce: bigint;
+}
+
+export interface DebitCap {
+  readonly user: bigint;
+  readonly slab: bigint;
+  readonly asset: bigint;
+  readonly amountMax: bigint;
+  readonly remaining: bigint;
+  readonly expiry: bigint;
+  /** The escrow nonce at mint time (anti-replay, F3). */
+  readonly nonce: bigint;
+  readonly burned: boolean;
+}
+
+export interface OracleQuote {
+  readonly price: bigint;
+  readonly publishTime: bigint;
+}
+
+/** A storage segment: zero-initialised bytes with a per-page hash cache for the state root. */
+export class Segment {
+  readonly bytes: Uint8Array;
+  private readonly pageHashes = new Map<number, Uint8Array | null>();
+  private readonly dirty = new Set<number>();
+  static readonly PAGE = 4096;
+
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+  }
+
+  touch(offset: number, len: number): void {
+    for (let p = Math.floor(offset / Segment.PAGE); p <= Math.floor((offset + len - 1) / Segment.PAGE); p++) this.dirty.add(p);
+  }
+
+  /** Hashes of the non-zero pages, by page index, ascending. */
+  pageLeaves(): [number, Uint8Array][] {
+    for (const p of this.dirty) {
+      const page = this.bytes.subarray(p * Segment.PAGE, Math.min(this.bytes.length, (p + 1) * Segment.PAGE));
+      this.pageHashes.set(p, page.some((b) => b !== 0) ? sha256(page) : null);
+    }
+    this.dirty.clear();
+    const out: [number, Uint8Array][] = [];
+    for (const [p, h] of this.pageHashes) if (h) out.push([p, h]);
+    return out.sort((a, b) => a[0] - b[0]);
+  }
+}
+
+/** One undo record. `wordIndex` is the 16-byte-aligned word of a segment write. */
+export type JournalEntry =
+  | { readonly kind: 'seg'; readonly module: string; readonly wordIndex: number; readonly old: Uint8Array }
+  | { readonly kind: 'wallet'; readonly key: string; readonly old: bigint }
+  | { readonly kind: 'vault'; readonly key: string; readonly old: bigint }
+  | { readonly kind: 'escrow'; readonly key: string; readonly old: Escrow | undefined }
+  | { readonly kind: 'cap'; readonly key: string; readonly old: DebitCap | undefined }
+  | { readonly kind: 'nextCap'; readonly old: bigint };
+
+export interface Log {
+  /** Hex hash of the emitting module. */
+  readonly module: string;
+  readonly topics: readonly bigint[];
+  readonly data: Uint8Array;
+}
+
+/** One changed state item: key as in the state root's leaves, values as hex (empty = absent/zero). */
+export interface DiffEntry {
+  readonly key: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+const k1 = (a: bigint): string => a.toString(16);
+const k2 = (a: bigint, b: bigint): string => `${k1(a)}/${k1(b)}`;
+const k3 = (a: bigint, b: bigint, c: bigint): string => `${k1(a)}/${k1(b)}/${k1(c)}`;
+
+export class World {
+  private readonly segments = new Map<string, Segment>();
+  private readonly wallets = new Map<string, bigint>();
+  private readonly vaults = new Map<string, bigint>();
+  private readonly escrows = new Map<string, Escrow>();
+  private readonly caps = new Map<string, DebitCap>();
+  private readonly oracles = new Map<string, OracleQuote>();
+  private nextCap = 1n;
+  private journal: JournalEntry[] = [];
+  readonly logs: Log[] = [];
+
+  // ---- journal ----
+  snapshot(): { journal: number; logs: number } {
+    return { journal: this.journal.length, logs: this.logs.length };
+  }
+
+  revertTo(s: { journal: number; logs: number }): void {
+    while (this.journal.length > s.journal) this.undo(this.journal.pop() as JournalEntry);
+    this.logs.length = s.logs;
+  }
+
+  /** Entries since a snapshot (oldest first); used to build the state diff. */
+  journalSince(s: { journal: number }): readonly JournalEntry[] {
+    return this.journal.slice(s.journal);
+  }
+
+  /** Forget undo records (end of a top-level call that committed). */
+  commit(): void {
+    this.journal = [];
+    this.logs.length = 0;
+  }
+
+  private undo(e: JournalEntry): void {
+    switch (e.kind) {
+      case 'seg': {
+        const seg = this.segments.get(e.module) as Segment;
+        seg.bytes.set(e.old, e.wordIndex * 16);
+        seg.touch(e.wordIndex * 16, e.old.length);
+        return;
+      }
+      case 'wallet':
+        setOrDelete(this.wallets, e.key, e.old);
+        return;
+      case 'vault':
+        setOrDelete(this.vaults, e.key, e.old);
+        return;
+      case 'escrow':
+        if (e.old) this.escrows.set(e.key, e.old);
+        else this.escrows.delete(e.key);
+        return;
+      case 'cap':
+        if (e.old) this.caps.set(e.key, e.old);
+        else this.caps.delete(e.key);
+        return;
+      case 'nextCap':
+        this.nextCap = e.old;
+        return;
+    }
+  }
+
+  // ---- segments ----
+  /** The segment of a module, created zeroed with `size` bytes on first use. */
+  segment(moduleHex: string, size: number): Segment {
+    let s = this.segments.get(moduleHex);
+    if (!s) {
+      s = new Segment(size);
+      this.segments.set(moduleHex, s);
+    }
+    return s;
+  }
+
+  hasSegment(moduleHex: string): boolean {
+    return this.segments.has(moduleHex);
+  }
+
+  /** Write `data` at `offset` of a segment (bounds already checked), journaling every word touched. */
+  segmentWrite(moduleHex: string, seg: Segment, offset: number, data: Uint8Array): void {
+    const first = Math.floor(offset / 16);
+    const last = Math.floor((offset + data.length - 1) / 16);
+    for (let w = first; w <= last; w++) {
+      const start = w * 16;
+      const end = Math.min(start + 16, seg.bytes.length);
+      this.journal.push({ kind: 'seg', module: moduleHex, wordIndex: w, old: seg.bytes.slice(start, end) });
+    }
+    seg.bytes.set(data, offset);
+    seg.touch(offset, data.length);
+  }
+
+  // ---- balances ----
+  wallet(user: bigint, asset: bigint): bigint {
+    return this.wallets.get(k2(user, asset)) ?? 0n;
+  }
+
+  vault(asset: bigint): bigint {
+    return this.vaults.get(k1(asset)) ?? 0n;
+  }
+
+  escrow(user: bigint, slab: bigint, asset: bigint): Escrow {
+    return this.escrows.get(k3(user, slab, asset)) ?? { balance: 0n, nonce: 0n };
+  }
+
+  cap(id: bigint): DebitCap | undefined {
+    return this.caps.get(k1(id));
+  }
+
+  oracle(feed: bigint): OracleQuote {
+    return this.oracles.get(k1(feed)) ?? { price: 0n, publishTime: 0n };
+  }
+
+  setWallet(user: bigint, asset: bigint, amount: bigint): void {
+    const key = k2(user, asset);
+    this.journal.push({ kind: 'wallet', key, old: this.wallets.get(key) ?? 0n });
+    setOrDelete(this.wallets, key, amount);
+  }
+
+  setVault(asset: bigint, amount: bigint): void {
+    const key = k1(asset);
+    this.journal.push({ kind: 'vault', key, old: this.vaults.get(key) ?? 0n });
+    setOrDelete(this.vaults, key, amount);
+  }
+
+  setEscrow(user: bigint, slab: bigint, asset: bigint, e: Escrow): void {
+    const key = k3(user, slab, asset);
+    this.journal.push({ kind: 'escrow', key, old: this.escrows.get(key) });
+    if (e.balance === 0n && e.nonce === 0n) this.escrows.delete(key);
+    else this.escrows.set(key, e);
+  }
+
+  setCap(id: bigint, c: DebitCap): void {
+    const key = k1(id);
+    this.journal.push({ kind: 'cap', key, old: this.caps.get(key) });
+    this.caps.set(key, c);
+  }
+
+  mintCapId(): bigint {
+    const id = this.nextCap;
+    this.journal.push({ kind: 'nextCap', old: id });
+    this.nextCap = id + 1n;
+    return id;
+  }
+
+  /** Oracle quotes are host inputs (set between calls), not journaled VM writes. */
+  setOracle(feed: bigint, q: OracleQuote): void {
+    this.oracles.set(k1(feed), q);
+  }
+
+  /** Move `amount` between two balances with checks; returns false (and changes nothing) if it can't. */
+  static canAdd(a: bigint, b: bigint): boolean {
+    return a + b <= U128_MAX;
+  }
+
+  // ---- canonical view ----
+  /** Every state item as (key, value bytes), sorted by key: the leaves of the state root. */
+  leaves(): [string, Uint8Array][] {
+    const out: [string, Uint8Array][] = [];
+    for (const [k, v] of this.wallets) out.push([`wallet/${k}`, wordToBytesLE(v)]);
+    for (const [k, v] of this.vaults) out.push([`vault/${k}`, wordToBytesLE(v)]);
+    for (const [k, e] of this.escrows) out.push([`escrow/${k}`, escrowBytes(e)]);
+    for (const [k, c] of this.caps) out.push([`cap/${k}`, capBytes(c)]);
+    if (this.nextCap !== 1n) out.push(['meta/next_cap', wordToBytesLE(this.nextCap)]);
+    for (const [m, seg] of this.segments) {
+      for (const [p, h] of seg.pageLeaves()) out.push([`seg/${m}/${p.toString(16)}`, h]);
+    }
+    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  stateRoot(): Uint8Array {
+    const enc = new TextEncoder();
+    return merkleRoot(this.leaves().map(([k, v]) => leafHash(enc.encode(k), v)));
+  }
+
+  stateRootHex(): string {
+    return bytesToHex(this.stateRoot());
+  }
+
+  /** The current value of a diff key, as hex (see DiffEntry). */
+  valueHex(key: string): string {
+    const [kind, ...rest] = key.split('/');
+    const id = rest.join('/');
+    switch (kind) {
+      case 'wallet':
+        return hexOr(this.wallets.get(id));
+      case 'vault':
+        return hexOr(this.vaults.get(id));
+      case 'escrow': {
+        const e = this.escrows.get(id);
+        return e ? bytesToHex(escrowBytes(e)) : '';
+      }
+      case 'cap': {
+        const c = this.caps.get(id);
+        return c ? bytesToHex(capBytes(c)) : '';
+      }
+      case 'meta':
+        return this.nextCap === 1n ? '' : bytesToHex(wordToBytesLE(this.nextCap));
+      case 'word': {
+        const [m, w] = rest as [string, string];
+        const seg = this.segments.get(m);
+        if (!seg) return '';
+        const start = parseInt(w, 16) * 16;
+        const bytes = seg.bytes.subarray(start, Math.min(start + 16, seg.bytes.length));
+        return bytes.some((b) => b !== 0) ? bytesToHex(bytes) : '';
+      }
+      default:
+        throw new Error(`internal assertion failed: unknown diff key ${key}`);
+    }
+  }
+
+  /**
+   * State diff of the journal entries since `s`: one entry per item whose value changed, sorted by key.
+   * Segment words appear as `word/<module>/<index hex>`.
+   */
+  diffSince(s: { journal: number }): DiffEntry[] {
+    const before = new Map<string, string>();
+    for (const e of this.journalSince(s)) {
+      const key = diffKey(e);
+      if (!before.has(key)) before.set(key, oldHex(e));
+    }
+    const out: DiffEntry[] = [];
+    for (const [key, b] of before) {
+      const after = this.valueHex(key);
+      if (after !== b) out.push({ key, before: b, after });
+    }
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** Deep copy, for tests and for what-if execution. */
+  clone(): World {
+    const w = new World();
+    for (const [k, s] of this.segments) {
+      const c = w.segment(k, s.bytes.length);
+      c.bytes.set(s.bytes);
+      c.touch(0, s.bytes.length || 1);
+    }
+    for (const [k, v] of this.wallets) w.wallets.set(k, v);
+    for (const [k, v] of this.vaults) w.vaults.set(k, v);
+    for (const [k, v] of this.escrows) w.escrows.set(k, v);
+    for (const [k, v] of this.caps) w.caps.set(k, v);
+    for (const [k, v] of this.oracles) w.oracles.set(k, v);
+    w.nextCap = this.nextCap;
+    return w;
+  }
+
+  /** Read a segment word for tests and tools (0 when the segment does not exist). */
+  readSegmentWord(moduleHex: string, offset: number): bigint {
+    const seg = this.segments.get(moduleHex);
+    return seg ? readUintLE(seg.bytes, offset, 16) : 0n;
+  }
+
+  /** Plain JSON-able view (bigints as 0x hex). */
+  toJSON(): Record<string, unknown> {
+    const hex = (v: bigint): string => '0x' + v.toString(16);
+    const sortObj = <V>(m: Map<string, V>, f: (v: V) => unknown): Record<string, unknown> =>
+      Object.fromEntries([...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) => [k, f(v)]));
+    return {
+      wallets: sortObj(this.wallets, hex),
+      vaults: sortObj(this.vaults, hex),
+      escrows: sortObj(this.escrows, (e) => ({ balance: hex(e.balance), nonce: hex(e.nonce) })),
+      caps: sortObj(this.caps, (c) => ({
+        user: hex(c.user),
+        slab: hex(c.slab),
+        asset: hex(c.asset),
+        amountMax: hex(c.amountMax),
+        remaining: hex(c.remaining),
+        expiry: hex(c.expiry),
+        nonce: hex(c.nonce),
+        burned: c.burned,
+      })),
+      nextCap: hex(this.nextCap),
+      stateRoot: this.stateRootHex(),
+    };
+  }
+}
+
+function setOrDelete(m: Map<string, bigint>, key: string, v: bigint): void {
+  if (v === 0n) m.delete(key);
+  else m.set(key, v);
+}
+
+function hexOr(v: bigint | undefined): string {
+  return v ? bytesToHex(wordToBytesLE(v)) : '';
+}
+
+function escrowBytes(e: Escrow): Uint8Array {
+  const out = new Uint8Array(32);
+  wordToBytesLE(e.balance, out, 0);
+  wordToBytesLE(e.nonce, out, 16);
+  return out;
+}
+
+function capBytes(c: DebitCap): Uint8Array {
+  const out = new Uint8Array(16 * 7 + 1);
+  [c.user, c.slab, c.asset, c.amountMax, c.remaining, c.expiry, c.nonce].forEach((v, i) => writeUintLE(out, 16 * i, 16, v));
+  out[16 * 7] = c.burned ? 1 : 0;
+  return out;
+}
+
+function diffKey(e: JournalEntry): string {
+  switch (e.kind) {
+    case 'seg':
+      return `word/${e.module}/${e.wordIndex.toString(16)}`;
+    case 'nextCap':
+      return 'meta/next_cap';
+    default:
+      return `${e.kind}/${e.key}`;
+  }
+}
+
+function oldHex(e: JournalEntry): string {
+  switch (e.kind) {
+    case 'seg':
+      return e.old.some((b) => b !== 0) ? bytesToHex(e.old) : '';
+    case 'wallet':
+    case 'vault':
+      return hexOr(e.old);
+    case 'escrow':
+      return e.old ? bytesToHex(escrowBytes(e.old)) : '';
+    case 'cap':
+      return e.old ? bytesToHex(capBytes(e.old)) : '';
+    case 'nextCap':
+      return e.old === 1n ? '' : bytesToHex(wordToBytesLE(e.old));
+  }
+}
+
+export { hexToBytes };
