@@ -1,0 +1,269 @@
+/**
+ * The reference interpreter (spec/curvevm.md §5–8). Readable first (STYLE.md §1): every instruction is a
+ * short handler in handlers.ts that runs in the same order — gas, operands, operation, next pc.
+ * Halts are thrown inside and returned as values at the module-call boundary (STYLE.md §3).
+ */
+import { UsageError } from '../lib/errors.ts';
+import { I128_MIN, U128_MAX, U64_MAX, fromSigned, wordToBytesLE } from '../lib/u128.ts';
+import { Halt, Revert, haltCode, type HaltKind } from './halts.ts';
+import { HANDLERS } from './handlers.ts';
+import type { HostContext } from './host.ts';
+import { Memory } from './memory.ts';
+import { MAX_PAGES, PAGE_BYTES, type ValueType } from './module.ts';
+import type { Instr } from './instructions.ts';
+import type { LoadedModule, ModuleStore } from './store.ts';
+import type { FunctionAnalysis } from './validate.ts';
+import type { DiffEntry, Log, World } from './world.ts';
+
+/** Cross-module call depth limit (VM-CALL-005). */
+export const MAX_CALL_DEPTH = 16;
+/** Internal CALLF frame limit per module call (VM-CALL-006). */
+export const MAX_FUNCTION_FRAMES = 256;
+/** Largest gas limit accepted (2^53 − 1: gas is kept as an exact JS number). */
+export const MAX_GAS_LIMIT = Number.MAX_SAFE_INTEGER;
+
+export interface CallOptions {
+  readonly gasLimit: number;
+  /** The injected clock (ticks). */
+  readonly now?: bigint;
+  /** The account that signed the call. */
+  readonly origin?: bigint;
+  /** Capabilities granted to the call; the effective set is granted ∩ declared. Default: declared. */
+  readonly caps?: number;
+  /** Memory grant in 64 KiB pages for the whole call tree. Default 160 (10 MiB). */
+  readonly memoryPages?: number;
+  /** Record a per-step trace. */
+  readonly trace?: boolean;
+  /** Compute the post-state root (default true). */
+  readonly stateRoot?: boolean;
+}
+
+export type Status = 'ok' | 'revert' | 'halt';
+
+export interface TraceStep {
+  /** Module-call depth, 1 for the top-level call. */
+  readonly depth: number;
+  readonly module: string;
+  readonly fn: number;
+  readonly pc: number;
+  readonly op: string;
+  /** Gas left before the instruction. */
+  readonly gas: number;
+  /** Gas the instruction consumed (for CALL, including what the callee used). */
+  gasCost: number;
+  /** Operand stack before the instruction, bottom first. */
+  readonly stack: readonly bigint[];
+  readonly memSize: number;
+}
+
+export interface ExecResult {
+  readonly status: Status;
+  readonly halt?: HaltKind;
+  readonly haltDetail?: string;
+  readonly revertCode?: bigint;
+  readonly gasUsed: number;
+  readonly results: readonly bigint[];
+  /** Results as 16-byte little-endian words (empty unless ok). */
+  readonly returnData: Uint8Array;
+  readonly logs: readonly Log[];
+  readonly stateDiff: readonly DiffEntry[];
+  readonly stateRoot?: string;
+  readonly trace?: readonly TraceStep[];
+}
+
+/** One module call in progress. */
+export interface ModuleFrame {
+  readonly lm: LoadedModule;
+  readonly memory: Memory;
+  /** Effective capabilities (granted ∩ declared). */
+  readonly caps: number;
+  /** Pages this call may hold, including grants passed to callees in flight. */
+  readonly budgetPages: number;
+  readonly host: HostContext;
+}
+
+/** One function activation inside a module call. */
+export interface FunctionFrame {
+  readonly mf: ModuleFrame;
+  readonly fn: number;
+  readonly an: FunctionAnalysis;
+  readonly stack: bigint[];
+  readonly locals: bigint[];
+  /** Index into an.instrs of the next instruction. */
+  next: number;
+  done: boolean;
+}
+
+export interface CallOutcome {
+  readonly status: Status;
+  readonly halt?: Halt;
+  readonly revertCode?: bigint;
+  readonly results: readonly bigint[];
+  readonly gasLeft: number;
+}
+
+export class Machine {
+  /** Gas left in the running module call. */
+  gas = 0;
+  depth = 0;
+  frames = 0;
+  readonly trace: TraceStep[] | undefined;
+
+  constructor(
+    readonly store: ModuleStore,
+    readonly world: World,
+    readonly now: bigint,
+    readonly origin: bigint,
+    trace: boolean,
+  ) {
+    this.trace = trace ? [] : undefined;
+  }
+
+  use(amount: number): void {
+    if (amount > this.gas) {
+      this.gas = 0;
+      throw new Halt('out_of_gas');
+    }
+    this.gas -= amount;
+  }
+
+  /** Run function `fi` of a module call with its arguments; returns its results. */
+  runFunction(mf: ModuleFrame, fi: number, args: readonly bigint[]): bigint[] {
+    if (this.frames >= MAX_FUNCTION_FRAMES) throw new Halt('call_depth', `${MAX_FUNCTION_FRAMES} function frames`);
+    const def = mf.lm.module.functions[fi];
+    const an = mf.lm.analyses[fi];
+    if (!def || !an) throw new Error(`internal assertion failed: function ${fi} missing after validation`);
+    const locals = [...args, ...new Array<bigint>(def.locals).fill(0n)];
+    const f: FunctionFrame = { mf, fn: fi, an, stack: [], locals, next: 0, done: false };
+    this.frames++;
+    try {
+      while (!f.done) {
+        const ins = an.instrs[f.next] as Instr;
+        f.next++;
+        const step = this.trace ? this.record(f, ins) : undefined;
+        const before = this.gas;
+        try {
+          this.use(ins.info.gas);
+          HANDLERS[ins.info.name as keyof typeof HANDLERS](this, f, ins);
+        } finally {
+          if (step) step.gasCost = before - this.gas;
+        }
+      }
+    } finally {
+      this.frames--;
+    }
+    return f.stack;
+  }
+
+  private record(f: FunctionFrame, ins: Instr): TraceStep {
+    const step: TraceStep = {
+      depth: this.depth,
+      module: f.mf.lm.hashHex,
+      fn: f.fn,
+      pc: ins.pc,
+      op: ins.info.name,
+      gas: this.gas,
+      gasCost: 0,
+      stack: f.stack.slice(),
+      memSize: f.mf.memory.size,
+    };
+    (this.trace as TraceStep[]).push(step);
+    return step;
+  }
+
+  /**
+   * A module call with its grant (VM-CALL-*): fresh memory, effective caps, its own gas. On a halt every
+   * write of the call is undone and the whole grant is consumed; on a revert the writes are undone and
+   * the unused gas returns.
+   */
+  callModule(lm: LoadedModule, fi: number, args: readonly bigint[], grant: { gas: number; caps: number; pages: number }, callerId: bigint): CallOutcome {
+    const snap = this.world.snapshot();
+    const savedGas = this.gas;
+    const savedFrames = this.frames;
+    this.gas = grant.gas;
+    this.depth++;
+    try {
+      if (this.depth > MAX_CALL_DEPTH) throw new Halt('call_depth', `${MAX_CALL_DEPTH} module calls`);
+      const mem = lm.module.memory;
+      if (mem.initialPages > Math.min(mem.maxPages, grant.pages)) throw new Halt('memory_limit', `needs ${mem.initialPages} pages, granted ${grant.pages}`);
+      const memory = new Memory(mem.initialPages);
+      for (const d of lm.module.data) memory.bytes.set(d.bytes, d.offset);
+      const host: HostContext = { world: this.world, now: this.now, origin: this.origin, selfId: lm.id, callerId };
+      const mf: ModuleFrame = { lm, memory, caps: grant.caps, budgetPages: grant.pages, host };
+      const results = this.runFunction(mf, fi, args);
+      return { status: 'ok', results, gasLeft: this.gas };
+    } catch (e) {
+      if (e instanceof Halt) {
+        this.world.revertTo(snap);
+        return { status: 'halt', halt: e, results: [], gasLeft: 0 };
+      }
+      if (e instanceof Revert) {
+        this.world.revertTo(snap);
+        return { status: 'revert', revertCode: e.code, results: [], gasLeft: this.gas };
+      }
+      throw e;
+    } finally {
+      this.depth--;
+      this.frames = savedFrames;
+      this.gas = savedGas;
+    }
+  }
+}
+
+/** Encode a typed argument as a word, or say why it does not fit (VM-ABI-001). */
+export function encodeArg(t: ValueType, v: bigint): bigint | string {
+  switch (t) {
+    case 'u128':
+      return v >= 0n && v <= U128_MAX ? v : 'outside u128';
+    case 'u64':
+      return v >= 0n && v <= U64_MAX ? v : 'outside u64';
+    case 'bool':
+      return v === 0n || v === 1n ? v : 'not a bool (0 or 1)';
+    case 'i128':
+      return v >= I128_MIN && v <= U128_MAX ? (v < 0n ? fromSigned(v) : v) : 'outside i128';
+  }
+}
+
+/**
+ * Execute `entry` of a stored module at top level. Bad input (unknown entry, wrong argument count or
+ * range, bad gas limit) is a UsageError; everything the program does is in the result value.
+ */
+export function execute(store: ModuleStore, world: World, moduleHash: string, entry: string, args: readonly bigint[], opts: CallOptions): ExecResult {
+  const lm = store.link(moduleHash);
+  const e = lm.entries.get(entry);
+  if (!e) throw new UsageError(`module ${lm.hashHex.slice(0, 12)} has no entrypoint ${JSON.stringify(entry)} (has: ${[...lm.entries.keys()].join(', ') || 'none'})`);
+  if (args.length !== e.params.length) throw new UsageError(`entrypoint ${entry} takes ${e.params.length} argument(s), got ${args.length}`);
+  const words = args.map((a, i) => {
+    const w = encodeArg(e.params[i] as ValueType, a);
+    if (typeof w === 'string') throw new UsageError(`argument ${i + 1} of ${entry} (${String(a)}) is ${w}`);
+    return w;
+  });
+  if (!Number.isSafeInteger(opts.gasLimit) || opts.gasLimit < 0) throw new UsageError(`gas limit must be an integer in 0..${MAX_GAS_LIMIT}`);
+  const pages = opts.memoryPages ?? MAX_PAGES;
+  if (!Number.isInteger(pages) || pages < 0 || pages > MAX_PAGES) throw new UsageError(`memory grant must be 0..${MAX_PAGES} pages (${MAX_PAGES * PAGE_BYTES} bytes)`);
+
+  const m = new Machine(store, world, opts.now ?? 0n, opts.origin ?? 0n, opts.trace ?? false);
+  const snap = world.snapshot();
+  const caps = (opts.caps ?? lm.module.caps) & lm.module.caps;
+  const out = m.callModule(lm, e.func, words, { gas: opts.gasLimit, caps, pages }, opts.origin ?? 0n);
+  const ok = out.status === 'ok';
+  const returnData = new Uint8Array(ok ? out.results.length * 16 : 0);
+  if (ok) out.results.forEach((r, i) => wordToBytesLE(r, returnData, 16 * i));
+  const result: ExecResult = {
+    status: out.status,
+    ...(out.halt ? { halt: out.halt.kind, ...(out.halt.detail ? { haltDetail: out.halt.detail } : {}) } : {}),
+    ...(out.revertCode !== undefined ? { revertCode: out.revertCode } : {}),
+    gasUsed: opts.gasLimit - out.gasLeft,
+    results: out.results,
+    returnData,
+    logs: world.logs.slice(snap.logs),
+    stateDiff: ok ? world.diffSince(snap) : [],
+    ...(opts.stateRoot === false ? {} : { stateRoot: world.stateRootHex() }),
+    ...(m.trace ? { trace: m.trace } : {}),
+  };
+  // A call made outside any pending transaction commits its journal (VM-STATE-003).
+  if (snap.journal === 0) world.commit();
+  return result;
+}
+
+export { haltCode };
