@@ -72,7 +72,15 @@ function tokenize(line: string, file: string, lineNo: number): Tok[] {
   return toks;
 }
 
-export function assemble(source: string, file = '<casm>'): Module {
+export interface AsmOptions {
+  /**
+   * Resolves an `.import` whose module is not a 64-hex-digit hash (e.g. `./counter.casm`) to the hash of
+   * that module. The assembler itself reads no files; the CLI supplies this. Return undefined if unknown.
+   */
+  readonly resolveImport?: (ref: string) => Uint8Array | undefined;
+}
+
+export function assemble(source: string, file = '<casm>', options: AsmOptions = {}): Module {
   const lines = source.split('\n');
   let memory = { initialPages: 1, maxPages: 1, storageBytes: 0 };
   let caps = 0;
@@ -153,11 +161,17 @@ export function assemble(source: string, file = '<casm>'): Module {
       case '.import': {
         const [name, hash, entry, params, results] = rest;
         if (!name || !hash || !entry) return err('usage: .import NAME 0xHASH ENTRY PARAMS RESULTS', lineNo, head.col);
-        if (!/^(0x)?[0-9a-fA-F]{64}$/.test(hash.text)) err('module hash must be 64 hex digits', lineNo, hash.col);
+        let module: Uint8Array;
+        if (/^(0x)?[0-9a-fA-F]{64}$/.test(hash.text)) module = hexToBytes(hash.text);
+        else {
+          const resolved = options.resolveImport?.(hash.text);
+          if (!resolved) return err(`import ${JSON.stringify(hash.text)}: not a 64-hex-digit module hash, and no module resolves it`, lineNo, hash.col);
+          module = resolved;
+        }
         if (imports.some((i) => i.name === name.text)) err(`import ${name.text} defined twice`, lineNo, name.col);
         imports.push({
           name: name.text,
-          module: hexToBytes(hash.text),
+          module,
           entry: entry.text,
           params: Number(int(params, lineNo, 'params', 255n)),
           results: Number(int(results, lineNo, 'results', 255n)),
@@ -362,6 +376,6 @@ function literalBytes(t: Tok, line: number, file: string): Uint8Array {
 }
 
 /** Assemble straight to canonical module bytes. */
-export function assembleToBytes(source: string, file = '<casm>'): Uint8Array {
-  return encodeModule(assemble(source, file));
+export function assembleToBytes(source: string, file = '<casm>', options: AsmOptions = {}): Uint8Array {
+  return encodeModule(assemble(source, file, options));
 }

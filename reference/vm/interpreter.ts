@@ -36,6 +36,27 @@ export interface CallOptions {
   readonly trace?: boolean;
   /** Compute the post-state root (default true). */
   readonly stateRoot?: boolean;
+  /** Stop before executing this step (0-based) and throw a Pause with the machine view (time travel). */
+  readonly pauseAt?: number;
+}
+
+/** The full machine view at one step, produced by a replay that pauses there (timetravel.ts). */
+export interface MachineView {
+  readonly step: number;
+  readonly depth: number;
+  readonly module: string;
+  readonly fn: number;
+  readonly pc: number;
+  readonly op: string;
+  readonly gas: number;
+  readonly stack: readonly bigint[];
+  readonly locals: readonly bigint[];
+  readonly memory: Uint8Array;
+}
+
+/** Thrown through the frames when `pauseAt` is reached; never caught as a halt. */
+export class Pause {
+  constructor(readonly view: MachineView) {}
 }
 
 export type Status = 'ok' | 'revert' | 'halt';
@@ -107,6 +128,7 @@ export class Machine {
   gas = 0;
   depth = 0;
   frames = 0;
+  steps = 0;
   readonly trace: TraceStep[] | undefined;
 
   constructor(
@@ -115,6 +137,7 @@ export class Machine {
     readonly now: bigint,
     readonly origin: bigint,
     trace: boolean,
+    readonly pauseAt = -1,
   ) {
     this.trace = trace ? [] : undefined;
   }
@@ -139,6 +162,8 @@ export class Machine {
     try {
       while (!f.done) {
         const ins = an.instrs[f.next] as Instr;
+        if (this.steps === this.pauseAt) throw new Pause(this.view(f, ins));
+        this.steps++;
         f.next++;
         const step = this.trace ? this.record(f, ins) : undefined;
         const before = this.gas;
@@ -153,6 +178,21 @@ export class Machine {
       this.frames--;
     }
     return f.stack;
+  }
+
+  private view(f: FunctionFrame, ins: Instr): MachineView {
+    return {
+      step: this.steps,
+      depth: this.depth,
+      module: f.mf.lm.hashHex,
+      fn: f.fn,
+      pc: ins.pc,
+      op: ins.info.name,
+      gas: this.gas,
+      stack: f.stack.slice(),
+      locals: f.locals.slice(),
+      memory: f.mf.memory.bytes.slice(),
+    };
   }
 
   private record(f: FunctionFrame, ins: Instr): TraceStep {
@@ -242,7 +282,7 @@ export function execute(store: ModuleStore, world: World, moduleHash: string, en
   const pages = opts.memoryPages ?? MAX_PAGES;
   if (!Number.isInteger(pages) || pages < 0 || pages > MAX_PAGES) throw new UsageError(`memory grant must be 0..${MAX_PAGES} pages (${MAX_PAGES * PAGE_BYTES} bytes)`);
 
-  const m = new Machine(store, world, opts.now ?? 0n, opts.origin ?? 0n, opts.trace ?? false);
+  const m = new Machine(store, world, opts.now ?? 0n, opts.origin ?? 0n, opts.trace ?? false, opts.pauseAt ?? -1);
   const snap = world.snapshot();
   const caps = (opts.caps ?? lm.module.caps) & lm.module.caps;
   const out = m.callModule(lm, e.func, words, { gas: opts.gasLimit, caps, pages }, opts.origin ?? 0n);

@@ -153,6 +153,7 @@ export function validateModule(d: DecodedModule): FunctionAnalysis[] {
   if (mem.maxPages > MAX_PAGES) fail('VM-VAL-MEM-001', `maxPages ${mem.maxPages} exceeds ${MAX_PAGES} (10 MiB)`);
   if (mem.initialPages > mem.maxPages) fail('VM-VAL-MEM-001', `initialPages ${mem.initialPages} exceeds maxPages ${mem.maxPages}`);
   if (mem.storageBytes > SEGMENT_LIMIT_BYTES) fail('VM-VAL-MEM-002', `storage segment of ${mem.storageBytes} bytes exceeds 10 MiB`);
+  if (mem.storageBytes % 16 !== 0) fail('VM-VAL-MEM-003', `storage segment of ${mem.storageBytes} bytes is not a whole number of 16-byte words`);
   let dataEnd = 0;
   for (const seg of m.data) {
     if (seg.offset < dataEnd) fail('VM-VAL-DATA-001', `data segment at ${seg.offset} overlaps or is out of order`);

@@ -220,6 +220,12 @@ export class World {
     this.caps.set(key, c);
   }
 
+  /** Set the next cap id (loading a pre-state; journaled like any write). */
+  setNextCap(id: bigint): void {
+    this.journal.push({ kind: 'nextCap', old: this.nextCap });
+    this.nextCap = id;
+  }
+
   mintCapId(): bigint {
     const id = this.nextCap;
     this.journal.push({ kind: 'nextCap', old: id });
@@ -353,7 +359,16 @@ export class World {
         nonce: hex(c.nonce),
         burned: c.burned,
       })),
+      oracles: sortObj(this.oracles, (q) => ({ price: hex(q.price), publishTime: hex(q.publishTime) })),
       nextCap: hex(this.nextCap),
+      segments: sortObj(this.segments, (seg) => {
+        const words: Record<string, string> = {};
+        for (let off = 0; off + 16 <= seg.bytes.length; off += 16) {
+          const v = readUintLE(seg.bytes, off, 16);
+          if (v !== 0n) words[String(off)] = hex(v);
+        }
+        return { size: seg.bytes.length, words };
+      }),
       stateRoot: this.stateRootHex(),
     };
   }
