@@ -66,7 +66,9 @@ export type JournalEntry =
   | { readonly kind: 'vault'; readonly key: string; readonly old: bigint }
   | { readonly kind: 'escrow'; readonly key: string; readonly old: Escrow | undefined }
   | { readonly kind: 'cap'; readonly key: string; readonly old: DebitCap | undefined }
-  | { readonly kind: 'nextCap'; readonly old: bigint };
+  | { readonly kind: 'nextCap'; readonly old: bigint }
+  /** A segment created by this call (undo deletes it, so a trapped call leaves no empty segment behind). */
+  | { readonly kind: 'segNew'; readonly module: string };
 
 export interface Log {
   /** Hex hash of the emitting module. */
@@ -143,6 +145,9 @@ export class World {
       case 'nextCap':
         this.nextCap = e.old;
         return;
+      case 'segNew':
+        this.segments.delete(e.module);
+        return;
     }
   }
 
@@ -153,6 +158,7 @@ export class World {
     if (!s) {
       s = new Segment(size);
       this.segments.set(moduleHex, s);
+      this.journal.push({ kind: 'segNew', module: moduleHex });
     }
     return s;
   }
@@ -306,6 +312,7 @@ export class World {
   diffSince(s: { journal: number }): DiffEntry[] {
     const before = new Map<string, string>();
     for (const e of this.journalSince(s)) {
+      if (e.kind === 'segNew') continue; // no value of its own: its words appear as `word/` entries
       const key = diffKey(e);
       if (!before.has(key)) before.set(key, oldHex(e));
     }
@@ -321,7 +328,8 @@ export class World {
   clone(): World {
     const w = new World();
     for (const [k, s] of this.segments) {
-      const c = w.segment(k, s.bytes.length);
+      const c = new Segment(s.bytes.length);
+      w.segments.set(k, c);
       c.bytes.set(s.bytes);
       c.touch(0, s.bytes.length || 1);
     }
@@ -397,7 +405,7 @@ function capBytes(c: DebitCap): Uint8Array {
   return out;
 }
 
-function diffKey(e: JournalEntry): string {
+function diffKey(e: ValueEntry): string {
   switch (e.kind) {
     case 'seg':
       return `word/${e.module}/${e.wordIndex.toString(16)}`;
@@ -408,7 +416,10 @@ function diffKey(e: JournalEntry): string {
   }
 }
 
-function oldHex(e: JournalEntry): string {
+/** Journal entries that record an old value (all but segment creation). */
+type ValueEntry = Exclude<JournalEntry, { kind: 'segNew' }>;
+
+function oldHex(e: ValueEntry): string {
   switch (e.kind) {
     case 'seg':
       return e.old.some((b) => b !== 0) ? bytesToHex(e.old) : '';
