@@ -4,8 +4,7 @@
  * does the operation, and (for control flow) sets the next instruction. Linked with `satisfies
  * Record<OpName, Handler>`, so an opcode without a handler does not compile.
  */
-import { U128_MAX, I128_MAX, I128_MIN, fromSigned, mulDiv, readUintLE, toSigned, wrap, writeUintLE } from '../lib/u128.ts';
-import { bigToBytesBE, bytesToBigBE } from '../lib/u128.ts';
+import { bigToBytesBE, bytesToBigBE, readUintLE, writeUintLE } from '../lib/u128.ts';
 import { CAP } from './capabilities.ts';
 import * as G from './gas.ts';
 import { CALL_STATUS, Halt, Revert, haltCode } from './halts.ts';
@@ -16,6 +15,7 @@ import { MAX_PAGES, PAGE_BYTES } from './module.ts';
 import type { OpName } from './opcodes.ts';
 import { MERKLE_MAX_DEPTH, POSEIDON_MAX_INPUTS, keccak256, poseidon, sha256, verifyMerkle } from './precompiles.ts';
 import { syscallById } from './syscalls.ts';
+import { BINARY, UNARY, muldiv } from './semantics.ts';
 
 export type Handler = (m: Machine, f: FunctionFrame, ins: Instr) => void;
 
@@ -37,20 +37,6 @@ const binary =
     const a = pop(f);
     push(f, op(a, b));
   };
-
-const checked = (x: bigint): bigint => {
-  if (x < 0n || x > U128_MAX) throw new Halt('overflow');
-  return x;
-};
-const checkedSigned = (x: bigint): bigint => {
-  if (x < I128_MIN || x > I128_MAX) throw new Halt('overflow');
-  return fromSigned(x);
-};
-const nonZero = (b: bigint): bigint => {
-  if (b === 0n) throw new Halt('div_by_zero');
-  return b;
-};
-const shiftAmount = (n: bigint): number => (n >= 128n ? 128 : Number(n));
 
 const jumpTo = (f: FunctionFrame, pc: number): void => {
   f.next = f.an.indexOfPc.get(pc) as number;
@@ -197,65 +183,54 @@ export const HANDLERS = {
     f.locals[ins.arg] = f.stack[f.stack.length - 1] as bigint;
   },
   // ---- unsigned arithmetic ----
-  ADD: binary((a, b) => checked(a + b)),
-  SUB: binary((a, b) => checked(a - b)),
-  MUL: binary((a, b) => checked(a * b)),
-  DIV: binary((a, b) => a / nonZero(b)),
-  MOD: binary((a, b) => a % nonZero(b)),
-  ADDW: binary((a, b) => wrap(a + b)),
-  SUBW: binary((a, b) => wrap(a - b)),
-  MULW: binary((a, b) => wrap(a * b)),
+  ADD: binary(BINARY.ADD),
+  SUB: binary(BINARY.SUB),
+  MUL: binary(BINARY.MUL),
+  DIV: binary(BINARY.DIV),
+  MOD: binary(BINARY.MOD),
+  ADDW: binary(BINARY.ADDW),
+  SUBW: binary(BINARY.SUBW),
+  MULW: binary(BINARY.MULW),
   MULDIV_DOWN: (_m, f) => {
     const d = pop(f);
     const b = pop(f);
-    const a = pop(f);
-    nonZero(d);
-    const q = mulDiv(a, b, d, 'down');
-    if (q === undefined) throw new Halt('overflow');
-    push(f, q);
+    push(f, muldiv(pop(f), b, d, 'down'));
   },
   MULDIV_UP: (_m, f) => {
     const d = pop(f);
     const b = pop(f);
-    const a = pop(f);
-    nonZero(d);
-    const q = mulDiv(a, b, d, 'up');
-    if (q === undefined) throw new Halt('overflow');
-    push(f, q);
+    push(f, muldiv(pop(f), b, d, 'up'));
   },
-  DIV_UP: binary((a, b) => {
-    nonZero(b);
-    return a / b + (a % b === 0n ? 0n : 1n);
-  }),
-  MIN: binary((a, b) => (a < b ? a : b)),
-  MAX: binary((a, b) => (a > b ? a : b)),
+  DIV_UP: binary(BINARY.DIV_UP),
+  MIN: binary(BINARY.MIN),
+  MAX: binary(BINARY.MAX),
   // ---- signed arithmetic ----
-  SADD: binary((a, b) => checkedSigned(toSigned(a) + toSigned(b))),
-  SSUB: binary((a, b) => checkedSigned(toSigned(a) - toSigned(b))),
-  SMUL: binary((a, b) => checkedSigned(toSigned(a) * toSigned(b))),
-  SDIV: binary((a, b) => checkedSigned(toSigned(a) / toSigned(nonZero(b)))),
-  SMOD: binary((a, b) => fromSigned(toSigned(a) % toSigned(nonZero(b)))),
-  SNEG: (_m, f) => push(f, checkedSigned(-toSigned(pop(f)))),
-  SLT: binary((a, b) => bool(toSigned(a) < toSigned(b))),
-  SGT: binary((a, b) => bool(toSigned(a) > toSigned(b))),
-  SLE: binary((a, b) => bool(toSigned(a) <= toSigned(b))),
-  SGE: binary((a, b) => bool(toSigned(a) >= toSigned(b))),
+  SADD: binary(BINARY.SADD),
+  SSUB: binary(BINARY.SSUB),
+  SMUL: binary(BINARY.SMUL),
+  SDIV: binary(BINARY.SDIV),
+  SMOD: binary(BINARY.SMOD),
+  SNEG: (_m, f) => push(f, UNARY.SNEG(pop(f))),
+  SLT: binary(BINARY.SLT),
+  SGT: binary(BINARY.SGT),
+  SLE: binary(BINARY.SLE),
+  SGE: binary(BINARY.SGE),
   // ---- comparison ----
-  EQ: binary((a, b) => bool(a === b)),
-  NE: binary((a, b) => bool(a !== b)),
-  LT: binary((a, b) => bool(a < b)),
-  GT: binary((a, b) => bool(a > b)),
-  LE: binary((a, b) => bool(a <= b)),
-  GE: binary((a, b) => bool(a >= b)),
-  ISZERO: (_m, f) => push(f, bool(pop(f) === 0n)),
+  EQ: binary(BINARY.EQ),
+  NE: binary(BINARY.NE),
+  LT: binary(BINARY.LT),
+  GT: binary(BINARY.GT),
+  LE: binary(BINARY.LE),
+  GE: binary(BINARY.GE),
+  ISZERO: (_m, f) => push(f, UNARY.ISZERO(pop(f))),
   // ---- bitwise ----
-  AND: binary((a, b) => a & b),
-  OR: binary((a, b) => a | b),
-  XOR: binary((a, b) => a ^ b),
-  NOT: (_m, f) => push(f, U128_MAX ^ pop(f)),
-  SHL: binary((a, n) => wrap(a << BigInt(shiftAmount(n)))),
-  SHR: binary((a, n) => a >> BigInt(shiftAmount(n))),
-  SAR: binary((a, n) => fromSigned(toSigned(a) >> BigInt(Math.min(shiftAmount(n), 127)))),
+  AND: binary(BINARY.AND),
+  OR: binary(BINARY.OR),
+  XOR: binary(BINARY.XOR),
+  NOT: (_m, f) => push(f, UNARY.NOT(pop(f))),
+  SHL: binary(BINARY.SHL),
+  SHR: binary(BINARY.SHR),
+  SAR: binary(BINARY.SAR),
   // ---- memory ----
   MLOAD: memLoad(16),
   MSTORE: memStore(16),
