@@ -21,7 +21,7 @@ import { hexToBytes } from '../lib/hex.ts';
 import { U128_MAX, I128_MIN, U64_MAX, fromSigned, writeUintLE } from '../lib/u128.ts';
 import { CAP_ALL, parseCapList } from './capabilities.ts';
 import { IMM_WIDTH, opByName, type OpInfo } from './opcodes.ts';
-import { MAX_PAGES, SEGMENT_LIMIT_BYTES, VALUE_TYPES, encodeModule, type DataSegment, type EntryDef, type FunctionDef, type ImportDef, type Module, type ValueType } from './module.ts';
+import { VALUE_TYPES, encodeModule, type DataSegment, type EntryDef, type FunctionDef, type ImportDef, type Module, type ValueType } from './module.ts';
 import { SYSCALLS } from './syscalls.ts';
 import { analyzeFunction } from './validate.ts';
 
@@ -139,9 +139,11 @@ export function assemble(source: string, file = '<casm>', options: AsmOptions = 
       case '.memory': {
         const m = kv(rest, lineNo, ['initial', 'max', 'storage']);
         memory = {
-          initialPages: m.has('initial') ? Number(int(m.get('initial'), lineNo, 'initial', BigInt(MAX_PAGES))) : memory.initialPages,
-          maxPages: m.has('max') ? Number(int(m.get('max'), lineNo, 'max', BigInt(MAX_PAGES))) : memory.maxPages,
-          storageBytes: m.has('storage') ? Number(int(m.get('storage'), lineNo, 'storage', BigInt(SEGMENT_LIMIT_BYTES))) : memory.storageBytes,
+          // Ranges are the format's field widths, not the validator's limits (160 pages, 10 MiB): any
+          // decodable module must round-trip through the disassembler (VM-ASM-002); the validator judges.
+          initialPages: m.has('initial') ? Number(int(m.get('initial'), lineNo, 'initial', 0xffffn)) : memory.initialPages,
+          maxPages: m.has('max') ? Number(int(m.get('max'), lineNo, 'max', 0xffffn)) : memory.maxPages,
+          storageBytes: m.has('storage') ? Number(int(m.get('storage'), lineNo, 'storage', 0xffffffffn)) : memory.storageBytes,
         };
         return;
       }
@@ -321,13 +323,13 @@ export function assemble(source: string, file = '<casm>', options: AsmOptions = 
     }
   }
 
-  const sortedEntries: EntryDef[] = entries
-    .map((e) => {
-      const idx = funcs.findIndex((g) => g.name === e.func.text);
-      const fi = idx >= 0 ? idx : /^[0-9]+$/.test(e.func.text) ? Number(e.func.text) : err(`entry ${e.name}: unknown function ${e.func.text}`, e.line, e.func.col);
-      return { name: e.name, func: fi, params: e.params, results: e.results };
-    })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Entries and data segments keep their source order (the validator requires them sorted, VM-VAL-ENTRY-001,
+  // VM-VAL-DATA-001): reordering here would break the disassembler round trip of unsorted modules.
+  const sortedEntries: EntryDef[] = entries.map((e) => {
+    const idx = funcs.findIndex((g) => g.name === e.func.text);
+    const fi = idx >= 0 ? idx : /^[0-9]+$/.test(e.func.text) ? Number(e.func.text) : err(`entry ${e.name}: unknown function ${e.func.text}`, e.line, e.func.col);
+    return { name: e.name, func: fi, params: e.params, results: e.results };
+  });
 
   const module: Module = {
     memory,
@@ -335,7 +337,7 @@ export function assemble(source: string, file = '<casm>', options: AsmOptions = 
     imports: imports.map(({ module, entry, params, results }) => ({ module, entry, params, results })),
     functions,
     entries: sortedEntries,
-    data: [...data].sort((a, b) => a.offset - b.offset),
+    data,
   };
   // Compute maxStack where not given; a body the validator rejects is reported at its source line.
   const withStack = functions.map((fn, i) => {

@@ -29,7 +29,10 @@ export function disassemble(m: Module): string {
     if (problem) out.push(`  .raw 0x${bytesToHex(f.code.subarray(problem.pc))}`);
   });
   if (m.entries.length) out.push('');
-  for (const e of m.entries) out.push(`.entry ${e.name} f${e.func} (${e.params.join(' ')}) -> (${e.results.join(' ')})`);
+  for (const e of m.entries) {
+    const fn = e.func < m.functions.length ? `f${e.func}` : String(e.func); // a missing function by number
+    out.push(`.entry ${e.name} ${fn} (${e.params.join(' ')}) -> (${e.results.join(' ')})`);
+  }
   return out.join('\n') + '\n';
 }
 
