@@ -1,0 +1,110 @@
+/**
+ * The compiler's IR (spec/curvescript.md, lowering): a typed-away tree of word expressions and
+ * statements, one step above CurveVM code. Every value is a word; locals are numbered slots (params
+ * first). The front end lowers checked CurveScript to this; opt.ts folds and prunes it; codegen.ts
+ * emits CurveVM code that passes the validator.
+ */
+import type { ImportDef, MemoryLayout, ValueType, DataSegment } from '../vm/module.ts';
+import type { BinaryOpName, UnaryOpName } from '../vm/semantics.ts';
+import type { SyscallName } from '../vm/syscalls.ts';
+
+export type Width = 1 | 8 | 16;
+
+export type IrExpr =
+  | { readonly k: 'const'; readonly v: bigint }
+  | { readonly k: 'local'; readonly slot: number }
+  | { readonly k: 'bin'; readonly op: BinaryOpName; readonly a: IrExpr; readonly b: IrExpr }
+  | { readonly k: 'un'; readonly op: UnaryOpName; readonly a: IrExpr }
+  | { readonly k: 'muldiv'; readonly rounding: 'down' | 'up'; readonly a: IrExpr; readonly b: IrExpr; readonly d: IrExpr }
+  /** Both arms evaluated, then one chosen (no jumps). */
+  | { readonly k: 'select'; readonly c: IrExpr; readonly a: IrExpr; readonly b: IrExpr }
+  /** Only the chosen arm is evaluated (short-circuit `&&`, `||`, `if` expressions). */
+  | { readonly k: 'cond'; readonly c: IrExpr; readonly a: IrExpr; readonly b: IrExpr }
+  /** A single-result call of a function of this module. */
+  | { readonly k: 'call'; readonly fn: string; readonly args: readonly IrExpr[] }
+  /** A single-result syscall. */
+  | { readonly k: 'sys'; readonly name: SyscallName; readonly args: readonly IrExpr[] }
+  | { readonly k: 'sload'; readonly width: Width; readonly off: IrExpr }
+  | { readonly k: 'mload'; readonly width: Width; readonly addr: IrExpr };
+
+export type IrStmt =
+  | { readonly k: 'set'; readonly slot: number; readonly e: IrExpr }
+  /** A multi-result call or syscall, results stored into slots (deepest result first). */
+  | { readonly k: 'multi'; readonly slots: readonly number[]; readonly src: Extract<IrExpr, { k: 'call' | 'sys' }> }
+  | { readonly k: 'if'; readonly c: IrExpr; readonly then: readonly IrStmt[]; readonly else: readonly IrStmt[] }
+  /** `for slot in from..to` (to exclusive, evaluated once into limitSlot). */
+  | { readonly k: 'for'; readonly slot: number; readonly limitSlot: number; readonly from: IrExpr; readonly to: IrExpr; readonly body: readonly IrStmt[] }
+  | { readonly k: 'require'; readonly c: IrExpr; readonly code: bigint }
+  | { readonly k: 'revert'; readonly code: IrExpr }
+  | { readonly k: 'return'; readonly values: readonly IrExpr[] }
+  /** Evaluate for effect; the function's or syscall's `results` words are dropped. */
+  | { readonly k: 'drop'; readonly e: IrExpr; readonly results: number }
+  | { readonly k: 'sstore'; readonly width: Width; readonly off: IrExpr; readonly v: IrExpr }
+  | { readonly k: 'mstore'; readonly width: Width; readonly addr: IrExpr; readonly v: IrExpr }
+  | { readonly k: 'log'; readonly ptr: IrExpr; readonly len: IrExpr; readonly topics: readonly IrExpr[] }
+  | { readonly k: 'trap' };
+
+export interface IrFunction {
+  /** A casm identifier, unique in the module. */
+  readonly name: string;
+  readonly params: number;
+  readonly results: number;
+  /** Extra local slots after the params. */
+  readonly locals: number;
+  readonly body: readonly IrStmt[];
+}
+
+export interface IrEntry {
+  readonly name: string;
+  readonly fn: string;
+  readonly params: readonly ValueType[];
+  readonly results: readonly ValueType[];
+}
+
+export interface IrModule {
+  readonly memory: MemoryLayout;
+  readonly caps: number;
+  readonly imports: readonly (ImportDef & { readonly name: string })[];
+  readonly functions: readonly IrFunction[];
+  readonly entries: readonly IrEntry[];
+  readonly data: readonly DataSegment[];
+}
+
+/**
+ * True when control never continues past this block: some statement in it is a return, revert or trap,
+ * or an `if` both of whose arms terminate. Whatever follows that statement is dead.
+ */
+export function terminates(stmts: readonly IrStmt[]): boolean {
+  return stmts.some(stmtTerminates);
+}
+
+export function stmtTerminates(s: IrStmt): boolean {
+  switch (s.k) {
+    case 'return':
+    case 'revert':
+    case 'trap':
+      return true;
+    case 'if':
+      return terminates(s.then) && terminates(s.else);
+    default:
+      return false;
+  }
+}
+
+/** True when evaluating the expression can have no effect but its value (no call, syscall or trap). */
+export function isPure(e: IrExpr): boolean {
+  switch (e.k) {
+    case 'const':
+    case 'local':
+      return true;
+    case 'un':
+      return e.op !== 'SNEG' && isPure(e.a);
+    case 'bin':
+      return ['ADDW', 'SUBW', 'MULW', 'MIN', 'MAX', 'EQ', 'NE', 'LT', 'GT', 'LE', 'GE', 'SLT', 'SGT', 'SLE', 'SGE', 'AND', 'OR', 'XOR', 'SHL', 'SHR', 'SAR'].includes(e.op) && isPure(e.a) && isPure(e.b);
+    case 'select':
+    case 'cond':
+      return isPure(e.c) && isPure(e.a) && isPure(e.b);
+    default:
+      return false;
+  }
+}
