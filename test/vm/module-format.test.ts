@@ -70,7 +70,7 @@ test('a minimal hand-built container decodes (the fixtures below break one rule 
 test('VM-MOD-001 bad magic, at the first wrong byte', (t) => {
   for (const i of [0, 3]) {
     const b = base();
-    b[i] ^= 0xff;
+    b[i] = (b[i] as number) ^ 0xff;
     expectMod(t, b, 'VM-MOD-001', i);
   }
 });

@@ -13,6 +13,9 @@ import { SYSCALLS } from '../../reference/vm/syscalls.ts';
 import { MAX_LOCALS, MAX_STACK, analyzeFunction, validateModule } from '../../reference/vm/validate.ts';
 import { program } from './helpers.ts';
 
+/** An opcode byte by name. */
+const O = (name: string): number => OP[name] as number;
+
 const HASH = '0x' + '11'.repeat(32);
 
 /** Validate a module value; returns the error (or fails the test when it validates). */
@@ -100,24 +103,24 @@ test('VM-VAL-ENTRY-003 rejects an entry whose arity differs from its function', 
 // ---- instruction rules (offset = the function's first code byte + pc) ----
 
 test('VM-VAL-OP-001 rejects an invalid opcode at its pc', (t) => {
-  expectVal(t, withCode(ok, [OP.NOP, 0xff, OP.RET]), 'VM-VAL-OP-001', { fn: 0, pc: 1 });
+  expectVal(t, withCode(ok, [O('NOP'), 0xff, O('RET')]), 'VM-VAL-OP-001', { fn: 0, pc: 1 });
   expectVal(t, withCode(ok, [0x0c]), 'VM-VAL-OP-001', { fn: 0, pc: 0 });
 });
 
 test('VM-VAL-OP-002 rejects a truncated immediate at the instruction', (t) => {
-  expectVal(t, withCode(ok, [OP.NOP, OP.PUSH64, 1, 2, 3]), 'VM-VAL-OP-002', { fn: 0, pc: 1 });
-  expectVal(t, withCode(ok, [OP.JUMP, 0]), 'VM-VAL-OP-002', { fn: 0, pc: 0 });
+  expectVal(t, withCode(ok, [O('NOP'), O('PUSH64'), 1, 2, 3]), 'VM-VAL-OP-002', { fn: 0, pc: 1 });
+  expectVal(t, withCode(ok, [O('JUMP'), 0]), 'VM-VAL-OP-002', { fn: 0, pc: 0 });
 });
 
 test('VM-VAL-FLOW-001 rejects an empty body and control falling off the end', (t) => {
   expectVal(t, withCode(ok, []), 'VM-VAL-FLOW-001', { fn: 0, pc: 0 });
-  expectVal(t, withCode(ok, [OP.PUSH8, 1, OP.NOP]), 'VM-VAL-FLOW-001', { fn: 0, pc: 2 });
+  expectVal(t, withCode(ok, [O('PUSH8'), 1, O('NOP')]), 'VM-VAL-FLOW-001', { fn: 0, pc: 2 });
   // Reached only by a jump, then falls off.
-  expectVal(t, withCode(ok, [OP.JUMP, 5, 0, 0, 0, OP.PUSH8, 1]), 'VM-VAL-FLOW-001', { fn: 0, pc: 5 });
+  expectVal(t, withCode(ok, [O('JUMP'), 5, 0, 0, 0, O('PUSH8'), 1]), 'VM-VAL-FLOW-001', { fn: 0, pc: 5 });
 });
 
 test('VM-VAL-FLOW-002 rejects an unreachable instruction', (t) => {
-  expectVal(t, withCode(ok, [OP.PUSH8, 1, OP.RET, OP.NOP, OP.RET]), 'VM-VAL-FLOW-002', { fn: 0, pc: 3 });
+  expectVal(t, withCode(ok, [O('PUSH8'), 1, O('RET'), O('NOP'), O('RET')]), 'VM-VAL-FLOW-002', { fn: 0, pc: 3 });
 });
 
 test('VM-VAL-LOCAL-001 rejects a local index out of range (LGET, LSET, LTEE)', (t) => {
@@ -131,8 +134,8 @@ test('VM-VAL-LOCAL-002 rejects more than 1024 params + locals', (t) => {
 });
 
 test('VM-VAL-JUMP-001 rejects a jump into the middle of an instruction or out of the body', (t) => {
-  expectVal(t, withCode(ok, [OP.PUSH8, 1, OP.JUMP, 1, 0, 0, 0]), 'VM-VAL-JUMP-001', { fn: 0, pc: 2 });
-  expectVal(t, withCode(ok, [OP.PUSH8, 1, OP.JUMPI, 99, 0, 0, 0, OP.PUSH8, 1, OP.RET]), 'VM-VAL-JUMP-001', { fn: 0, pc: 2 });
+  expectVal(t, withCode(ok, [O('PUSH8'), 1, O('JUMP'), 1, 0, 0, 0]), 'VM-VAL-JUMP-001', { fn: 0, pc: 2 });
+  expectVal(t, withCode(ok, [O('PUSH8'), 1, O('JUMPI'), 99, 0, 0, 0, O('PUSH8'), 1, O('RET')]), 'VM-VAL-JUMP-001', { fn: 0, pc: 2 });
 });
 
 test('VM-VAL-CALL-001 rejects recursion through CALLF, at the call that closes the cycle', (t) => {
@@ -145,11 +148,11 @@ test('VM-VAL-CALL-001 rejects recursion through CALLF, at the call that closes t
 });
 
 test('VM-VAL-CALL-002 rejects CALLF of a missing function', (t) => {
-  expectVal(t, withCode(ok, [OP.CALLF, 5, 0, OP.PUSH8, 1, OP.RET]), 'VM-VAL-CALL-002', { fn: 0, pc: 0 });
+  expectVal(t, withCode(ok, [O('CALLF'), 5, 0, O('PUSH8'), 1, O('RET')]), 'VM-VAL-CALL-002', { fn: 0, pc: 0 });
 });
 
 test('VM-VAL-CALL-003 rejects CALL of a missing import', (t) => {
-  expectVal(t, { ...withCode(ok, [OP.PUSH8, 1, OP.CALL, 0, 0, OP.RET]), caps: CAP.call }, 'VM-VAL-CALL-003', { fn: 0, pc: 2 });
+  expectVal(t, { ...withCode(ok, [O('PUSH8'), 1, O('CALL'), 0, 0, O('RET')]), caps: CAP.call }, 'VM-VAL-CALL-003', { fn: 0, pc: 2 });
 });
 
 test('VM-VAL-CAP-002 rejects CALL, LOG and each capability-guarded SYSCALL when the capability is undeclared', (t) => {
@@ -166,15 +169,15 @@ test('VM-VAL-CAP-002 rejects CALL, LOG and each capability-guarded SYSCALL when 
 });
 
 test('VM-VAL-SYS-001 rejects an unknown syscall id', (t) => {
-  expectVal(t, withCode(ok, [OP.SYSCALL, 0xee, OP.PUSH8, 1, OP.RET]), 'VM-VAL-SYS-001', { fn: 0, pc: 0 });
+  expectVal(t, withCode(ok, [O('SYSCALL'), 0xee, O('PUSH8'), 1, O('RET')]), 'VM-VAL-SYS-001', { fn: 0, pc: 0 });
 });
 
 test('VM-VAL-IMM-001 rejects LOG with more than 4 topics', (t) => {
-  expectVal(t, { ...withCode(ok, [OP.LOG, 5, OP.PUSH8, 1, OP.RET]), caps: CAP['log.emit'] }, 'VM-VAL-IMM-001', { fn: 0, pc: 0 });
+  expectVal(t, { ...withCode(ok, [O('LOG'), 5, O('PUSH8'), 1, O('RET')]), caps: CAP['log.emit'] }, 'VM-VAL-IMM-001', { fn: 0, pc: 0 });
 });
 
 test('VM-VAL-IMM-002 rejects SWAP 0', (t) => {
-  expectVal(t, withCode(ok, [OP.PUSH8, 1, OP.SWAP, 0, OP.RET]), 'VM-VAL-IMM-002', { fn: 0, pc: 2 });
+  expectVal(t, withCode(ok, [O('PUSH8'), 1, O('SWAP'), 0, O('RET')]), 'VM-VAL-IMM-002', { fn: 0, pc: 2 });
 });
 
 test('VM-VAL-STACK-001 rejects underflow (plain ops, DUP/SWAP depth, RET, CALLF params)', (t) => {
