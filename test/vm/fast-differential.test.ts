@@ -89,6 +89,11 @@ const BINARY = [
   'SLT', 'SGT', 'SLE', 'SGE', 'EQ', 'NE', 'LT', 'GT', 'LE', 'GE', 'AND', 'OR', 'XOR', 'SHL', 'SHR', 'SAR',
 ];
 const TERNARY = ['SELECT', 'MULDIV_DOWN', 'MULDIV_UP'];
+/** Trap-prone operations and what a program uses instead when it does not take the risk. */
+const SAFER: ReadonlyMap<string, string> = new Map([
+  ['SUB', 'SUBW'], ['MUL', 'MULW'], ['DIV', 'MIN'], ['MOD', 'MAX'], ['DIV_UP', 'OR'], ['SDIV', 'XOR'], ['SMOD', 'AND'],
+  ['SSUB', 'SUBW'], ['SMUL', 'MULW'], ['SNEG', 'NOT'], ['MULDIV_DOWN', 'SELECT'], ['MULDIV_UP', 'SELECT'],
+]);
 const WIDTH_SUFFIX = ['', '8', '64'];
 
 class BodyGen {
@@ -134,6 +139,12 @@ class BodyGen {
     return chance(this.r, this.spec.danger, 8);
   }
 
+  /** An operation from `ops`, swapped for its safer twin unless the program takes the risk. */
+  private op(ops: readonly string[]): string {
+    const name = pick(this.r, ops);
+    return this.risky() ? name : (SAFER.get(name) ?? name);
+  }
+
   private operand(): void {
     const r = this.r;
     const k = r.int(0, 19);
@@ -164,17 +175,17 @@ class BodyGen {
     const k = r.int(0, 19);
     if (k < 2) {
       this.expr(depth - 1);
-      this.emit(pick(r, UNARY), 0);
+      this.emit(this.op(UNARY), 0);
     } else if (k < 10) {
       this.expr(depth - 1);
       if (chance(r, 1, 5)) this.emit('DUP 0', 1);
       else this.expr(depth - 1);
       if (chance(r, 1, 5)) this.emit('SWAP 1', 0);
-      this.emit(pick(r, BINARY), -1);
+      this.emit(this.op(BINARY), -1);
     } else if (k < 12) {
       for (let i = 0; i < 3; i++) this.expr(depth - 1);
       if (chance(r, 1, 4)) this.emit(`SWAP ${r.int(1, 2)}`, 0);
-      this.emit(pick(r, TERNARY), -2);
+      this.emit(this.op(TERNARY), -2);
     } else if (k < 14 && (this.spec.memoryBytes > 0 || this.risky())) {
       this.address(this.spec.memoryBytes);
       this.emit(`MLOAD${pick(r, WIDTH_SUFFIX)}`, 0);
@@ -191,7 +202,7 @@ class BodyGen {
     } else {
       this.expr(depth - 1);
       this.emit(`DUP ${r.int(0, this.h - 1)}`, 1);
-      this.emit(pick(r, BINARY), -1);
+      this.emit(this.op(BINARY), -1);
     }
   }
 
@@ -223,7 +234,7 @@ class BodyGen {
     } else if (k === 10 && (this.spec.memoryBytes > 0 || this.risky())) {
       for (let i = 0; i < 3; i++) this.address(this.spec.memoryBytes);
       this.emit(pick(r, ['MCOPY', 'SHA256', 'KECCAK256']), -3);
-    } else if (k === 11 && (this.spec.memoryBytes > 0 || this.risky())) {
+    } else if (k === 11 && this.risky()) {
       this.address(this.spec.memoryBytes);
       this.emit(`PUSH ${this.risky() ? r.int(0, 17) : r.int(1, 3)}`, 1);
       this.address(this.spec.memoryBytes);
@@ -232,7 +243,7 @@ class BodyGen {
     else if (k < 17 && (this.spec.caps & CAP['log.emit']) !== 0) {
       const topics = r.int(0, 4);
       this.address(this.spec.memoryBytes);
-      this.emit(`PUSH ${r.int(0, 40)}`, 1);
+      this.emit(`PUSH ${this.spec.memoryBytes > 0 || this.risky() ? r.int(0, 40) : 0}`, 1);
       for (let i = 0; i < topics; i++) this.expr(1);
       this.emit(`LOG ${topics}`, -2 - topics);
     } else if (k < 18) this.callStmt();
@@ -274,7 +285,7 @@ class BodyGen {
       this.emit('DIV', -1);
     } else this.expr(1);
     this.emit(`PUSH ${chance(r, 5, 6) ? r.int(0, 2) : this.r.word()}`, 1);
-    this.emit(`PUSH ${chance(r, 5, 6) ? r.int(0, CAP_ALL) & (chance(r, 1, 2) ? this.spec.caps : CAP_ALL) : this.r.word()}`, 1);
+    this.emit(`PUSH ${!this.risky() ? r.int(0, CAP_ALL) & this.spec.caps : chance(r, 1, 2) ? r.int(0, CAP_ALL) : this.r.word()}`, 1);
     this.emit(`CALL ${imp.name}`, imp.results + 2 - imp.params - 3);
     this.sink(imp.results + 2);
   }

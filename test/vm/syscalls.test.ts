@@ -217,12 +217,17 @@ function totals(w: World): Map<string, bigint> {
 }
 
 test('property VM-SYS-CONSERVE: Σ wallets + vaults + escrows per asset is unchanged by every transfer', (t) => {
-  const modules = new Map(SYSCALLS.map((s) => [s.name, s]));
+  const modules = new Map<string, SyscallInfo>(SYSCALLS.map((s) => [s.name, s]));
   let debits = 0;
   fc.assert(
     fc.property(fc.array(transfer, { minLength: 1, maxLength: 15 }), (ops) => {
       const w = new World();
-      for (let u = 0n; u < 3n; u++) for (let a = 0n; a < 3n; a++) w.setWallet(u, a, 50n);
+      for (let u = 0n; u < 3n; u++) {
+        for (let a = 0n; a < 3n; a++) {
+          w.setWallet(u, a, 50n);
+          w.setEscrow(u, DEBIT_SLAB, a, { balance: 20n, nonce: 0n });
+        }
+      }
       w.setVault(1n, 30n);
       w.commit();
       const store = new ModuleStore();
