@@ -17,7 +17,7 @@ import type { DiffEntry, Log, World } from './world.ts';
 
 /** Cross-module call depth limit (VM-CALL-005). */
 export const MAX_CALL_DEPTH = 16;
-/** Internal CALLF frame limit per module call (VM-CALL-006). */
+/** Function-frame limit (CALLF activations) across the whole call tree of a top-level call (VM-CALL-006). */
 export const MAX_FUNCTION_FRAMES = 256;
 /** Largest gas limit accepted (2^53 − 1: gas is kept as an exact JS number). */
 export const MAX_GAS_LIMIT = Number.MAX_SAFE_INTEGER;

@@ -77,6 +77,16 @@ export interface DecodedModule {
   readonly hashHex: string;
   /** Byte offset of each function's first code byte. */
   readonly codeOffsets: readonly number[];
+  /** Byte offsets of the parts module-level validation rules point at (VM-VAL-* messages). */
+  readonly offsets: ModuleOffsets;
+}
+
+export interface ModuleOffsets {
+  /** First payload byte of each section, by section id. */
+  readonly sections: Readonly<Record<number, number>>;
+  readonly imports: readonly number[];
+  readonly entries: readonly number[];
+  readonly data: readonly number[];
 }
 
 const utf8 = new TextEncoder();
@@ -142,6 +152,7 @@ export function decodeModule(bytes: Uint8Array, file = ''): DecodedModule {
     if (version !== FORMAT_VERSION) fail('VM-MOD-002', `unsupported format version ${version} (this VM reads ${FORMAT_VERSION})`, 4);
 
     const body = new Map<number, ByteReader>();
+    const sectionAt: Record<number, number> = {};
     for (const expected of SECTION_ORDER) {
       const at = r.pos;
       const id = r.u8();
@@ -149,6 +160,7 @@ export function decodeModule(bytes: Uint8Array, file = ''): DecodedModule {
       const len = r.u32();
       if (len > r.remaining()) fail('VM-MOD-004', `section ${id} length ${len} runs past the end (${r.remaining()} bytes left)`, at + 1);
       body.set(id, new ByteReader(bytes, r.pos, r.pos + len));
+      sectionAt[id] = r.pos;
       r.pos += len;
     }
     if (r.remaining() !== 0) fail('VM-MOD-005', `${r.remaining()} trailing byte(s) after the last section`, r.pos);
@@ -168,7 +180,9 @@ export function decodeModule(bytes: Uint8Array, file = ''): DecodedModule {
 
     const is = section(SECTION.IMPORTS);
     const imports: ImportDef[] = [];
+    const importAt: number[] = [];
     for (let n = is.u16(), i = 0; i < n; i++) {
+      importAt.push(is.pos);
       const module = is.take(32);
       const entry = readName(is, fail);
       imports.push({ module, entry, params: is.u8(), results: is.u8() });
@@ -193,7 +207,9 @@ export function decodeModule(bytes: Uint8Array, file = ''): DecodedModule {
 
     const es = section(SECTION.ENTRIES);
     const entries: EntryDef[] = [];
+    const entryAt: number[] = [];
     for (let n = es.u16(), i = 0; i < n; i++) {
+      entryAt.push(es.pos);
       const name = readName(es, fail);
       const func = es.u16();
       const params = readTypes(es, fail);
@@ -204,7 +220,9 @@ export function decodeModule(bytes: Uint8Array, file = ''): DecodedModule {
 
     const ds = section(SECTION.DATA);
     const data: DataSegment[] = [];
+    const dataAt: number[] = [];
     for (let n = ds.u16(), i = 0; i < n; i++) {
+      dataAt.push(ds.pos);
       const offset = ds.u32();
       const len = ds.u32();
       data.push({ offset, bytes: ds.take(len) });
@@ -218,6 +236,7 @@ export function decodeModule(bytes: Uint8Array, file = ''): DecodedModule {
       hash,
       hashHex: bytesToHex(hash),
       codeOffsets,
+      offsets: { sections: sectionAt, imports: importAt, entries: entryAt, data: dataAt },
     };
   } catch (e) {
     if (e instanceof ReadPastEnd) fail('VM-MOD-004', `unexpected end of module: wanted ${e.wanted} more byte(s)`, e.offset);

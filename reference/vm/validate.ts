@@ -7,7 +7,7 @@
 import { ValidationError } from '../lib/errors.ts';
 import { CAP, CAP_ALL } from './capabilities.ts';
 import { decodeBody, type Instr } from './instructions.ts';
-import { MAX_PAGES, PAGE_BYTES, SEGMENT_LIMIT_BYTES, type DecodedModule, type FunctionDef, type Module } from './module.ts';
+import { MAX_PAGES, PAGE_BYTES, SECTION, SEGMENT_LIMIT_BYTES, type DecodedModule, type FunctionDef, type Module } from './module.ts';
 import { syscallById } from './syscalls.ts';
 
 export const MAX_STACK = 1024;
@@ -148,38 +148,41 @@ export function validateModule(d: DecodedModule): FunctionAnalysis[] {
   const fail = (rule: string, msg: string, at = 0): never => {
     throw new ValidationError(rule, msg, at);
   };
-  if ((m.caps & ~CAP_ALL) !== 0) fail('VM-VAL-CAP-001', `undefined capability bits 0x${(m.caps & ~CAP_ALL).toString(16)}`);
+  const at = d.offsets;
+  const sec = (id: number): number => at.sections[id] ?? 0;
+  if ((m.caps & ~CAP_ALL) !== 0) fail('VM-VAL-CAP-001', `undefined capability bits 0x${(m.caps & ~CAP_ALL).toString(16)}`, sec(SECTION.CAPS));
   const mem = m.memory;
-  if (mem.maxPages > MAX_PAGES) fail('VM-VAL-MEM-001', `maxPages ${mem.maxPages} exceeds ${MAX_PAGES} (10 MiB)`);
-  if (mem.initialPages > mem.maxPages) fail('VM-VAL-MEM-001', `initialPages ${mem.initialPages} exceeds maxPages ${mem.maxPages}`);
-  if (mem.storageBytes > SEGMENT_LIMIT_BYTES) fail('VM-VAL-MEM-002', `storage segment of ${mem.storageBytes} bytes exceeds 10 MiB`);
-  if (mem.storageBytes % 16 !== 0) fail('VM-VAL-MEM-003', `storage segment of ${mem.storageBytes} bytes is not a whole number of 16-byte words`);
+  if (mem.maxPages > MAX_PAGES) fail('VM-VAL-MEM-001', `maxPages ${mem.maxPages} exceeds ${MAX_PAGES} (10 MiB)`, sec(SECTION.MEMORY) + 2);
+  if (mem.initialPages > mem.maxPages) fail('VM-VAL-MEM-001', `initialPages ${mem.initialPages} exceeds maxPages ${mem.maxPages}`, sec(SECTION.MEMORY));
+  if (mem.storageBytes > SEGMENT_LIMIT_BYTES) fail('VM-VAL-MEM-002', `storage segment of ${mem.storageBytes} bytes exceeds 10 MiB`, sec(SECTION.MEMORY) + 4);
+  if (mem.storageBytes % 16 !== 0) fail('VM-VAL-MEM-003', `storage segment of ${mem.storageBytes} bytes is not a whole number of 16-byte words`, sec(SECTION.MEMORY) + 4);
   let dataEnd = 0;
-  for (const seg of m.data) {
-    if (seg.offset < dataEnd) fail('VM-VAL-DATA-001', `data segment at ${seg.offset} overlaps or is out of order`);
+  m.data.forEach((seg, i) => {
+    if (seg.offset < dataEnd) fail('VM-VAL-DATA-001', `data segment at ${seg.offset} overlaps or is out of order`, at.data[i] ?? 0);
     dataEnd = seg.offset + seg.bytes.length;
-    if (dataEnd > mem.initialPages * PAGE_BYTES) fail('VM-VAL-DATA-002', `data segment ending at ${dataEnd} lies outside the initial memory`);
-  }
+    if (dataEnd > mem.initialPages * PAGE_BYTES) fail('VM-VAL-DATA-002', `data segment ending at ${dataEnd} lies outside the initial memory`, at.data[i] ?? 0);
+  });
   const importKeys = new Set<string>();
-  for (const imp of m.imports) {
+  m.imports.forEach((imp, i) => {
     const key = Array.from(imp.module).join(',') + ':' + imp.entry;
-    if (importKeys.has(key)) fail('VM-VAL-IMPORT-001', `duplicate import of ${imp.entry}`);
+    if (importKeys.has(key)) fail('VM-VAL-IMPORT-001', `duplicate import of ${imp.entry}`, at.imports[i] ?? 0);
     importKeys.add(key);
-  }
-  if (m.functions.length === 0) fail('VM-VAL-FUNC-001', 'a module has at least one function');
+  });
+  if (m.functions.length === 0) fail('VM-VAL-FUNC-001', 'a module has at least one function', sec(SECTION.FUNCS));
   let prev = '';
-  for (const e of m.entries) {
-    if (e.name <= prev) fail('VM-VAL-ENTRY-001', `entry names must be unique and sorted: ${JSON.stringify(e.name)} after ${JSON.stringify(prev)}`);
+  m.entries.forEach((e, i) => {
+    const where = at.entries[i] ?? 0;
+    if (e.name <= prev) fail('VM-VAL-ENTRY-001', `entry names must be unique and sorted: ${JSON.stringify(e.name)} after ${JSON.stringify(prev)}`, where);
     prev = e.name;
     const f = m.functions[e.func];
-    if (!f) fail('VM-VAL-ENTRY-002', `entry ${e.name} names missing function ${e.func}`);
+    if (!f) fail('VM-VAL-ENTRY-002', `entry ${e.name} names missing function ${e.func}`, where);
     else if (f.params !== e.params.length || f.results !== e.results.length)
-      fail('VM-VAL-ENTRY-003', `entry ${e.name} declares ${e.params.length}→${e.results.length} but function ${e.func} is ${f.params}→${f.results}`);
-  }
+      fail('VM-VAL-ENTRY-003', `entry ${e.name} declares ${e.params.length}→${e.results.length} but function ${e.func} is ${f.params}→${f.results}`, where);
+  });
   const analyses = m.functions.map((f, i) => {
     const base = d.codeOffsets[i] ?? 0;
     const a = analyzeFunction(m, i, base);
-    if (a.maxStack !== f.maxStack) fail('VM-VAL-STACK-005', `function ${i} declares maxStack ${f.maxStack}, computed ${a.maxStack}`, base);
+    if (a.maxStack !== f.maxStack) fail('VM-VAL-STACK-005', `function ${i} declares maxStack ${f.maxStack}, computed ${a.maxStack}`, base - 6);
     return a;
   });
   checkNoRecursion(m, analyses, d.codeOffsets);

@@ -1,13 +1,13 @@
 /**
  * Static validation (spec/curvevm.md §4, VM-VAL-*): each rule is triggered by a module that breaks only
  * it, and the ValidationError carries the rule id and the byte offset of the offending instruction
- * (module-level rules report offset 0).
+ * (module-level rules report the offset of the field or item they reject).
  */
 import test, { type ExecutionContext } from 'ava';
 import { ValidationError } from '../../reference/lib/errors.ts';
 import { assemble } from '../../reference/vm/asm.ts';
 import { CAP, CAP_ALL } from '../../reference/vm/capabilities.ts';
-import { decodeModule, encodeModule, type FunctionDef, type Module } from '../../reference/vm/module.ts';
+import { SECTION, decodeModule, encodeModule, type DecodedModule, type FunctionDef, type Module } from '../../reference/vm/module.ts';
 import { OP } from '../../reference/vm/opcodes.ts';
 import { SYSCALLS } from '../../reference/vm/syscalls.ts';
 import { MAX_LOCALS, MAX_STACK, analyzeFunction, validateModule } from '../../reference/vm/validate.ts';
@@ -19,11 +19,11 @@ const O = (name: string): number => OP[name] as number;
 const HASH = '0x' + '11'.repeat(32);
 
 /** Validate a module value; returns the error (or fails the test when it validates). */
-function expectVal(t: ExecutionContext, m: Module, code: string, where: { fn: number; pc: number } | 'module'): void {
+function expectVal(t: ExecutionContext, m: Module, code: string, where: { fn: number; pc: number } | ((d: DecodedModule) => number)): void {
   const d = decodeModule(encodeModule(m));
   const e = t.throws(() => validateModule(d), { instanceOf: ValidationError });
   t.is(e?.code, code, e?.message);
-  const offset = where === 'module' ? 0 : (d.codeOffsets[where.fn] as number) + where.pc;
+  const offset = typeof where === 'function' ? where(d) : (d.codeOffsets[where.fn] as number) + where.pc;
   t.is(e?.offset, offset, e?.message);
   t.is(e?.where, `byte ${offset}`);
 }
@@ -46,58 +46,58 @@ test('a well-formed module validates (the fixtures below break one rule each)', 
 // ---- module-level rules ----
 
 test('VM-VAL-CAP-001 rejects undefined capability bits', (t) => {
-  expectVal(t, { ...ok, caps: CAP_ALL + 1 }, 'VM-VAL-CAP-001', 'module');
-  expectVal(t, { ...ok, caps: 0x8000_0000 }, 'VM-VAL-CAP-001', 'module');
+  expectVal(t, { ...ok, caps: CAP_ALL + 1 }, 'VM-VAL-CAP-001', (d) => (d.offsets.sections[SECTION.CAPS] as number));
+  expectVal(t, { ...ok, caps: 0x8000_0000 }, 'VM-VAL-CAP-001', (d) => (d.offsets.sections[SECTION.CAPS] as number));
 });
 
 test('VM-VAL-MEM-001 rejects maxPages over 160 and initialPages over maxPages', (t) => {
-  expectVal(t, { ...ok, memory: { initialPages: 0, maxPages: 161, storageBytes: 0 } }, 'VM-VAL-MEM-001', 'module');
-  expectVal(t, { ...ok, memory: { initialPages: 3, maxPages: 2, storageBytes: 0 } }, 'VM-VAL-MEM-001', 'module');
+  expectVal(t, { ...ok, memory: { initialPages: 0, maxPages: 161, storageBytes: 0 } }, 'VM-VAL-MEM-001', (d) => (d.offsets.sections[SECTION.MEMORY] as number) + 2);
+  expectVal(t, { ...ok, memory: { initialPages: 3, maxPages: 2, storageBytes: 0 } }, 'VM-VAL-MEM-001', (d) => (d.offsets.sections[SECTION.MEMORY] as number));
   t.notThrows(() => validateModule(decodeModule(encodeModule({ ...ok, memory: { initialPages: 160, maxPages: 160, storageBytes: 0 } }))));
 });
 
 test('VM-VAL-MEM-002 rejects a storage segment over 10 MiB', (t) => {
-  expectVal(t, { ...ok, memory: { initialPages: 0, maxPages: 0, storageBytes: 10 * 1024 * 1024 + 16 } }, 'VM-VAL-MEM-002', 'module');
+  expectVal(t, { ...ok, memory: { initialPages: 0, maxPages: 0, storageBytes: 10 * 1024 * 1024 + 16 } }, 'VM-VAL-MEM-002', (d) => (d.offsets.sections[SECTION.MEMORY] as number) + 4);
   t.notThrows(() => validateModule(decodeModule(encodeModule({ ...ok, memory: { initialPages: 0, maxPages: 0, storageBytes: 10 * 1024 * 1024 } }))));
 });
 
 test('VM-VAL-MEM-003 rejects a storage segment that is not whole 16-byte words', (t) => {
-  expectVal(t, { ...ok, memory: { initialPages: 0, maxPages: 0, storageBytes: 17 } }, 'VM-VAL-MEM-003', 'module');
+  expectVal(t, { ...ok, memory: { initialPages: 0, maxPages: 0, storageBytes: 17 } }, 'VM-VAL-MEM-003', (d) => (d.offsets.sections[SECTION.MEMORY] as number) + 4);
 });
 
 test('VM-VAL-DATA-001 rejects overlapping or unordered data segments', (t) => {
   const mem = { initialPages: 1, maxPages: 1, storageBytes: 0 };
-  expectVal(t, { ...ok, memory: mem, data: [{ offset: 0, bytes: new Uint8Array(4) }, { offset: 3, bytes: new Uint8Array(1) }] }, 'VM-VAL-DATA-001', 'module');
-  expectVal(t, { ...ok, memory: mem, data: [{ offset: 8, bytes: new Uint8Array(1) }, { offset: 0, bytes: new Uint8Array(1) }] }, 'VM-VAL-DATA-001', 'module');
+  expectVal(t, { ...ok, memory: mem, data: [{ offset: 0, bytes: new Uint8Array(4) }, { offset: 3, bytes: new Uint8Array(1) }] }, 'VM-VAL-DATA-001', (d) => d.offsets.data[1] as number);
+  expectVal(t, { ...ok, memory: mem, data: [{ offset: 8, bytes: new Uint8Array(1) }, { offset: 0, bytes: new Uint8Array(1) }] }, 'VM-VAL-DATA-001', (d) => d.offsets.data[1] as number);
 });
 
 test('VM-VAL-DATA-002 rejects a data segment outside the initial memory', (t) => {
-  expectVal(t, { ...ok, memory: { initialPages: 1, maxPages: 2, storageBytes: 0 }, data: [{ offset: 65535, bytes: new Uint8Array(2) }] }, 'VM-VAL-DATA-002', 'module');
-  expectVal(t, { ...ok, memory: { initialPages: 0, maxPages: 1, storageBytes: 0 }, data: [{ offset: 0, bytes: new Uint8Array(1) }] }, 'VM-VAL-DATA-002', 'module');
+  expectVal(t, { ...ok, memory: { initialPages: 1, maxPages: 2, storageBytes: 0 }, data: [{ offset: 65535, bytes: new Uint8Array(2) }] }, 'VM-VAL-DATA-002', (d) => d.offsets.data[0] as number);
+  expectVal(t, { ...ok, memory: { initialPages: 0, maxPages: 1, storageBytes: 0 }, data: [{ offset: 0, bytes: new Uint8Array(1) }] }, 'VM-VAL-DATA-002', (d) => d.offsets.data[0] as number);
 });
 
 test('VM-VAL-IMPORT-001 rejects a duplicate import', (t) => {
   const imp = { module: new Uint8Array(32).fill(1), entry: 'inc', params: 0, results: 0 };
-  expectVal(t, { ...ok, imports: [imp, { ...imp }] }, 'VM-VAL-IMPORT-001', 'module');
+  expectVal(t, { ...ok, imports: [imp, { ...imp }] }, 'VM-VAL-IMPORT-001', (d) => d.offsets.imports[1] as number);
 });
 
 test('VM-VAL-FUNC-001 rejects a module without functions', (t) => {
-  expectVal(t, { ...ok, functions: [], entries: [] }, 'VM-VAL-FUNC-001', 'module');
+  expectVal(t, { ...ok, functions: [], entries: [] }, 'VM-VAL-FUNC-001', (d) => (d.offsets.sections[SECTION.FUNCS] as number));
 });
 
 test('VM-VAL-ENTRY-001 rejects duplicate or unsorted entry names', (t) => {
   const e = ok.entries[0] as Module['entries'][number];
-  expectVal(t, { ...ok, entries: [e, { ...e }] }, 'VM-VAL-ENTRY-001', 'module');
-  expectVal(t, { ...ok, entries: [{ ...e, name: 'b' }, { ...e, name: 'a' }] }, 'VM-VAL-ENTRY-001', 'module');
+  expectVal(t, { ...ok, entries: [e, { ...e }] }, 'VM-VAL-ENTRY-001', (d) => d.offsets.entries[1] as number);
+  expectVal(t, { ...ok, entries: [{ ...e, name: 'b' }, { ...e, name: 'a' }] }, 'VM-VAL-ENTRY-001', (d) => d.offsets.entries[1] as number);
 });
 
 test('VM-VAL-ENTRY-002 rejects an entry naming a missing function', (t) => {
-  expectVal(t, { ...ok, entries: [{ name: 'x', func: 1, params: [], results: ['u128'] }] }, 'VM-VAL-ENTRY-002', 'module');
+  expectVal(t, { ...ok, entries: [{ name: 'x', func: 1, params: [], results: ['u128'] }] }, 'VM-VAL-ENTRY-002', (d) => d.offsets.entries[0] as number);
 });
 
 test('VM-VAL-ENTRY-003 rejects an entry whose arity differs from its function', (t) => {
-  expectVal(t, { ...ok, entries: [{ name: 'x', func: 0, params: ['u128'], results: ['u128'] }] }, 'VM-VAL-ENTRY-003', 'module');
-  expectVal(t, { ...ok, entries: [{ name: 'x', func: 0, params: [], results: [] }] }, 'VM-VAL-ENTRY-003', 'module');
+  expectVal(t, { ...ok, entries: [{ name: 'x', func: 0, params: ['u128'], results: ['u128'] }] }, 'VM-VAL-ENTRY-003', (d) => d.offsets.entries[0] as number);
+  expectVal(t, { ...ok, entries: [{ name: 'x', func: 0, params: [], results: [] }] }, 'VM-VAL-ENTRY-003', (d) => d.offsets.entries[0] as number);
 });
 
 // ---- instruction rules (offset = the function's first code byte + pc) ----
@@ -204,8 +204,9 @@ test('VM-VAL-STACK-004 rejects a stack deeper than 1024', (t) => {
 });
 
 test('VM-VAL-STACK-005 rejects a declared maxStack that differs from the computed one', (t) => {
-  expectVal(t, mod('PUSH 1\nPUSH 2\nADD\nRET', { maxstack: 3 }), 'VM-VAL-STACK-005', { fn: 0, pc: 0 });
-  expectVal(t, mod('PUSH 1\nPUSH 2\nADD\nRET', { maxstack: 1 }), 'VM-VAL-STACK-005', { fn: 0, pc: 0 });
+  // The offset is the function's maxStack field (6 bytes before its code).
+  expectVal(t, mod('PUSH 1\nPUSH 2\nADD\nRET', { maxstack: 3 }), 'VM-VAL-STACK-005', (d) => (d.codeOffsets[0] as number) - 6);
+  expectVal(t, mod('PUSH 1\nPUSH 2\nADD\nRET', { maxstack: 1 }), 'VM-VAL-STACK-005', (d) => (d.codeOffsets[0] as number) - 6);
 });
 
 test('analyzeFunction reports the height before every instruction', (t) => {
