@@ -196,8 +196,9 @@ class BodyGen {
       this.emit(`PUSH ${r.int(0, 2)}`, 1);
       this.emit('MGROW', 0);
     } else if (k === 17) {
-      for (let i = 0; i < 4; i++) this.address(this.spec.memoryBytes);
-      this.emit(`PUSH ${r.int(0, 3)}`, 1);
+      for (let i = 0; i < 3; i++) this.address(this.spec.memoryBytes);
+      this.emit(`PUSH ${this.risky() ? r.int(0, 70) : r.int(0, 3)}`, 1);
+      this.expr(1);
       this.emit('MERKLE_VERIFY', -4);
     } else {
       this.expr(depth - 1);
@@ -285,7 +286,7 @@ class BodyGen {
       this.emit('DIV', -1);
     } else this.expr(1);
     this.emit(`PUSH ${chance(r, 5, 6) ? r.int(0, 2) : this.r.word()}`, 1);
-    this.emit(`PUSH ${!this.risky() ? r.int(0, CAP_ALL) & this.spec.caps : chance(r, 1, 2) ? r.int(0, CAP_ALL) : this.r.word()}`, 1);
+    this.emit(`PUSH ${!this.risky() ? (chance(r, 1, 2) ? 0 : r.int(0, CAP_ALL) & this.spec.caps) : chance(r, 1, 2) ? r.int(0, CAP_ALL) : this.r.word()}`, 1);
     this.emit(`CALL ${imp.name}`, imp.results + 2 - imp.params - 3);
     this.sink(imp.results + 2);
   }
@@ -390,7 +391,7 @@ function genProgram(r: Rand): Program {
       storageBytes: pick(r, [0, 16, 48, 4096 + 32]),
       imports,
       funcs,
-      danger: r.int(0, 3),
+      danger: chance(r, 1, 2) ? 0 : r.int(1, 3),
     };
     const source = genModule(r, spec, Math.min(2, funcs.length));
     sources.push(source);
@@ -426,7 +427,7 @@ function seedWorld(ids: readonly bigint[], pending: boolean): World {
 /** Outcome kinds seen (logged, so a generator that stops reaching a case shows up in the test output). */
 const seen = new Map<string, number>();
 function tally(o: Outcome): void {
-  const kinds = 'error' in o ? ['usage error'] : [o.result.halt ?? o.result.status, ...(o.result.logs.length > 0 ? ['logs'] : []), ...(o.result.stateDiff.length > 0 ? ['state diff'] : [])];
+  const kinds = "error" in o ? ["usage error"] : [(o.result.halt ?? o.result.status) + (process.env.DBG ? ":" + (o.result.haltDetail ?? "").slice(0, 30) : ""), ...(o.result.logs.length > 0 ? ['logs'] : []), ...(o.result.stateDiff.length > 0 ? ['state diff'] : [])];
   for (const k of kinds) seen.set(k, (seen.get(k) ?? 0) + 1);
 }
 
