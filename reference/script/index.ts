@@ -39,15 +39,15 @@ export function checkSource(text: string, file: string): CheckResult {
   const ast = parsed.ast;
   const diags: Diagnostic[] = [...parsed.diagnostics];
   const isVenue = ast.items.some((i) => i.kind === 'block');
+  const errorOffsets = parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.span.offset);
   if (isVenue) {
-    const errorOffsets = parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.span.offset);
     const { blocks, diagnostics } = checkVenue(ast, errorOffsets);
     diags.push(...diagnostics, ...validateVenue(blocks));
     const sorted = sortDiagnostics(diags);
     return hasErrors(sorted) ? { diagnostics: sorted, ast } : { diagnostics: sorted, ast, venue: buildVenueConfig(blocks) };
   }
   const resolution = resolve(ast);
-  const checked = typecheck(ast, resolution);
+  const checked = typecheck(ast, resolution, errorOffsets);
   diags.push(...resolution.diagnostics, ...checked.diagnostics);
   const sorted = sortDiagnostics(diags);
   if (hasErrors(sorted)) return { diagnostics: sorted, ast };

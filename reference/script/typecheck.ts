@@ -54,7 +54,10 @@ class Checker {
   private fnRet: Type = T.unit;
   private readonly typeCache = new Map<TypeExpr, Type>();
 
-  constructor(private readonly res: Resolution) {
+  constructor(
+    private readonly res: Resolution,
+    private readonly brokenOffsets: readonly number[],
+  ) {
     const target = res.template;
     this.cfg = new Map(target === null ? [] : cfgBindings(BLOCK_OF[target]).map((b) => [b.name, { type: T[b.type], max: bindingMax(target, b) }]));
   }
@@ -480,7 +483,9 @@ class Checker {
     for (const p of d.params) this.localTypes.set(p, this.resolveType(p.type));
     this.fnRet = d.ret ? this.resolveType(d.ret) : T.unit;
     this.body(d.body.stmts);
-    if (this.fnRet.k !== 'unit' && !definitelyReturns(d.body.stmts)) {
+    const end = d.span.offset + d.span.length;
+    const broken = this.brokenOffsets.some((o) => o >= d.span.offset && o <= end);
+    if (this.fnRet.k !== 'unit' && !broken && !definitelyReturns(d.body.stmts)) {
       this.report('CS2205', `${d.name.name} must end in return on every path (it returns ${typeName(this.fnRet)})`, d.name.span);
     }
   }
@@ -488,9 +493,9 @@ class Checker {
   /** CS-NAME-009: a constant's initializer is a constant expression that fits its type. */
   constDecl(d: Extract<GlobalDecl, { kind: 'const' }>): void {
     const t = this.resolveType(d.type);
-    this.expr(d.value, t);
+    const vt = this.expr(d.value, t);
     const v = this.constValue(d.value);
-    if (this.res.cyclicConsts.has(d.name.name)) return;
+    if (this.res.cyclicConsts.has(d.name.name) || vt.k === 'error') return;
     if (v === null || !('known' in v)) {
       this.report('CS2109', `the value of ${d.name.name} is not a constant expression`, d.value.span);
     } else if (isInteger(t) && (v.known < INTEGER_RANGE[t.k][0] || v.known > INTEGER_RANGE[t.k][1])) {
@@ -499,8 +504,12 @@ class Checker {
   }
 }
 
-export function typecheck(ast: SourceFile, res: Resolution): { diagnostics: Diagnostic[]; types: TypeInfo } {
-  const c = new Checker(res);
+/**
+ * Type-check every declaration. `brokenOffsets` are parse-error offsets: a function containing one is
+ * not told it lacks a return (the return may be what failed to parse).
+ */
+export function typecheck(ast: SourceFile, res: Resolution, brokenOffsets: readonly number[] = []): { diagnostics: Diagnostic[]; types: TypeInfo } {
+  const c = new Checker(res, brokenOffsets);
   for (const item of ast.items) {
     switch (item.kind) {
       case 'fn':
