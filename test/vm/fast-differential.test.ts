@@ -23,8 +23,10 @@ import { ModuleStore, type LoadedModule } from '../../reference/vm/store.ts';
 import { SYSCALLS, type SyscallInfo } from '../../reference/vm/syscalls.ts';
 import { World } from '../../reference/vm/world.ts';
 
-/** Runs of the generated-program property (each runs 3–5 calls on both paths). */
+/** Runs of the generated-program property (each makes 2–120 calls on both paths). */
 const PROGRAM_RUNS = 300;
+/** Runs that used at most this much gas are repeated at every lower gas limit. */
+const SWEEP_ALL_BELOW = 120;
 /** Runs of the examples property. */
 const EXAMPLE_RUNS = 100;
 
@@ -42,9 +44,15 @@ const EDGES = [0n, 1n, 2n, 15n, 16n, 31n, 32n, 127n, 128n, 255n, 256n, 65535n, 6
   .concat([31, 32, 52, 53, 63, 64, 126, 127].flatMap((n) => [TWO(n) - 1n, TWO(n), TWO(n) + 1n]))
   .concat([U128_MAX - 1n, U128_MAX, fromSigned(-1n), fromSigned(-2n)]);
 
+/** Words just around the width boundaries (2^k − 3 … 2^k + 3). */
+const NEAR_EDGE: fc.Arbitrary<bigint> = fc
+  .tuple(fc.constantFrom(31, 32, 52, 53, 63, 64, 126, 127, 128), fc.integer({ min: -3, max: 3 }))
+  .map(([k, d]) => (TWO(k) + BigInt(d)) & U128_MAX);
+
 const WORD: fc.Arbitrary<bigint> = fc.oneof(
   { weight: 8, arbitrary: fc.bigInt({ min: 0n, max: 40n }) },
-  { weight: 4, arbitrary: fc.constantFrom(...EDGES) },
+  { weight: 3, arbitrary: fc.constantFrom(...EDGES) },
+  { weight: 3, arbitrary: NEAR_EDGE },
   { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: TWO(53) + 5n }) },
   { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: U128_MAX }) },
 );
@@ -482,13 +490,20 @@ function optsFor(r: Rand, gasLimit: number): CallOptions {
   };
 }
 
-/** The full-gas run, then gas limits at random points below what it used (out of gas at every step). */
+/**
+ * The full-gas run, then limits below what it used, so that the gas runs out at every kind of point:
+ * every limit when the run is short, else random ones and a few just short of the end.
+ */
 function gasSweep(r: Rand, run: (gasLimit: number) => Outcome): void {
   const full = run(r.int(0, 9) === 0 ? r.int(0, 400) : 400_000);
   if (!('result' in full)) return;
   const used = full.result.gasUsed;
-  for (let i = 0; i < 3; i++) run(r.int(0, Math.max(0, used)));
-  run(Math.max(0, used - 1));
+  if (used <= SWEEP_ALL_BELOW) {
+    for (let g = 0; g < used; g++) run(g);
+    return;
+  }
+  for (let i = 0; i < 4; i++) run(r.int(0, used));
+  for (let i = 1; i <= 3; i++) run(used - i);
 }
 
 test('fast path equals the reference on generated programs (nested calls, traps, out of gas)', (t) => {
@@ -522,6 +537,46 @@ test('fast path equals the reference with a trace requested (delegates)', (t) =>
   const b = executeFast(store, new World(), lm.hashHex, 'e', [41n], { gasLimit: 100, trace: true });
   t.deepEqual(b, a);
   t.is(b.results[0], 42n);
+});
+
+/**
+ * Every one- and two-operand operation on every pair of boundary words, each result then compared
+ * with 2^53 and with an operand, incremented, and round-tripped through memory: a result the fast path
+ * kept in the wrong representation shows up here even when its value looks right.
+ */
+test('fast path equals the reference on boundary words for every arithmetic, comparison and memory width', (t) => {
+  const edges = [0n, 1n, 2n, 3n, 31n, 32n, 52n, 53n, 127n, 128n]
+    .concat([31, 32, 52, 53, 64, 127].flatMap((n) => [TWO(n) - 2n, TWO(n) - 1n, TWO(n), TWO(n) + 1n]))
+    .concat([U128_MAX - 1n, U128_MAX]);
+  const ops = [...UNARY.map((o) => `LGET 0\n  ${o}`), ...BINARY.map((o) => `LGET 0\n  LGET 1\n  ${o}`)]
+    .concat(TERNARY.map((o) => `LGET 0\n  LGET 1\n  PUSH 7\n  ${o}`))
+    .concat(['', '8', '64'].map((w) => `LGET 1\n  LGET 0\n  MSTORE${w}\n  LGET 1\n  MLOAD${w}`))
+    .concat(['LGET 0\n  LGET 1\n  SELECT', 'LGET 0\n  ISZERO\n  LGET 1\n  LT']);
+  const store = new ModuleStore();
+  let calls = 0;
+  for (const body of ops) {
+    const src = [
+      '.memory initial=1 max=1 storage=0',
+      '.caps none',
+      '.func f params=2 results=5 locals=1',
+      `  ${body}`,
+      '  LSET 2',
+      ...['LGET 2', 'LGET 2\n  PUSH 0x20000000000000\n  EQ', 'LGET 2\n  PUSH 0x20000000000000\n  LT', 'LGET 2\n  LGET 0\n  EQ', 'LGET 2\n  PUSH 1\n  ADDW'].map((l) => `  ${l}`),
+      '  RET',
+      '.entry f f (u128 u128) -> (u128 u128 u128 u128 u128)',
+    ].join('\n');
+    const lm = store.add(assembleToBytes(src));
+    for (const a of edges) {
+      for (const b of edges) {
+        // Memory bodies store at address b: keep it inside the page.
+        const args = body.includes('MSTORE') ? [a, b % 65000n] : [a, b];
+        compare(store, lm, 'f', args, { gasLimit: 10_000, stateRoot: false }, [], false);
+        calls++;
+      }
+    }
+  }
+  t.log(`${calls} calls`);
+  t.pass();
 });
 
 const EXAMPLES = readdirSync(new URL('../../examples/', import.meta.url)).filter((f) => f.endsWith('.casm')).sort();
