@@ -22,7 +22,7 @@ function pair(calleeBody: string, callerBody: string, o: { calleeCaps?: string; 
 /** arg gas pages caps CALL c → [result, code, status]. */
 const callWith = (arg: number, gas: number, pages = 0, caps = 0): string => `PUSH ${arg}\nPUSH ${gas}\nPUSH ${pages}\nPUSH ${caps}\nCALL c\nRET`;
 
-test('VM-CALL-001 CALL passes arguments and pushes results, code 0 and status ok', (t) => {
+test('VM-CALL-001 VM-CALL-004 CALL passes arguments and pushes results, code 0 and status ok', (t) => {
   const { caller } = pair('LGET 0\nPUSH 1\nADD\nRET', callWith(41, 1000));
   const r = runLoaded(caller, { trace: true });
   t.deepEqual(r.results, [42n, 0n, CALL_STATUS.ok]);
@@ -30,14 +30,14 @@ test('VM-CALL-001 CALL passes arguments and pushes results, code 0 and status ok
   t.is(call?.gasCost, G_CALL + 6, 'CALL costs G_CALL plus what the callee used (LGET 1, PUSH 1, ADD 2, RET 2)');
 });
 
-test('VM-CALL-002 unused gas of the sub-grant returns to the caller', (t) => {
+test('VM-CALL-003 unused gas of the sub-grant returns to the caller', (t) => {
   const { caller } = pair('LGET 0\nRET', callWith(1, 5000));
   const r = runLoaded(caller, { gasLimit: 10_000 });
   t.is(r.status, 'ok');
   t.is(r.gasUsed, 4 + G_CALL + 3 + 2, 'four pushes, the call and its 3 gas, RET');
 });
 
-test('VM-CALL-003 a callee halt consumes its grant only; the caller continues with status halt and the kind code', (t) => {
+test('VM-TRAP-003 VM-TRAP-005 a callee halt consumes its grant only; the caller continues with status halt and the kind code', (t) => {
   const { caller } = pair('TRAP', callWith(1, 700));
   const r = runLoaded(caller, { gasLimit: 10_000 });
   t.is(r.status, 'ok');
@@ -47,14 +47,14 @@ test('VM-CALL-003 a callee halt consumes its grant only; the caller continues wi
   t.deepEqual(oog.results, [0n, haltCode('out_of_gas'), CALL_STATUS.halt]);
 });
 
-test('VM-CALL-004 a callee revert pushes its code and returns its unused gas', (t) => {
+test('VM-TRAP-004 VM-CALL-004 a callee revert pushes its code and returns its unused gas', (t) => {
   const { caller } = pair('PUSH 77\nREVERT', callWith(1, 700));
   const r = runLoaded(caller);
   t.deepEqual(r.results, [0n, 77n, CALL_STATUS.revert]);
   t.is(r.gasUsed, 4 + G_CALL + 1 + 2);
 });
 
-test('VM-CALL-GRANT a gas grant above the gas left traps `grant` in the caller', (t) => {
+test('VM-CALL-003 a gas grant above the gas left traps `grant` in the caller', (t) => {
   const { caller } = pair('LGET 0\nRET', callWith(1, 10_000));
   const r = runLoaded(caller, { gasLimit: 5000 });
   t.is(r.halt, 'grant');
@@ -65,7 +65,7 @@ test('VM-CALL-GRANT a gas grant above the gas left traps `grant` in the caller',
   t.is(runLoaded(pair('LGET 0\nRET', callWith(1, left + 1)).caller, { gasLimit: 5000 }).halt, 'grant');
 });
 
-test('VM-CALL-GRANT granting capabilities the caller lacks traps `capability` in the caller', (t) => {
+test('VM-CAP-004 granting capabilities the caller lacks traps `capability` in the caller', (t) => {
   const { caller } = pair('LGET 0\nRET', callWith(1, 100, 0, CAP['clock.read']), { calleeCaps: 'clock.read' });
   t.is(runLoaded(caller).halt, 'capability');
   // Declared but not granted to the caller's own call: still lacking.
@@ -74,7 +74,7 @@ test('VM-CALL-GRANT granting capabilities the caller lacks traps `capability` in
   t.is(runLoaded(declared).status, 'ok');
 });
 
-test('VM-CAP-001 the callee runs with granted ∩ its declared capabilities', (t) => {
+test('VM-CAP-002 the callee runs with granted ∩ its declared capabilities', (t) => {
   const src = (caps: number): string => callWith(1, 100, 0, caps);
   const ok = pair('SYSCALL CLOCK\nRET', src(CAP['clock.read']), { calleeCaps: 'clock.read', callerCaps: 'call,clock.read' }).caller;
   t.deepEqual(runLoaded(ok, { now: 5n }).results, [5n, 0n, 0n]);
@@ -82,7 +82,7 @@ test('VM-CAP-001 the callee runs with granted ∩ its declared capabilities', (t
   t.deepEqual(runLoaded(none).results, [0n, haltCode('capability'), CALL_STATUS.halt]);
 });
 
-test('VM-CALL-MEM the memory grant bounds the callee; a grant above the caller’s free pages traps `grant`', (t) => {
+test('VM-CALL-007 VM-MEM-006 the memory grant bounds the callee; a grant above the caller’s free pages traps `grant`', (t) => {
   const grow = 'PUSH 2\nMGROW\nRET';
   const fits = pair(grow, callWith(1, 5000, 3), { calleeMemory: 'initial=1 max=4' }).caller;
   t.deepEqual(runLoaded(fits).results, [1n, 0n, 0n]);

@@ -551,7 +551,7 @@ test('fast path equals the reference on boundary words for every arithmetic, com
   const ops = [...UNARY.map((o) => `LGET 0\n  ${o}`), ...BINARY.map((o) => `LGET 0\n  LGET 1\n  ${o}`)]
     .concat(TERNARY.map((o) => `LGET 0\n  LGET 1\n  PUSH 7\n  ${o}`))
     .concat(['', '8', '64'].map((w) => `LGET 1\n  LGET 0\n  MSTORE${w}\n  LGET 1\n  MLOAD${w}`))
-    .concat(['LGET 0\n  LGET 1\n  SELECT', 'LGET 0\n  ISZERO\n  LGET 1\n  LT']);
+    .concat(['LGET 1\n  LGET 0\n  LGET 1\n  SELECT', 'LGET 0\n  ISZERO\n  LGET 1\n  LT']);
   const store = new ModuleStore();
   let calls = 0;
   for (const body of ops) {

@@ -58,7 +58,7 @@ test('VM-MEM-004 MGROW is metered per page', (t) => {
   t.is(r.gasUsed, 1 + G_BASE + 3 * G_MEMORY_PAGE + 2);
 });
 
-test('VM-MEM-002 MGROW stops at the module maxPages', (t) => {
+test('VM-MEM-004 MGROW stops at the module maxPages', (t) => {
   t.is(runBody('PUSH 3\nMGROW\nRET', { memory: 'initial=1 max=4' }).status, 'ok');
   t.is(runBody('PUSH 4\nMGROW\nRET', { memory: 'initial=1 max=4' }).halt, 'memory_limit');
   t.is(runBody('PUSH -1\nMGROW\nRET', { memory: 'initial=1 max=4' }).halt, 'memory_limit', 'a huge count');
@@ -73,7 +73,7 @@ test('VM-MEM-002 memory reaches exactly 10 MiB = 160 pages and no further', (t) 
   t.is(runBody(`PUSH ${SEGMENT_LIMIT_BYTES}\nMLOAD8\nRET`, { memory: 'initial=160 max=160' }).halt, 'memory_oob');
 });
 
-test('VM-MEM-005 the memory grant of the call bounds MGROW and the initial pages', (t) => {
+test('VM-MEM-005 VM-MEM-006 the memory grant of the call bounds MGROW and the initial pages', (t) => {
   const l = load(program('PUSH 1\nMGROW\nRET', { memory: 'initial=1 max=4' }));
   t.is(runLoaded(l, { memoryPages: 2 }).status, 'ok');
   t.is(runLoaded(l, { memoryPages: 1 }).halt, 'memory_limit');
@@ -101,7 +101,7 @@ test('VM-OP-MCOPY bounds: length, source and destination are checked; zero lengt
   t.is(runBody(`PUSH ${PAGE_BYTES}\nPUSH ${PAGE_BYTES}\nPUSH 0\nMCOPY\nPUSH 0\nRET`).status, 'ok');
 });
 
-test('VM-MEM-006 data segments are copied into fresh memory at every call', (t) => {
+test('VM-MEM-001 data segments are copied into fresh memory at every call', (t) => {
   const l = load(program('PUSH 16\nMLOAD8\nPUSH 16\nPUSH 0x7a\nMSTORE8\nRET', { head: '.data 16 "hi"\n.data 32 0xff' }));
   t.deepEqual(runLoaded(l).results, [0x68n]);
   t.deepEqual(runLoaded(l).results, [0x68n], 'the previous call’s store is gone');

@@ -20,7 +20,7 @@ test('VM-OP-SSIZE is the declared segment size', (t) => {
   t.deepEqual(runBody('SSIZE\nRET', { memory: 'initial=0 max=0 storage=0' }).results, [0n]);
 });
 
-test('VM-STATE-SEG bounds are exact per width; one further traps storage_oob', (t) => {
+test('VM-SEG-002 bounds are exact per width; one further traps storage_oob', (t) => {
   for (const [load8, store8, width] of [['SLOAD', 'SSTORE', 16], ['SLOAD64', 'SSTORE64', 8], ['SLOAD8', 'SSTORE8', 1]] as const) {
     t.is(runBody(`PUSH ${64 - width}\n${load8}\nRET`).status, 'ok', load8);
     t.is(runBody(`PUSH ${65 - width}\n${load8}\nRET`).halt, 'storage_oob', load8);
@@ -31,7 +31,7 @@ test('VM-STATE-SEG bounds are exact per width; one further traps storage_oob', (
   t.is(runBody('PUSH 0\nSLOAD8\nRET', { memory: 'initial=0 max=0 storage=0' }).halt, 'storage_oob');
 });
 
-test('VM-STATE-001 storage persists across calls and is per module', (t) => {
+test('VM-SEG-001 storage persists across calls and is per module', (t) => {
   const src = program('PUSH 0\nSLOAD\nPUSH 1\nADD\nDUP 0\nPUSH 0\nSWAP 1\nSSTORE\nRET');
   const l = load(src);
   t.deepEqual(runLoaded(l).results, [1n]);

@@ -22,7 +22,7 @@ function syscallModule(s: SyscallInfo, world = new World()): Loaded {
 const call = (s: SyscallInfo, args: readonly bigint[], world: World, opts: { now?: bigint; origin?: bigint } = {}) => runLoaded(syscallModule(s, world), { args, ...opts });
 const sys = (name: string): SyscallInfo => SYSCALLS.find((s) => s.name === name) as SyscallInfo;
 
-test('VM-SYS every syscall runs with its capability and costs its table gas', (t) => {
+test('VM-SYS-001 every syscall runs with its capability and costs its table gas', (t) => {
   for (const s of SYSCALLS) {
     const r = runLoaded(syscallModule(s), { args: s.params.map(() => 1n), trace: true });
     t.is(r.status, 'ok', s.name);
@@ -31,7 +31,7 @@ test('VM-SYS every syscall runs with its capability and costs its table gas', (t
   }
 });
 
-test('VM-CAP-002 every capability-guarded syscall traps `capability` when the call does not grant it', (t) => {
+test('VM-CAP-003 every capability-guarded syscall traps `capability` when the call does not grant it', (t) => {
   for (const s of SYSCALLS) {
     const l = syscallModule(s);
     const r = runLoaded(l, { args: s.params.map(() => 1n), caps: s.cap ? CAP_ALL & ~CAP[s.cap] : 0, gasLimit: 5000 });

@@ -153,7 +153,7 @@ test('VM-TRAP-003 out_of_gas in the middle of the writes undoes them and uses th
   }
 });
 
-test('VM-CAP-001 the effective capabilities are granted ∩ declared', (t) => {
+test('VM-CAP-002 VM-CAP-003 the effective capabilities are granted ∩ declared', (t) => {
   const l = load(program('SYSCALL CLOCK\nRET', { caps: 'clock.read' }));
   t.is(runLoaded(l, { caps: CAP['clock.read'] | CAP['log.emit'], now: 9n }).results[0], 9n);
   t.is(runLoaded(l, { caps: CAP['log.emit'] }).halt, 'capability');
