@@ -20,15 +20,15 @@ export interface CallSpec {
 /** Replay `call` and stop before `step`; undefined when the call ends before reaching it. */
 export function replayTo(call: CallSpec, step: number): MachineView | undefined {
   if (!Number.isInteger(step) || step < 0) throw new RangeError(`step must be a non-negative integer, got ${step}`);
-  const snap = call.world.snapshot();
+  // Replay on a copy: a call that runs to its end before `step` commits (VM-STATE-003), which a journal
+  // rollback of the caller's world could not undo.
+  const world = call.world.clone();
   try {
-    execute(call.store, call.world, call.module, call.entry, call.args, { ...call.opts, trace: false, pauseAt: step });
+    execute(call.store, world, call.module, call.entry, call.args, { ...call.opts, trace: false, pauseAt: step });
     return undefined;
   } catch (e) {
     if (e instanceof Pause) return e.view;
     throw e;
-  } finally {
-    call.world.revertTo(snap);
   }
 }
 
