@@ -133,7 +133,3 @@ export interface SourceFile {
   readonly items: readonly Item[];
   readonly span: Span;
 }
-
-export function isBlock(item: Item): item is Block {
-  return item.kind === 'block';
-}

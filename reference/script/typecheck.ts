@@ -329,7 +329,7 @@ class Checker {
     if (e.object.kind === 'name' && this.binding(e.object.name)?.kind === 'cfg') {
       const c = this.cfg.get(e.field.name);
       if (c) return c.type;
-      return this.report('CS2104', `cfg has no field '${e.field.name}' for this template kind (see spec §5.5)`, e.field.span);
+      return this.report('CS2104', `cfg has no field '${e.field.name}' for this template kind (see spec §5.1)`, e.field.span);
     }
     const ot = this.expr(e.object);
     if (ot.k === 'error') return T.error;

@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import type { Arb } from 'fast-check';
+import type { Arbitrary as Arb } from 'fast-check';
 import type {
   Arg, BinaryOp, Block, BlockStmt, Decl, Directive, Expr, Ident, IfStmt, Item, Param, SourceFile, Stmt, TypeExpr, Value,
 } from '../../reference/script/ast.ts';
