@@ -435,7 +435,7 @@ function seedWorld(ids: readonly bigint[], pending: boolean): World {
 /** Outcome kinds seen (logged, so a generator that stops reaching a case shows up in the test output). */
 const seen = new Map<string, number>();
 function tally(o: Outcome): void {
-  const kinds = "error" in o ? ["usage error"] : [(o.result.halt ?? o.result.status) + (process.env.DBG ? ":" + (o.result.haltDetail ?? "").slice(0, 30) : ""), ...(o.result.logs.length > 0 ? ['logs'] : []), ...(o.result.stateDiff.length > 0 ? ['state diff'] : [])];
+  const kinds = 'error' in o ? ['usage error'] : [(o.result.halt ?? o.result.status), ...(o.result.logs.length > 0 ? ['logs'] : []), ...(o.result.stateDiff.length > 0 ? ['state diff'] : [])];
   for (const k of kinds) seen.set(k, (seen.get(k) ?? 0) + 1);
 }
 

@@ -1,0 +1,69 @@
+/**
+ * The fast execution path of CurveVM: `executeFast` has exactly the observable semantics of the
+ * reference `execute` (interpreter.ts) — status, halt kind and detail, revert code, gas used, results,
+ * return data, logs, state diff, state root, and the world's state afterwards — and is kept equal to it
+ * by test/vm/fast-differential.test.ts. The design is in fast/compile.ts (pre-decoded records, gas per
+ * basic block), fast/slots.ts (small words as doubles) and fast/run.ts (the loop, with every uncommon
+ * case delegated to the reference handlers). With `trace` it simply runs the reference.
+ */
+import { UsageError } from '../lib/errors.ts';
+import { wordToBytesLE } from '../lib/u128.ts';
+import { FastMachine } from './fast/run.ts';
+import { MAX_GAS_LIMIT, encodeArg, execute, type CallOptions, type ExecResult } from './interpreter.ts';
+import { MAX_PAGES, PAGE_BYTES, type ValueType } from './module.ts';
+import { opByName, type OpName } from './opcodes.ts';
+import type { ModuleStore } from './store.ts';
+import type { World } from './world.ts';
+
+/** The instruction numbers fast/run.ts uses as case labels; checked against the opcode table at load. */
+const NATIVE = {
+  NOP: 0x01, JUMP: 0x02, JUMPI: 0x03, CALLF: 0x04, RET: 0x05, GAS: 0x0a, SELECT: 0x0b, POP: 0x13, DUP: 0x14, SWAP: 0x15,
+  LGET: 0x18, LSET: 0x19, LTEE: 0x1a, ADD: 0x20, SUB: 0x21, MUL: 0x22, DIV: 0x23, MOD: 0x24, ADDW: 0x25, SUBW: 0x26,
+  MULW: 0x27, MIN: 0x2b, MAX: 0x2c, SADD: 0x30, SSUB: 0x31, SMUL: 0x32, SDIV: 0x33, SMOD: 0x34, SLT: 0x36, SGT: 0x37,
+  SLE: 0x38, SGE: 0x39, EQ: 0x40, NE: 0x41, LT: 0x42, GT: 0x43, LE: 0x44, GE: 0x45, ISZERO: 0x46, AND: 0x48, OR: 0x49,
+  XOR: 0x4a, SHL: 0x4c, SHR: 0x4d, SAR: 0x4e, MLOAD: 0x50, MSTORE: 0x51, MLOAD8: 0x52, MSTORE8: 0x53, MLOAD64: 0x54,
+  MSTORE64: 0x55, MSIZE: 0x56,
+} as const satisfies Partial<Record<OpName, number>>;
+for (const [name, code] of Object.entries(NATIVE)) {
+  if (opByName(name)?.code !== code) throw new Error(`internal assertion failed: fast path numbers ${name} 0x${code.toString(16)}`);
+}
+
+/** Run `entry` of a stored module like `execute`, on the fast path (see the file comment). */
+export function executeFast(store: ModuleStore, world: World, moduleHash: string, entry: string, args: readonly bigint[], opts: CallOptions): ExecResult {
+  if (opts.trace === true) return execute(store, world, moduleHash, entry, args, opts);
+  const lm = store.link(moduleHash);
+  const e = lm.entries.get(entry);
+  if (!e) throw new UsageError(`module ${lm.hashHex.slice(0, 12)} has no entrypoint ${JSON.stringify(entry)} (has: ${[...lm.entries.keys()].join(', ') || 'none'})`);
+  if (args.length !== e.params.length) throw new UsageError(`entrypoint ${entry} takes ${e.params.length} argument(s), got ${args.length}`);
+  const words = args.map((a, i) => {
+    const w = encodeArg(e.params[i] as ValueType, a);
+    if (typeof w === 'string') throw new UsageError(`argument ${i + 1} of ${entry} (${String(a)}) is ${w}`);
+    return w;
+  });
+  if (!Number.isSafeInteger(opts.gasLimit) || opts.gasLimit < 0) throw new UsageError(`gas limit must be an integer in 0..${MAX_GAS_LIMIT}`);
+  const pages = opts.memoryPages ?? MAX_PAGES;
+  if (!Number.isInteger(pages) || pages < 0 || pages > MAX_PAGES) throw new UsageError(`memory grant must be 0..${MAX_PAGES} pages (${MAX_PAGES * PAGE_BYTES} bytes)`);
+
+  const origin = opts.origin ?? 0n;
+  const m = new FastMachine(store, world, opts.now ?? 0n, origin, false);
+  const snap = world.snapshot();
+  const caps = (opts.caps ?? lm.module.caps) & lm.module.caps;
+  const out = m.callModule(lm, e.func, words, { gas: opts.gasLimit, caps, pages }, origin);
+  const ok = out.status === 'ok';
+  const returnData = new Uint8Array(ok ? out.results.length * 16 : 0);
+  if (ok) out.results.forEach((r, i) => wordToBytesLE(r, returnData, 16 * i));
+  const result: ExecResult = {
+    status: out.status,
+    ...(out.halt ? { halt: out.halt.kind, ...(out.halt.detail ? { haltDetail: out.halt.detail } : {}) } : {}),
+    ...(out.revertCode !== undefined ? { revertCode: out.revertCode } : {}),
+    gasUsed: opts.gasLimit - out.gasLeft,
+    results: out.results,
+    returnData,
+    logs: world.logs.slice(snap.logs),
+    stateDiff: ok ? world.diffSince(snap) : [],
+    ...(opts.stateRoot === false ? {} : { stateRoot: world.stateRootHex() }),
+  };
+  // A call made outside any pending transaction commits its journal (VM-STATE-003).
+  if (snap.journal === 0) world.commit();
+  return result;
+}

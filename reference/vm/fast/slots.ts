@@ -1,0 +1,76 @@
+/**
+ * Word slots of the fast path. A word lives in a pair (Float64Array, bigint[]) at one index: words below
+ * 2^53 are exact doubles in the Float64Array; larger words are NaN there and the bigint holds them. The
+ * encoding is canonical (a word below 2^53 is never stored as a bigint), so equal numbers mean equal
+ * words, and any NaN operand sends an instruction to its bigint path. Measured on `npm run bench -- vm`:
+ * keeping small words as doubles removes the BigInt allocation of every arithmetic step.
+ */
+import { readUintLE, writeUintLE } from '../../lib/u128.ts';
+
+export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_BIG = BigInt(MAX_SAFE);
+const TWO_32 = 4294967296;
+
+/** 2^n for n in 0..52 (shift fast paths). */
+export const POW2 = Float64Array.from({ length: 53 }, (_, n) => 2 ** n);
+
+export function slotBig(num: Float64Array, big: readonly bigint[], i: number): bigint {
+  const v = num[i] as number;
+  return v === v ? BigInt(v) : (big[i] as bigint);
+}
+
+export function setSlot(num: Float64Array, big: bigint[], i: number, x: bigint): void {
+  if (x <= MAX_SAFE_BIG) num[i] = Number(x);
+  else {
+    num[i] = Number.NaN;
+    big[i] = x;
+  }
+}
+
+/** Copy slot `from` of (fn, fb) to slot `to` of (tn, tb). */
+export function copySlot(fn: Float64Array, fb: readonly bigint[], from: number, tn: Float64Array, tb: bigint[], to: number): void {
+  const v = fn[from] as number;
+  tn[to] = v;
+  if (v !== v) tb[to] = fb[from] as bigint;
+}
+
+/** Load a `width`-byte little-endian word (width 1, 8 or 16; bounds already checked) into a slot. */
+export function loadLE(bytes: Uint8Array, at: number, width: number, num: Float64Array, big: bigint[], i: number): void {
+  if (width === 1) {
+    num[i] = bytes[at] as number;
+    return;
+  }
+  const lo = ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16) | ((bytes[at + 3] as number) << 24)) >>> 0;
+  const hi = ((bytes[at + 4] as number) | ((bytes[at + 5] as number) << 8) | ((bytes[at + 6] as number) << 16) | ((bytes[at + 7] as number) << 24)) >>> 0;
+  let rest = 0;
+  for (let k = 8; k < width; k++) rest |= bytes[at + k] as number;
+  if (rest === 0 && hi < 0x200000) num[i] = hi * TWO_32 + lo;
+  else {
+    num[i] = Number.NaN;
+    big[i] = readUintLE(bytes, at, width);
+  }
+}
+
+/** Store the low `width` bytes of the word in a slot little-endian (bounds already checked). */
+export function storeLE(bytes: Uint8Array, at: number, width: number, num: Float64Array, big: readonly bigint[], i: number): void {
+  const v = num[i] as number;
+  if (v !== v) {
+    writeUintLE(bytes, at, width, big[i] as bigint);
+    return;
+  }
+  if (width === 1) {
+    bytes[at] = v & 0xff;
+    return;
+  }
+  const lo = v >>> 0;
+  const hi = (v - lo) / TWO_32;
+  bytes[at] = lo & 0xff;
+  bytes[at + 1] = (lo >>> 8) & 0xff;
+  bytes[at + 2] = (lo >>> 16) & 0xff;
+  bytes[at + 3] = lo >>> 24;
+  bytes[at + 4] = hi & 0xff;
+  bytes[at + 5] = (hi >>> 8) & 0xff;
+  bytes[at + 6] = (hi >>> 16) & 0xff;
+  bytes[at + 7] = 0;
+  if (width === 16) bytes.fill(0, at + 8, at + 16);
+}
