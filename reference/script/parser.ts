@@ -263,10 +263,15 @@ class Parser {
     return { kind: 'directive', name, args, span: joinSpans(name.span, this.prevSpan()) };
   }
 
-  /** CS-VEN-001: an operator where a value or the next argument belongs is arithmetic. */
+  /**
+   * CS-VEN-001: an operator where a value or the next argument belongs is arithmetic — except a `-`
+   * after whitespace and touching its digits, which starts the next (negative) value (CS-GRAM-011).
+   */
   private noArithmetic(): void {
     const t = this.peek();
-    if (t.kind === 'punct' && ARITH.has(t.text) && !t.nl) {
+    const prev = this.prevSpan();
+    const negativeValue = t.text === '-' && t.span.offset > prev.offset + prev.length && this.peek(1).kind === 'int' && this.peek(1).span.offset === t.span.offset + 1;
+    if (t.kind === 'punct' && ARITH.has(t.text) && !t.nl && !negativeValue) {
       this.report('CS1013', `'${t.text}': venue scripts carry no arithmetic; write the value itself`, t.span);
       throw new ParseAbort(false);
     }

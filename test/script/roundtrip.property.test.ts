@@ -129,12 +129,12 @@ function roundTrips(ast: SourceFile): void {
 }
 
 test('CS-FMT-001: venue scripts: parse(print(ast)) equals ast modulo spans', (t) => {
-  fc.assert(fc.property(venueFile, roundTrips), { numRuns: 400 });
+  fc.assert(fc.property(venueFile, roundTrips), { numRuns: 800 });
   t.pass();
 });
 
 test('CS-FMT-001: template modules: parse(print(ast)) equals ast modulo spans (precedence, struct literals in conditions)', (t) => {
-  fc.assert(fc.property(templateFile, roundTrips), { numRuns: 400 });
+  fc.assert(fc.property(templateFile, roundTrips), { numRuns: 800 });
   t.pass();
 });
 

@@ -190,7 +190,13 @@ test('CS-VEN-003: block names follow their kind pattern; unnamed SLAB is CS2014;
   t.deepEqual(codes(check(BASE_VENUE + BASE_VENUE.slice(BASE_VENUE.indexOf('SLAB'))).diagnostics), ['CS2009', 'CS2009']);
 });
 
+test('CS-GRAM-011: a minus after whitespace and touching its digits starts a negative value, not arithmetic', (t) => {
+  t.deepEqual(codesAt(check(editVenue(['  BATCH ms=50', '  BATCH ms=50 -1'])).diagnostics), ['CS2011 13:15']);
+  t.deepEqual(codesAt(check(editVenue(['  BATCH ms=50', '  BATCH ms=50-1'])).diagnostics), ['CS1013 13:14']);
+  t.deepEqual(codesAt(check(editVenue(['  BATCH ms=50', '  BATCH ms=-50'])).diagnostics), ['CS2005 13:12']);
+});
+
 test('CS-VEN-001: arithmetic anywhere in a venue value is CS1013, and the rest of the file is still checked', (t) => {
-  const r = check(editVenue(['vault_cap=1_000_000', 'vault_cap=1_000*1_000'], ['  BATCH ms=50', '  BATCH ms=(50)'], ['mmr_bps=300', 'mmr_bps=300 -1']));
+  const r = check(editVenue(['vault_cap=1_000_000', 'vault_cap=1_000*1_000'], ['  BATCH ms=50', '  BATCH ms=(50)'], ['mmr_bps=300', 'mmr_bps=300 - 1']));
   t.deepEqual(codesAt(r.diagnostics), ['CS1013 2:40', 'CS1013 11:32', 'CS1013 13:12']);
 });
