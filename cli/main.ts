@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { CurveError } from '../reference/lib/errors.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerScriptCommands } from './commands/script.ts';
 import { registerVmCommands } from './commands/vm.ts';
 
 export const EXIT = { ok: 0, halted: 1, badInput: 2, internal: 3 } as const;
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: () => {} });
   registerVmCommands(program);
+  registerScriptCommands(program);
   registerDemoCommand(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => {} });
   return program;
