@@ -327,7 +327,7 @@ export function assemble(source: string, file = '<casm>', options: AsmOptions = 
   // VM-VAL-DATA-001): reordering here would break the disassembler round trip of unsorted modules.
   const sortedEntries: EntryDef[] = entries.map((e) => {
     const idx = funcs.findIndex((g) => g.name === e.func.text);
-    const fi = idx >= 0 ? idx : /^[0-9]+$/.test(e.func.text) ? Number(e.func.text) : err(`entry ${e.name}: unknown function ${e.func.text}`, e.line, e.func.col);
+    const fi = idx >= 0 ? idx : /^[0-9]+$/.test(e.func.text) ? Number(int(e.func, e.line, 'function index', 0xffffn)) : err(`entry ${e.name}: unknown function ${e.func.text}`, e.line, e.func.col);
     return { name: e.name, func: fi, params: e.params, results: e.results };
   });
 

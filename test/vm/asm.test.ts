@@ -96,6 +96,7 @@ const ERRORS: [string, string, string, RegExp][] = [
   ['out of range', '.func f params=256', '1:16', /params 256 out of range 0\.\.255/],
   ['PUSH out of range', `.func f\nPUSH 0x1${'0'.repeat(32)}`, '2:6', /constant .* out of range/],
   ['entry unknown function', '.func f\nTRAP\n.entry e g () -> ()', '3:10', /entry e: unknown function g/],
+  ['entry function index out of range', '.func f\nTRAP\n.entry e 65536 () -> ()', '3:10', /function index 65536 out of range 0\.\.65535/],
   ['entry usage', '.entry e', '1:1', /usage: \.entry/],
   ['entry unknown type', '.func f\nTRAP\n.entry e f (u7) -> ()', '3:13', /unknown type "u7"/],
   ['entry missing (', '.func f\nTRAP\n.entry e f u128', '3:12', /expected \( in entry signature/],
