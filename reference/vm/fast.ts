@@ -6,11 +6,8 @@
  * basic block), fast/slots.ts (small words as doubles) and fast/run.ts (the loop, with every uncommon
  * case delegated to the reference handlers). With `trace` it simply runs the reference.
  */
-import { UsageError } from '../lib/errors.ts';
-import { wordToBytesLE } from '../lib/u128.ts';
 import { FastMachine } from './fast/run.ts';
-import { MAX_GAS_LIMIT, encodeArg, execute, type CallOptions, type ExecResult } from './interpreter.ts';
-import { MAX_PAGES, PAGE_BYTES, type ValueType } from './module.ts';
+import { execute, type CallOptions, type ExecResult } from './interpreter.ts';
 import { opByName, type OpName } from './opcodes.ts';
 import type { ModuleStore } from './store.ts';
 import type { World } from './world.ts';
@@ -30,40 +27,7 @@ for (const [name, code] of Object.entries(NATIVE)) {
 
 /** Run `entry` of a stored module like `execute`, on the fast path (see the file comment). */
 export function executeFast(store: ModuleStore, world: World, moduleHash: string, entry: string, args: readonly bigint[], opts: CallOptions): ExecResult {
-  if (opts.trace === true) return execute(store, world, moduleHash, entry, args, opts);
-  const lm = store.link(moduleHash);
-  const e = lm.entries.get(entry);
-  if (!e) throw new UsageError(`module ${lm.hashHex.slice(0, 12)} has no entrypoint ${JSON.stringify(entry)} (has: ${[...lm.entries.keys()].join(', ') || 'none'})`);
-  if (args.length !== e.params.length) throw new UsageError(`entrypoint ${entry} takes ${e.params.length} argument(s), got ${args.length}`);
-  const words = args.map((a, i) => {
-    const w = encodeArg(e.params[i] as ValueType, a);
-    if (typeof w === 'string') throw new UsageError(`argument ${i + 1} of ${entry} (${String(a)}) is ${w}`);
-    return w;
-  });
-  if (!Number.isSafeInteger(opts.gasLimit) || opts.gasLimit < 0) throw new UsageError(`gas limit must be an integer in 0..${MAX_GAS_LIMIT}`);
-  const pages = opts.memoryPages ?? MAX_PAGES;
-  if (!Number.isInteger(pages) || pages < 0 || pages > MAX_PAGES) throw new UsageError(`memory grant must be 0..${MAX_PAGES} pages (${MAX_PAGES * PAGE_BYTES} bytes)`);
-
-  const origin = opts.origin ?? 0n;
-  const m = new FastMachine(store, world, opts.now ?? 0n, origin, false);
-  const snap = world.snapshot();
-  const caps = (opts.caps ?? lm.module.caps) & lm.module.caps;
-  const out = m.callModule(lm, e.func, words, { gas: opts.gasLimit, caps, pages }, origin);
-  const ok = out.status === 'ok';
-  const returnData = new Uint8Array(ok ? out.results.length * 16 : 0);
-  if (ok) out.results.forEach((r, i) => wordToBytesLE(r, returnData, 16 * i));
-  const result: ExecResult = {
-    status: out.status,
-    ...(out.halt ? { halt: out.halt.kind, ...(out.halt.detail ? { haltDetail: out.halt.detail } : {}) } : {}),
-    ...(out.revertCode !== undefined ? { revertCode: out.revertCode } : {}),
-    gasUsed: opts.gasLimit - out.gasLeft,
-    results: out.results,
-    returnData,
-    logs: world.logs.slice(snap.logs),
-    stateDiff: ok ? world.diffSince(snap) : [],
-    ...(opts.stateRoot === false ? {} : { stateRoot: world.stateRootHex() }),
-  };
-  // A call made outside any pending transaction commits its journal (VM-STATE-003).
-  if (snap.journal === 0) world.commit();
-  return result;
+  // A trace or a pause needs the reference loop's per-instruction hooks.
+  if (opts.trace === true || opts.pauseAt !== undefined) return execute(store, world, moduleHash, entry, args, opts);
+  return execute(store, world, moduleHash, entry, args, opts, (s, w, now, origin) => new FastMachine(s, w, now, origin, false));
 }

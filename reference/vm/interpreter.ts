@@ -268,7 +268,20 @@ export function encodeArg(t: ValueType, v: bigint): bigint | string {
  * Execute `entry` of a stored module at top level. Bad input (unknown entry, wrong argument count or
  * range, bad gas limit) is a UsageError; everything the program does is in the result value.
  */
-export function execute(store: ModuleStore, world: World, moduleHash: string, entry: string, args: readonly bigint[], opts: CallOptions): ExecResult {
+/** Makes the machine a top-level call runs on: the reference Machine, or a subclass (the fast path). */
+export type MachineFactory = (store: ModuleStore, world: World, now: bigint, origin: bigint, trace: boolean, pauseAt: number) => Machine;
+
+const referenceMachine: MachineFactory = (store, world, now, origin, trace, pauseAt) => new Machine(store, world, now, origin, trace, pauseAt);
+
+export function execute(
+  store: ModuleStore,
+  world: World,
+  moduleHash: string,
+  entry: string,
+  args: readonly bigint[],
+  opts: CallOptions,
+  newMachine: MachineFactory = referenceMachine,
+): ExecResult {
   const lm = store.link(moduleHash);
   const e = lm.entries.get(entry);
   if (!e) throw new UsageError(`module ${lm.hashHex.slice(0, 12)} has no entrypoint ${JSON.stringify(entry)} (has: ${[...lm.entries.keys()].join(', ') || 'none'})`);
@@ -282,7 +295,7 @@ export function execute(store: ModuleStore, world: World, moduleHash: string, en
   const pages = opts.memoryPages ?? MAX_PAGES;
   if (!Number.isInteger(pages) || pages < 0 || pages > MAX_PAGES) throw new UsageError(`memory grant must be 0..${MAX_PAGES} pages (${MAX_PAGES * PAGE_BYTES} bytes)`);
 
-  const m = new Machine(store, world, opts.now ?? 0n, opts.origin ?? 0n, opts.trace ?? false, opts.pauseAt ?? -1);
+  const m = newMachine(store, world, opts.now ?? 0n, opts.origin ?? 0n, opts.trace ?? false, opts.pauseAt ?? -1);
   const snap = world.snapshot();
   const caps = (opts.caps ?? lm.module.caps) & lm.module.caps;
   const out = m.callModule(lm, e.func, words, { gas: opts.gasLimit, caps, pages }, opts.origin ?? 0n);

@@ -44,9 +44,10 @@ export interface OpInfo {
   readonly doc: string;
 }
 
-const op = (
+/** One table row; generic in the name so `OpName` is the union of the literal mnemonics. */
+const op = <N extends string>(
   code: number,
-  name: string,
+  name: N,
   family: Family,
   imm: readonly ImmKind[],
   pops: Arity,
@@ -55,7 +56,7 @@ const op = (
   traps: readonly string[],
   doc: string,
   terminal = false,
-): OpInfo => ({ code, name, family, imm, pops, pushes, gas, traps, doc, ...(terminal ? { terminal } : {}) });
+): OpInfo & { readonly name: N } => ({ code, name, family, imm, pops, pushes, gas, traps, doc, ...(terminal ? { terminal } : {}) });
 
 const OOB = ['memory_oob'];
 const SOOB = ['storage_oob'];

@@ -8,13 +8,13 @@ import { ValidationError } from '../../reference/lib/errors.ts';
 import { assemble } from '../../reference/vm/asm.ts';
 import { CAP, CAP_ALL } from '../../reference/vm/capabilities.ts';
 import { SECTION, decodeModule, encodeModule, type DecodedModule, type FunctionDef, type Module } from '../../reference/vm/module.ts';
-import { OP } from '../../reference/vm/opcodes.ts';
+import { OP, type OpName } from '../../reference/vm/opcodes.ts';
 import { SYSCALLS } from '../../reference/vm/syscalls.ts';
 import { MAX_LOCALS, MAX_STACK, analyzeFunction, validateModule } from '../../reference/vm/validate.ts';
 import { program } from './helpers.ts';
 
 /** An opcode byte by name. */
-const O = (name: string): number => OP[name] as number;
+const O = (name: string): number => OP[name as OpName];
 
 const HASH = '0x' + '11'.repeat(32);
 
