@@ -6,6 +6,7 @@ import { bytesToHex } from '../../reference/lib/hex.ts';
 import { parseCapList } from '../../reference/vm/capabilities.ts';
 import { disassemble } from '../../reference/vm/disasm.ts';
 import { execute, type CallOptions } from '../../reference/vm/interpreter.ts';
+import { executeFast } from '../../reference/vm/fast.ts';
 import { decodeModule } from '../../reference/vm/module.ts';
 import { resultJson, traceStepJson } from '../../reference/vm/result-json.ts';
 import { worldFromJson } from '../../reference/vm/state-json.ts';
@@ -148,11 +149,14 @@ export function registerVmCommands(program: Command): void {
       .option('-m, --module <file>', 'load another module (for imports); repeatable', collect, [] as string[]);
 
   runLike('run', 'run an entrypoint and print status, gas, results, logs and the state diff')
-    .option('--trace', 'record and print a per-step trace')
+    .option('--trace', 'record and print a per-step trace (runs the reference interpreter)')
+    .option('--engine <name>', 'fast (default; differentially tested against the reference) or reference', 'fast')
     .option('--json', 'print the result as JSON')
-    .action((file: string, f: RunFlags) => {
+    .action((file: string, f: RunFlags & { engine: string }) => {
+      if (f.engine !== 'fast' && f.engine !== 'reference') throw new UsageError(`--engine must be fast or reference, got ${JSON.stringify(f.engine)}`);
       const { store, world, lm, args, opts } = prepareRun(file, f);
-      const r = execute(store, world, lm.hashHex, f.entry, args, opts);
+      const run = f.engine === 'fast' ? executeFast : execute;
+      const r = run(store, world, lm.hashHex, f.entry, args, opts);
       if (f.json) stdout.json(resultJson(r));
       else {
         if (r.trace) for (const s of r.trace) stdout.line(`${String(s.depth).padStart(2)} f${s.fn} ${String(s.pc).padStart(5)} ${s.op.padEnd(13)} gas=${s.gas} cost=${s.gasCost} stack=[${s.stack.join(', ')}]`);

@@ -35,6 +35,15 @@ test.serial('run prints status, gas and results; --json gives the result object'
   t.true(parsed.gasUsed > 0);
 });
 
+test.serial('run --engine reference and the default fast engine agree; a bad engine exits 2', async (t) => {
+  const fast = await curve('run', ex('counter.casm'), '-e', 'sum', '-a', '300', '--json');
+  const ref = await curve('run', ex('counter.casm'), '-e', 'sum', '-a', '300', '--json', '--engine', 'reference');
+  t.is(fast.code, 0);
+  t.deepEqual(JSON.parse(fast.out), JSON.parse(ref.out));
+  const bad = await curve('run', ex('counter.casm'), '-e', 'sum', '-a', '3', '--engine', 'jit');
+  t.is(bad.code, 2);
+});
+
 test.serial('run exits 1 when the program halts (out of gas) and says why', async (t) => {
   const r = await curve('run', ex('counter.casm'), '-e', 'sum', '-a', '1000', '--gas', '50');
   t.is(r.code, 1);
