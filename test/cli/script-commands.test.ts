@@ -17,6 +17,10 @@ test.serial('check: the example venue and template have no errors', async (t) =>
   t.is(j.files[0]?.kind, 'venue');
 });
 
+test.serial('fmt --check: the example venue is in canonical form', async (t) => {
+  t.is((await curve('fmt', '--check', perp)).code, 0);
+});
+
 test.serial('check: a bad venue prints file:line:col diagnostics with codes and exits 1', async (t) => {
   const f = join(tmp, 'bad.curve');
   writeFileSync(f, 'ROUTER {\n  CAP_TTL ms=999999\n}\n');
