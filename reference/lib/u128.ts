@@ -2,7 +2,6 @@
  * u128 / i128 helpers over BigInt (spec/curvevm.md §1, VM-WORD-*).
  * A VM word is an unsigned 128-bit integer; signed operations read it as two's-complement i128.
  */
-export const WORD_BITS = 128n;
 export const U128_MAX = (1n << 128n) - 1n;
 export const U64_MAX = (1n << 64n) - 1n;
 export const I128_MIN = -(1n << 127n);

@@ -11,7 +11,7 @@ import { CALL_STATUS, Halt, Revert, haltCode } from './halts.ts';
 import { runSyscall } from './host.ts';
 import type { Instr } from './instructions.ts';
 import type { FunctionFrame, Machine } from './interpreter.ts';
-import { MAX_PAGES, PAGE_BYTES } from './module.ts';
+import { MAX_PAGES } from './module.ts';
 import type { OpName } from './opcodes.ts';
 import { MERKLE_MAX_DEPTH, POSEIDON_MAX_INPUTS, keccak256, poseidon, sha256, verifyMerkle } from './precompiles.ts';
 import { syscallById } from './syscalls.ts';
@@ -84,8 +84,7 @@ const hashOp = (fn: (d: Uint8Array) => Uint8Array, perWord: number): Handler => 
   const len = pop(f);
   const ptr = pop(f);
   const mem = f.mf.memory;
-  if (len > BigInt(mem.size)) throw new Halt('memory_oob', `length ${len}`);
-  const n = Number(len);
+  const n = mem.length(len);
   m.use(perWord * G.words32(n));
   const src = mem.check(ptr, n);
   const dst = mem.check(out, 32);
@@ -151,10 +150,10 @@ export const HANDLERS = {
     const len = pop(f);
     const ptr = pop(f);
     const mem = f.mf.memory;
-    if (len > BigInt(mem.size)) throw new Halt('memory_oob', `length ${len}`);
-    m.use(G.G_LOG_TOPIC * ins.arg + G.G_LOG_BYTE * Number(len));
-    const at = mem.check(ptr, Number(len));
-    f.mf.host.world.logs.push({ module: f.mf.lm.hashHex, topics, data: mem.bytes.slice(at, at + Number(len)) });
+    const n = mem.length(len);
+    m.use(G.G_LOG_TOPIC * ins.arg + G.G_LOG_BYTE * n);
+    const at = mem.check(ptr, n);
+    f.mf.host.world.logs.push({ module: f.mf.lm.hashHex, topics, data: mem.bytes.slice(at, at + n) });
   },
   GAS: (m, f) => push(f, BigInt(m.gas)),
   SELECT: (_m, f) => {
@@ -254,8 +253,7 @@ export const HANDLERS = {
     const src = pop(f);
     const dst = pop(f);
     const mem = f.mf.memory;
-    if (len > BigInt(mem.size)) throw new Halt('memory_oob', `length ${len}`);
-    const n = Number(len);
+    const n = mem.length(len);
     m.use(G.G_COPY_WORD * G.words16(n));
     const s = mem.check(src, n);
     const d = mem.check(dst, n);
@@ -304,4 +302,3 @@ export const HANDLERS = {
   },
 } satisfies Record<OpName, Handler>;
 
-export { PAGE_BYTES };

@@ -19,6 +19,34 @@ export interface HostContext {
 
 const S = SYS_STATUS;
 
+/** One balance a transfer reads and writes: a wallet, a vault, or an escrow's balance. */
+interface Balance {
+  get(): bigint;
+  set(v: bigint): void;
+}
+
+const walletOf = (w: World, user: bigint, asset: bigint): Balance => ({ get: () => w.wallet(user, asset), set: (v) => w.setWallet(user, asset, v) });
+const vaultOf = (w: World, asset: bigint): Balance => ({ get: () => w.vault(asset), set: (v) => w.setVault(asset, v) });
+const escrowOf = (w: World, user: bigint, slab: bigint, asset: bigint): Balance => ({
+  get: () => w.escrow(user, slab, asset).balance,
+  set: (v) => w.setEscrow(user, slab, asset, { balance: v, nonce: w.escrow(user, slab, asset).nonce }),
+});
+
+/**
+ * Move `amount` from one balance to another (VM-SYS-CONSERVE): EXCEEDS_BALANCE when the source holds
+ * less, OVERFLOW when the destination would pass 2^128−1, and then nothing changes; otherwise both are
+ * written, source first.
+ */
+function transfer(from: Balance, to: Balance, amount: bigint): bigint {
+  const have = from.get();
+  const dest = to.get();
+  if (amount > have) return S.EXCEEDS_BALANCE;
+  if (dest + amount > U128_MAX) return S.OVERFLOW;
+  from.set(have - amount);
+  to.set(dest + amount);
+  return S.OK;
+}
+
 /** Run syscall `s` with its arguments (deepest first); returns its results (deepest first). */
 export function runSyscall(s: SyscallInfo, a: readonly bigint[], h: HostContext): bigint[] {
   const w = h.world;
@@ -42,23 +70,11 @@ export function runSyscall(s: SyscallInfo, a: readonly bigint[], h: HostContext)
       return [w.escrow(arg(0), arg(1), arg(2)).nonce];
     case 'ESCROW_CREDIT': {
       const [user, slab, asset, amount] = a as [bigint, bigint, bigint, bigint];
-      const e = w.escrow(user, slab, asset);
-      const v = w.vault(asset);
-      if (amount > v) return [S.EXCEEDS_BALANCE];
-      if (e.balance + amount > U128_MAX) return [S.OVERFLOW];
-      w.setVault(asset, v - amount);
-      w.setEscrow(user, slab, asset, { balance: e.balance + amount, nonce: e.nonce });
-      return [S.OK];
+      return [transfer(vaultOf(w, asset), escrowOf(w, user, slab, asset), amount)];
     }
     case 'ESCROW_DEBIT': {
       const [user, slab, asset, amount] = a as [bigint, bigint, bigint, bigint];
-      const e = w.escrow(user, slab, asset);
-      const v = w.vault(asset);
-      if (amount > e.balance) return [S.EXCEEDS_BALANCE];
-      if (v + amount > U128_MAX) return [S.OVERFLOW];
-      w.setEscrow(user, slab, asset, { balance: e.balance - amount, nonce: e.nonce });
-      w.setVault(asset, v + amount);
-      return [S.OK];
+      return [transfer(escrowOf(w, user, slab, asset), vaultOf(w, asset), amount)];
     }
     case 'ESCROW_BUMP_NONCE': {
       const [user, slab, asset] = a as [bigint, bigint, bigint];
@@ -71,23 +87,11 @@ export function runSyscall(s: SyscallInfo, a: readonly bigint[], h: HostContext)
       return [w.vault(arg(0))];
     case 'VAULT_DEPOSIT': {
       const [user, asset, amount] = a as [bigint, bigint, bigint];
-      const have = w.wallet(user, asset);
-      const v = w.vault(asset);
-      if (amount > have) return [S.EXCEEDS_BALANCE];
-      if (v + amount > U128_MAX) return [S.OVERFLOW];
-      w.setWallet(user, asset, have - amount);
-      w.setVault(asset, v + amount);
-      return [S.OK];
+      return [transfer(walletOf(w, user, asset), vaultOf(w, asset), amount)];
     }
     case 'VAULT_WITHDRAW': {
       const [user, asset, amount] = a as [bigint, bigint, bigint];
-      const have = w.wallet(user, asset);
-      const v = w.vault(asset);
-      if (amount > v) return [S.EXCEEDS_BALANCE];
-      if (have + amount > U128_MAX) return [S.OVERFLOW];
-      w.setVault(asset, v - amount);
-      w.setWallet(user, asset, have + amount);
-      return [S.OK];
+      return [transfer(vaultOf(w, asset), walletOf(w, user, asset), amount)];
     }
     case 'CAP_MINT': {
       const [user, slab, asset, amountMax, expiry] = a as [bigint, bigint, bigint, bigint, bigint];
@@ -127,12 +131,7 @@ export function guardedDebit(h: HostContext, capId: bigint, amount: bigint): big
   if (c.burned) return S.BURNED;
   if (h.now >= c.expiry) return S.EXPIRED;
   if (amount > c.remaining) return S.EXCEEDS_REMAINING;
-  const e = w.escrow(c.user, c.slab, c.asset);
-  if (amount > e.balance) return S.EXCEEDS_BALANCE;
-  const v = w.vault(c.asset);
-  if (v + amount > U128_MAX) return S.OVERFLOW;
-  w.setCap(capId, { ...c, remaining: c.remaining - amount });
-  w.setEscrow(c.user, c.slab, c.asset, { balance: e.balance - amount, nonce: e.nonce });
-  w.setVault(c.asset, v + amount);
-  return S.OK;
+  const moved = transfer(escrowOf(w, c.user, c.slab, c.asset), vaultOf(w, c.asset), amount);
+  if (moved === S.OK) w.setCap(capId, { ...c, remaining: c.remaining - amount });
+  return moved;
 }

@@ -5,12 +5,13 @@
  */
 import { UsageError } from '../lib/errors.ts';
 import { I128_MIN, U128_MAX, U64_MAX, fromSigned, wordToBytesLE } from '../lib/u128.ts';
-import { Halt, Revert, haltCode, type HaltKind } from './halts.ts';
+import { Halt, Revert, type HaltKind } from './halts.ts';
 import { HANDLERS } from './handlers.ts';
 import type { HostContext } from './host.ts';
 import { Memory } from './memory.ts';
 import { MAX_PAGES, PAGE_BYTES, type ValueType } from './module.ts';
 import type { Instr } from './instructions.ts';
+import type { OpName } from './opcodes.ts';
 import type { LoadedModule, ModuleStore } from './store.ts';
 import type { FunctionAnalysis } from './validate.ts';
 import type { DiffEntry, Log, World } from './world.ts';
@@ -40,16 +41,23 @@ export interface CallOptions {
   readonly pauseAt?: number;
 }
 
-/** The full machine view at one step, produced by a replay that pauses there (timetravel.ts). */
-export interface MachineView {
-  readonly step: number;
+/** Where the machine is before one instruction: shared by trace steps and paused views. */
+export interface StepPosition {
+  /** Module-call depth, 1 for the top-level call. */
   readonly depth: number;
   readonly module: string;
   readonly fn: number;
   readonly pc: number;
   readonly op: string;
+  /** Gas left before the instruction. */
   readonly gas: number;
+  /** Operand stack before the instruction, bottom first. */
   readonly stack: readonly bigint[];
+}
+
+/** The full machine view at one step, produced by a replay that pauses there (timetravel.ts). */
+export interface MachineView extends StepPosition {
+  readonly step: number;
   readonly locals: readonly bigint[];
   readonly memory: Uint8Array;
 }
@@ -61,19 +69,9 @@ export class Pause {
 
 export type Status = 'ok' | 'revert' | 'halt';
 
-export interface TraceStep {
-  /** Module-call depth, 1 for the top-level call. */
-  readonly depth: number;
-  readonly module: string;
-  readonly fn: number;
-  readonly pc: number;
-  readonly op: string;
-  /** Gas left before the instruction. */
-  readonly gas: number;
+export interface TraceStep extends StepPosition {
   /** Gas the instruction consumed (for CALL, including what the callee used). */
   gasCost: number;
-  /** Operand stack before the instruction, bottom first. */
-  readonly stack: readonly bigint[];
   readonly memSize: number;
 }
 
@@ -165,14 +163,8 @@ export class Machine {
         if (this.steps === this.pauseAt) throw new Pause(this.view(f, ins));
         this.steps++;
         f.next++;
-        const step = this.trace ? this.record(f, ins) : undefined;
-        const before = this.gas;
-        try {
-          this.use(ins.info.gas);
-          HANDLERS[ins.info.name as keyof typeof HANDLERS](this, f, ins);
-        } finally {
-          if (step) step.gasCost = before - this.gas;
-        }
+        if (this.trace) this.tracedStep(f, ins);
+        else this.step(f, ins);
       }
     } finally {
       this.frames--;
@@ -180,33 +172,33 @@ export class Machine {
     return f.stack;
   }
 
+  /** One instruction: static gas, then its handler (VM-EXEC-003). */
+  private step(f: FunctionFrame, ins: Instr): void {
+    this.use(ins.info.gas);
+    HANDLERS[ins.info.name as OpName](this, f, ins);
+  }
+
+  /** One instruction with its trace record; the cost is filled in even when it halts. */
+  private tracedStep(f: FunctionFrame, ins: Instr): void {
+    const record = this.record(f, ins);
+    const before = this.gas;
+    try {
+      this.step(f, ins);
+    } finally {
+      record.gasCost = before - this.gas;
+    }
+  }
+
+  private position(f: FunctionFrame, ins: Instr): StepPosition {
+    return { depth: this.depth, module: f.mf.lm.hashHex, fn: f.fn, pc: ins.pc, op: ins.info.name, gas: this.gas, stack: f.stack.slice() };
+  }
+
   private view(f: FunctionFrame, ins: Instr): MachineView {
-    return {
-      step: this.steps,
-      depth: this.depth,
-      module: f.mf.lm.hashHex,
-      fn: f.fn,
-      pc: ins.pc,
-      op: ins.info.name,
-      gas: this.gas,
-      stack: f.stack.slice(),
-      locals: f.locals.slice(),
-      memory: f.mf.memory.bytes.slice(),
-    };
+    return { step: this.steps, ...this.position(f, ins), locals: f.locals.slice(), memory: f.mf.memory.bytes.slice() };
   }
 
   private record(f: FunctionFrame, ins: Instr): TraceStep {
-    const step: TraceStep = {
-      depth: this.depth,
-      module: f.mf.lm.hashHex,
-      fn: f.fn,
-      pc: ins.pc,
-      op: ins.info.name,
-      gas: this.gas,
-      gasCost: 0,
-      stack: f.stack.slice(),
-      memSize: f.mf.memory.size,
-    };
+    const step: TraceStep = { ...this.position(f, ins), gasCost: 0, memSize: f.mf.memory.size };
     (this.trace as TraceStep[]).push(step);
     return step;
   }
@@ -319,4 +311,3 @@ export function execute(
   return result;
 }
 
-export { haltCode };

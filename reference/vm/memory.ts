@@ -25,6 +25,12 @@ export class Memory {
     return Number(addr);
   }
 
+  /** A length operand: a word no larger than the memory (else `memory_oob`), as a number. */
+  length(len: bigint): number {
+    if (len > BigInt(this.size)) throw new Halt('memory_oob', `length ${len}`);
+    return Number(len);
+  }
+
   grow(by: number): void {
     const next = new Uint8Array((this.pages + by) * PAGE_BYTES);
     next.set(this.bytes);

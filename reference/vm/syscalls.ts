@@ -57,7 +57,3 @@ const byId = new Map<number, SyscallInfo>(SYSCALLS.map((s) => [s.id, s]));
 export function syscallById(id: number): SyscallInfo | undefined {
   return byId.get(id);
 }
-
-export const SYSCALL_ID: { readonly [K in SyscallName]: number } = Object.fromEntries(
-  SYSCALLS.map((s) => [s.name, s.id]),
-) as { [K in SyscallName]: number };

@@ -6,8 +6,8 @@
  */
 import { leafHash, merkleRoot } from '../lib/merkle.ts';
 import { sha256 } from '../lib/hash.ts';
-import { bytesToHex, hexToBytes } from '../lib/hex.ts';
-import { U128_MAX, readUintLE, writeUintLE, wordToBytesLE } from '../lib/u128.ts';
+import { bytesToHex } from '../lib/hex.ts';
+import { readUintLE, writeUintLE, wordToBytesLE } from '../lib/u128.ts';
 
 export interface Escrow {
   readonly balance: bigint;
@@ -244,11 +244,6 @@ export class World {
     this.oracles.set(k1(feed), q);
   }
 
-  /** Move `amount` between two balances with checks; returns false (and changes nothing) if it can't. */
-  static canAdd(a: bigint, b: bigint): boolean {
-    return a + b <= U128_MAX;
-  }
-
   // ---- canonical view ----
   /** Every state item as (key, value bytes), sorted by key: the leaves of the state root. */
   leaves(): [string, Uint8Array][] {
@@ -435,4 +430,3 @@ function oldHex(e: ValueEntry): string {
   }
 }
 
-export { hexToBytes };

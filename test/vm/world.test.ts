@@ -120,7 +120,6 @@ test('World.clone is deep and has an empty journal; readSegmentWord reads 0 for 
   t.is(c.readSegmentWord('cd', 0), 8n);
   t.is(w.readSegmentWord('zz', 0), 0n);
   t.deepEqual(c.oracle(1n), { price: 5n, publishTime: 6n });
-  t.true(World.canAdd(1n, 2n));
 });
 
 test('VM-STATE-JSON World.toJSON() reads back through worldFromJson to the same state', (t) => {
