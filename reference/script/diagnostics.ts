@@ -182,6 +182,8 @@ export const DIAGNOSTIC_CODES = {
   CS4003: { severity: 'error', spec: 'CS-ANALYZE-CAPS', title: 'router-only capability in a non-router module' },
   /** An entrypoint's static gas bound is above the limit (CS-ANALYZE-GAS). */
   CS4004: { severity: 'error', spec: 'CS-ANALYZE-GAS', title: 'static gas bound too high' },
+  /** A slab module lacks an interface entry (reserve, commit, cancel, batch_open, liquidation_call) or its CPI parameters (CS-ANALYZE-CPI, spec/manifest.md). */
+  CS4005: { severity: 'error', spec: 'CS-ANALYZE-CPI', title: 'slab interface entry missing or malformed' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
