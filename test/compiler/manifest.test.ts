@@ -98,7 +98,7 @@ test('MAN-DET-001: the same input gives byte-identical JSON and Borsh in a fresh
 });
 
 test('MAN-JSON-002: a bad manifest names the JSON path of the first bad value', (t) => {
-  const j = JSON.parse(encodeManifestJson(manifest)) as { modules: Record<string, unknown>[] };
+  const j = JSON.parse(encodeManifestJson(manifest)) as { modules: Record<string, unknown>[]; version: number; format: string };
   const edit = (f: (x: typeof j) => void): string => {
     const c = structuredClone(j);
     f(c);
@@ -106,8 +106,8 @@ test('MAN-JSON-002: a bad manifest names the JSON path of the first bad value', 
   };
   throwsCode(t, () => decodeManifestJson('{"format": '), 'MAN-JSON-002', /manifest\.json/);
   throwsCode(t, () => decodeManifestJson('[1]'), 'MAN-JSON-002');
-  throwsCode(t, () => decodeManifestJson(edit((x) => ((x as { version: number }).version = 2))), 'MAN-VER-001', /\.version/);
-  throwsCode(t, () => decodeManifestJson(edit((x) => ((x as { format: string }).format = 'other'))), 'MAN-VER-001', /\.format/);
+  throwsCode(t, () => decodeManifestJson(edit((x) => (x.version = 2))), 'MAN-VER-001', /\.version/);
+  throwsCode(t, () => decodeManifestJson(edit((x) => (x.format = "other"))), 'MAN-VER-001', /\.format/);
   const e1 = t.throws(() => decodeManifestJson(edit((x) => ((x.modules[1] as { bytecodeHash: string }).bytecodeHash = 'XYZ'))), { instanceOf: ManifestError });
   t.regex(e1?.message ?? '', /^\.modules\[1\]\.bytecodeHash: must match pattern/);
   const e2 = t.throws(() => decodeManifestJson(edit((x) => ((x.modules[0] as { extra: number }).extra = 1))), { instanceOf: ManifestError });
