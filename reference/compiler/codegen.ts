@@ -172,6 +172,11 @@ class FunctionEmitter {
         this.expr(s.len);
         s.topics.forEach((t) => this.expr(t));
         return this.op(`LOG ${s.topics.length}`);
+      case 'hash':
+        this.expr(s.ptr);
+        this.expr(s.len);
+        this.expr(s.out);
+        return this.op(s.op);
       case 'trap':
         return this.op('TRAP');
     }

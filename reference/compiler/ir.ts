@@ -42,6 +42,8 @@ export type IrStmt =
   | { readonly k: 'sstore'; readonly width: Width; readonly off: IrExpr; readonly v: IrExpr }
   | { readonly k: 'mstore'; readonly width: Width; readonly addr: IrExpr; readonly v: IrExpr }
   | { readonly k: 'log'; readonly ptr: IrExpr; readonly len: IrExpr; readonly topics: readonly IrExpr[] }
+  /** Hash memory [ptr, ptr+len) into the 32 bytes at out (VM-OP-SHA256, VM-OP-KECCAK256). */
+  | { readonly k: 'hash'; readonly op: 'SHA256' | 'KECCAK256'; readonly ptr: IrExpr; readonly len: IrExpr; readonly out: IrExpr }
   | { readonly k: 'trap' };
 
 export interface IrFunction {

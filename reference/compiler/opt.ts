@@ -145,6 +145,9 @@ export function optimizeStmts(stmts: readonly IrStmt[], found: string[] = []): I
       case 'log':
         out.push({ ...s, ptr: f(s.ptr), len: f(s.len), topics: s.topics.map(f) });
         break;
+      case 'hash':
+        out.push({ ...s, ptr: f(s.ptr), len: f(s.len), out: f(s.out) });
+        break;
       case 'trap':
         out.push(s);
         break;

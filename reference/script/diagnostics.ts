@@ -184,6 +184,10 @@ export const DIAGNOSTIC_CODES = {
   CS4004: { severity: 'error', spec: 'CS-ANALYZE-GAS', title: 'static gas bound too high' },
   /** A slab module lacks an interface entry (reserve, commit, cancel, batch_open, liquidation_call) or its CPI parameters (CS-ANALYZE-CPI, spec/manifest.md). */
   CS4005: { severity: 'error', spec: 'CS-ANALYZE-CPI', title: 'slab interface entry missing or malformed' },
+  /** A value the lowering cannot place: a whole array copied, passed, returned or compared (CS-LOWER-VALUE). */
+  CS4006: { severity: 'error', spec: 'CS-LOWER-VALUE', title: 'array used as a whole value' },
+  /** A function needs more than the VM's 1024 local slots (CS-LOWER-LOCALS, VM-VAL-LOCAL-002). */
+  CS4007: { severity: 'error', spec: 'CS-LOWER-LOCALS', title: 'function needs too many local slots' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
