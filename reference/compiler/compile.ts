@@ -8,7 +8,7 @@
 import { sha256Hex } from '../lib/hash.ts';
 import { diagnostic, hasErrors, sortDiagnostics } from '../script/diagnostics.ts';
 import type { Diagnostic, Span } from '../script/diagnostics.ts';
-import { camel, cfgBindings, findDirective } from '../script/directives.ts';
+import { camel, cfgBindings, findDirective, NAME_ID_BINDING } from '../script/directives.ts';
 import { nameId } from '../script/ids.ts';
 import { checkSource } from '../script/index.ts';
 import type { TemplateModule, VenueConfig } from '../script/index.ts';
@@ -19,6 +19,7 @@ import { validateModule } from '../vm/validate.ts';
 import { analyzeCaps, analyzeMemory, declaredCaps } from './analyze.ts';
 import type { CompiledModule, ModuleKind } from './artifact.ts';
 import { emitAsm } from './codegen.ts';
+import { checkCpi } from './cpi.ts';
 import { ENTRY_GAS_LIMIT, gasBounds } from './gas.ts';
 import { lowerTemplate } from './lower.ts';
 import { optimizeModule } from './opt.ts';
@@ -57,6 +58,10 @@ const BLOCK_OF = { router: 'ROUTER', slab: 'SLAB', oracle: 'ORACLE' } as const;
 export function cfgValues(kind: TemplateTarget, block: Readonly<Record<string, unknown>>): Map<string, bigint> {
   const out = new Map<string, bigint>();
   for (const b of cfgBindings(BLOCK_OF[kind])) {
+    if (b === NAME_ID_BINDING) {
+      out.set(b.name, nameId(String(block['name'])));
+      continue;
+    }
     const directive = block[camel(b.directive)] as Record<string, unknown> | null | undefined;
     const v = directive?.[camel(b.arg)];
     const spec = findDirective(BLOCK_OF[kind], b.directive)?.args.find((a) => a.name === b.arg)?.type;
@@ -178,12 +183,18 @@ export function compileVenue(venue: SourceText, templates: TemplateSet): Compile
     const m = instantiate(inst, tpl.get(inst.kind) as CheckedTemplate, v, checked.ast, diags);
     if (m) modules.push(m);
   }
+  diags.push(...checkCpi(modules));
   if (hasErrors(diags)) return { diagnostics: sortAll(diags), venue: v };
   return { diagnostics: sortAll(diags), venue: v, modules };
 }
 
 /** Diagnostics grouped by file (venue first as given), each file's sorted by position. */
 function sortAll(diags: readonly Diagnostic[]): Diagnostic[] {
-  const files = [...new Set(diags.map((d) => d.span.file))];
-  return files.flatMap((f) => sortDiagnostics(diags.filter((d) => d.span.file === f)));
+  const seen = new Set<string>();
+  const unique = diags.filter((d) => {
+    const key = `${d.code}|${d.span.file}|${d.span.offset}|${d.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  const files = [...new Set(unique.map((d) => d.span.file))];
+  return files.flatMap((f) => sortDiagnostics(unique.filter((d) => d.span.file === f)));
 }

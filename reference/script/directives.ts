@@ -312,5 +312,8 @@ export function cfgBindings(block: BlockKind): CfgBinding[] {
     const t = a.type;
     const type = t.kind === 'bool' ? 'bool' : t.kind === 'int' ? (t.max <= U64_MAX ? 'u64' : 'u128') : t.kind === 'enum' ? 'u64' : 'u128';
     return { name: unique ? a.name : `${d.name.toLowerCase()}_${a.name}`, directive: d.name, arg: a.name, type };
-  });
+  }).concat([NAME_ID_BINDING]);
 }
+
+/** CS-BIND-003: every template also reads its block's own name as a name id (an oracle's feed). */
+export const NAME_ID_BINDING: CfgBinding = { name: 'name_id', directive: '(block)', arg: 'name', type: 'u128' };
