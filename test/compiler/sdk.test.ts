@@ -92,7 +92,7 @@ test('CPI-LAYOUT-002: calls through the reference VM encode bytes32 and i128 and
   const g = await load();
   const { transport, calls } = vmTransport();
   const v = g.connect(JSON.parse(encodeManifestJson(manifest)), transport);
-  t.is(v.router_main.moduleHash, modules[0]?.hash);
+  t.is(v.router_main.moduleHash, modules[0]?.hash as string);
   const h = Uint8Array.from({ length: 32 }, (_, i) => i * 7 + 1);
   const echo = await v.router_main.echo(h, -5n);
   t.deepEqual(echo.value.h, h);
