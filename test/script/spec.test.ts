@@ -25,11 +25,12 @@ test('every rule id cited by the diagnostic registry, the directive schema and t
   t.deepEqual([...ids].filter((id) => !spec.includes(id)), []);
 });
 
-test('every CS-* rule id mentioned in reference/script sources is defined in the spec', (t) => {
-  const dir = 'reference/script/';
+test('every CS-* rule id mentioned in reference/script, reference/compiler and stdlib sources is defined in the spec', (t) => {
   const cited = new Set<string>();
-  for (const f of readdirSync(ROOT + dir).filter((x) => x.endsWith('.ts'))) {
-    for (const m of readRepoFile(dir + f).matchAll(/\bCS-[A-Z]+(?:-[A-Z0-9_]+)+\b/g)) cited.add(m[0]);
+  for (const dir of ['reference/script/', 'reference/compiler/', 'stdlib/']) {
+    for (const f of readdirSync(ROOT + dir).filter((x) => x.endsWith('.ts') || x.endsWith('.curve'))) {
+      for (const m of readRepoFile(dir + f).matchAll(/\bCS-[A-Z]+(?:-[A-Z0-9_]+)+\b/g)) cited.add(m[0]);
+    }
   }
   t.true(cited.size > 40);
   t.deepEqual([...cited].filter((id) => !id.endsWith('-') && !spec.includes(id)).sort(), []);
