@@ -68,6 +68,7 @@ export type Bytes32 = Uint8Array | string;
 export type Shape =
   | { readonly t: 'u64' | 'u128' | 'i128' | 'bool' | 'bytes32' }
   | { readonly t: 'array'; readonly of: Shape; readonly n: number }
+  | { readonly t: 'record'; readonly fields: readonly (readonly [string, Shape])[] }
   | { readonly t: 'words'; readonly words: readonly ('u64' | 'u128' | 'i128' | 'bool')[] };
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -129,6 +130,11 @@ export function encode(s: Shape, v: unknown, what: string, out: bigint[]): void 
       (v as unknown[]).forEach((x, i) => encode(s.of, x, what + '[' + i + ']', out));
       return;
     }
+    case 'record': {
+      if (v === null || typeof v !== 'object') fail(what, 'expected a record');
+      for (const [name, f] of s.fields) encode(f, (v as Record<string, unknown>)[name], what + '.' + name, out);
+      return;
+    }
     case 'words': {
       if (!Array.isArray(v) || v.length !== s.words.length) fail(what, 'expected ' + s.words.length + ' words');
       s.words.forEach((w, i) => encode({ t: w }, (v as unknown[])[i], what + '[' + i + ']', out));
@@ -167,6 +173,8 @@ export function decode(s: Shape, words: readonly bigint[], at: { i: number }): u
     }
     case 'array':
       return Array.from({ length: s.n }, () => decode(s.of, words, at));
+    case 'record':
+      return Object.fromEntries(s.fields.map(([name, f]) => [name, decode(f, words, at)]));
     case 'words':
       return s.words.map((w) => decode({ t: w }, words, at));
   }

@@ -48,10 +48,29 @@ const SCALAR: Record<string, Shape> = {
   bytes32: { code: "{ t: 'bytes32' }", tsIn: 'Bytes32', tsOut: 'Uint8Array' },
 };
 
-/** The runtime shape and TS types of a CurveScript type; a record (not spelled out in the manifest) is its words. */
+/** Records whose fields the SDK knows: the built-in ones (CS-TYPE-001). Others travel as their words. */
+const RECORDS: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
+  OracleReading: [
+    ['price', 'u128'],
+    ['publish_time', 'u64'],
+  ],
+};
+
+function record(fields: readonly (readonly [string, string])[]): Shape {
+  const shapes = fields.map(([n, t]) => [n, shapeOf(t, [])] as const);
+  return {
+    code: `{ t: 'record', fields: [${shapes.map(([n, s]) => `[${JSON.stringify(n)}, ${s.code}]`).join(', ')}] }`,
+    tsIn: `{ ${shapes.map(([n, s]) => `readonly ${n}: ${s.tsIn}`).join('; ')} }`,
+    tsOut: `{ ${shapes.map(([n, s]) => `readonly ${n}: ${s.tsOut}`).join('; ')} }`,
+  };
+}
+
+/** The runtime shape and TS types of a CurveScript type; a record the manifest does not spell out is its words. */
 function shapeOf(type: string, words: readonly string[]): Shape {
   const scalar = SCALAR[type];
   if (scalar) return scalar;
+  const rec = RECORDS[type];
+  if (rec) return record(rec);
   const arr = /^\[(.+);\s*(\d+)\]$/.exec(type);
   if (arr) {
     const n = Number(arr[2]);

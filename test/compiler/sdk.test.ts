@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildManifest, encodeManifestJson, type Manifest } from '../../reference/compiler/manifest.ts';
+import { compileVenue } from '../../reference/compiler/compile.ts';
 import { generateSdk } from '../../reference/compiler/sdk.ts';
-import { checkSource, type VenueConfig } from '../../reference/script/index.ts';
+import { checkSource, nameId, type VenueConfig } from '../../reference/script/index.ts';
 import { execute } from '../../reference/vm/interpreter.ts';
 import { ModuleStore } from '../../reference/vm/store.ts';
 import { World } from '../../reference/vm/world.ts';
@@ -153,4 +154,44 @@ test('CPI-LAYOUT-002: values that do not fit their parameter are ArgumentErrors 
   await t.throwsAsync(v.slab_perp_SOL_PERP.reserve(1n, 7n, 1n << 64n, 0n, 1n, 1n, 1n, '00'.repeat(32)), { instanceOf: g.ArgumentError, message: /reserve\.instrument/ });
   await t.throwsAsync(v.router_main.deposit(1 as unknown as bigint, 1n, 1n), { instanceOf: g.ArgumentError, message: /expected a bigint/ });
   t.deepEqual(calls, []);
+});
+
+test('CPI-SDK-001: the client of the real compiled example venue typechecks and runs against the reference VM', async (t) => {
+  const src = (f: string) => ({ file: f, text: readFileSync(root + f, 'utf8') });
+  const r = compileVenue(src('examples/perp.curve'), { router: src('stdlib/router.curve'), slab: src('stdlib/slab.curve'), oracle: src('stdlib/oracle.curve') });
+  t.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+  const real = buildManifest(r.venue as VenueConfig, r.modules ?? []);
+  const out = mkdtempSync(join(tmpdir(), 'curve-sdk-real-'));
+  for (const [name, text] of generateSdk(real)) writeFileSync(join(out, name), text);
+  const file = join(out, 'client.ts');
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  t.notThrows(() => execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--noUncheckedIndexedAccess', '--exactOptionalPropertyTypes', '--target', 'ES2022', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--lib', 'ES2022', file], { stdio: 'pipe' }));
+  const store = new ModuleStore();
+  for (const m of r.modules ?? []) store.add(m.bytes);
+  const world = new World();
+  world.setOracle(nameId('pyth:SOLUSD'), { price: 123_000n, publishTime: 9n });
+  const transport = {
+    async call(moduleHash: string, entry: string, words: bigint[]) {
+      const x = execute(store, world, moduleHash, entry, words, { gasLimit: 10_000_000, now: 10n, origin: 7n, stateRoot: false });
+      return { status: x.status, returnWords: [...x.results], logs: x.logs, ...(x.revertCode !== undefined ? { revertCode: x.revertCode } : {}), ...(x.halt ? { halt: x.halt } : {}) };
+    },
+  };
+  type Real = {
+    connect(m: unknown, t: unknown): {
+      oracle_pyth_SOLUSD: { read: Fn<[], { price: bigint; publish_time: bigint }>; late: Fn<[], boolean> };
+      oracle_pyth_BTCUSD: { read: Fn<[], unknown> };
+      slab_perp_SOL_PERP: { init: Fn<[bigint], void>; batch_open: Fn<[bigint], bigint>; cancel: Fn<[bigint], boolean> };
+    };
+    CallFailed: new (...a: never[]) => Error;
+  };
+  const g = (await import(pathToFileURL(file).href)) as Real;
+  const v = g.connect(JSON.parse(encodeManifestJson(real)), transport);
+  t.deepEqual((await v.oracle_pyth_SOLUSD.read()).value, { price: 123_000n, publish_time: 9n });
+  t.is((await v.oracle_pyth_SOLUSD.late()).value, false);
+  t.like(await t.throwsAsync(v.oracle_pyth_BTCUSD.read(), { instanceOf: g.CallFailed }), { errorName: 'E_NO_PRICE', code: 1n });
+  t.is((await v.slab_perp_SOL_PERP.init(99n)).value, undefined);
+  t.is((await v.slab_perp_SOL_PERP.batch_open(10n)).value, 1n);
+  t.is((await v.slab_perp_SOL_PERP.batch_open(11n)).value, 2n);
+  // The top-level caller (origin 7) is not the router the slab was initialised with.
+  t.like(await t.throwsAsync(v.slab_perp_SOL_PERP.cancel(0n), { instanceOf: g.CallFailed }), { status: 'revert', errorName: 'E_NOT_ROUTER' });
 });
