@@ -1,0 +1,127 @@
+/**
+ * Portfolio margin at the Router (spec/perp.md §10, PERP-MARGIN-*; P8, P9, RM1–RM5): equity is cash plus,
+ * per position, realised − pending funding + unrealised PnL. Margin is computed per underlying — the
+ * positions whose instruments read the same oracle feed — on the NET base-unit exposure weighted by each
+ * slab's ratio, so opposite exposures across slabs offset (RM5) and the sum of per-slab margins bounds it
+ * (RM4). The `gross` model sums per-position margins instead.
+ */
+import { BPS, abs, i128, max, min, mulDivUp } from './arith.ts';
+import { oraclePrice } from './oracle.ts';
+import { usedSlots } from './pool.ts';
+import { fundingOwed, unrealised } from './position.ts';
+import { ORACLE_UNIT, type Instrument, type PerpState, type SlabState } from './types.ts';
+
+/** One position's contribution, with its instrument and oracle price. */
+export interface Exposure {
+  readonly slab: bigint;
+  readonly ins: Instrument;
+  readonly price: bigint;
+  readonly imrBps: bigint;
+  readonly mmrBps: bigint;
+  qty: bigint;
+  /** Worst-case extra buys / sells: resting orders and open route legs (for IM checks only). */
+  buys: bigint;
+  sells: bigint;
+  value: bigint;
+  valueForIm: bigint;
+}
+
+export interface Portfolio {
+  readonly equity: bigint;
+  /** Equity counting unrealised profit as zero (PERP-MARGIN-003): the collateral new risk may use. */
+  readonly imEquity: bigint;
+  /** IM on positions only, and IM with every resting order and open leg filled (worst side per underlying). */
+  readonly im: bigint;
+  readonly imWorst: bigint;
+  readonly mm: bigint;
+  readonly exposures: readonly Exposure[];
+}
+
+function slabsOf(st: PerpState): [bigint, SlabState][] {
+  return [...st.router.registry.keys()].flatMap((id) => {
+    const s = st.slabs.get(id);
+    return s ? [[id, s] as [bigint, SlabState]] : [];
+  });
+}
+
+/** PERP-MARGIN-001: the user's exposures on every registered slab (positions, orders, open legs). */
+export function exposuresOf(st: PerpState, user: bigint, now: bigint): Exposure[] {
+  const out: Exposure[] = [];
+  const find = (slab: bigint, s: SlabState, ins: Instrument): Exposure => {
+    let e = out.find((x) => x.slab === slab && x.ins.index === ins.index);
+    if (!e) {
+      const price = oraclePrice(st.oracles, ins.feed, now).price;
+      e = { slab, ins, price, imrBps: s.header.imrBps, mmrBps: s.header.mmrBps, qty: 0n, buys: 0n, sells: 0n, value: 0n, valueForIm: 0n };
+      out.push(e);
+    }
+    return e;
+  };
+  for (const [slab, s] of slabsOf(st)) {
+    for (const [, p] of usedSlots(s.positions)) {
+      if (p.owner !== user) continue;
+      const ins = s.instruments[Number(p.instrument)] as Instrument;
+      const e = find(slab, s, ins);
+      const u = unrealised(p, ins, e.price);
+      const base = p.realised - fundingOwed(p, ins);
+      e.qty = p.qty;
+      e.value = i128(base + u);
+      e.valueForIm = i128(base + min(0n, u));
+    }
+    for (const [, o] of usedSlots(s.orders)) {
+      if (o.owner !== user) continue;
+      const e = find(slab, s, s.instruments[Number(o.instrument)] as Instrument);
+      if (o.side === 0) e.buys += o.qty - o.reservedQty;
+      else e.sells += o.qty - o.reservedQty;
+    }
+  }
+  for (const r of st.router.routes.values()) {
+    if (r.user !== user || r.status !== 'open') continue;
+    for (const l of r.legs) {
+      const s = st.slabs.get(l.slab);
+      if (l.status !== 'open' || !s || !st.router.registry.has(l.slab)) continue;
+      const e = find(l.slab, s, s.instruments[Number(l.instrument)] as Instrument);
+      if (l.side === 0) e.buys += l.qty;
+      else e.sells += l.qty;
+    }
+  }
+  return out;
+}
+
+/** PERP-MARGIN-002: ⌈|w|·P / (ORACLE_UNIT·10⁴)⌉ for a bps-weighted base-unit exposure w (rounds up: favours the protocol). */
+export function marginOf(w: bigint, price: bigint): bigint {
+  return mulDivUp(abs(w), price, ORACLE_UNIT * BPS);
+}
+
+type Pick = (e: Exposure) => bigint;
+
+/** PERP-MARGIN-002: net model: per feed, margin of Σ qty·cs·ratio; gross model: Σ per position. */
+export function requirement(exps: readonly Exposure[], qty: Pick, ratio: Pick, model: 'net' | 'gross'): bigint {
+  if (model === 'gross') return exps.reduce((t, e) => t + marginOf(qty(e) * e.ins.contractSize * ratio(e), e.price), 0n);
+  const groups = new Map<bigint, { w: bigint; price: bigint }>();
+  for (const e of exps) {
+    const g = groups.get(e.ins.feed) ?? { w: 0n, price: e.price };
+    g.w += qty(e) * e.ins.contractSize * ratio(e);
+    groups.set(e.ins.feed, g);
+  }
+  let t = 0n;
+  for (const g of groups.values()) t += marginOf(g.w, g.price);
+  return t;
+}
+
+/** PERP-MARGIN-003/004: the portfolio of `user` at `now` (ORACLE_STALE when a needed feed is stale). */
+export function portfolio(st: PerpState, user: bigint, now: bigint): Portfolio {
+  const exps = exposuresOf(st, user, now);
+  const cash = st.router.cash.get(user) ?? 0n;
+  const model = st.router.params.marginModel;
+  const imr: Pick = (e) => e.imrBps;
+  const im = requirement(exps, (e) => e.qty, imr, model);
+  const imWorst = max(requirement(exps, (e) => e.qty + e.buys, imr, model), requirement(exps, (e) => e.qty - e.sells, imr, model));
+  return {
+    equity: exps.reduce((t, e) => t + e.value, cash),
+    imEquity: exps.reduce((t, e) => t + e.valueForIm, cash),
+    im,
+    imWorst,
+    mm: requirement(exps, (e) => e.qty, (e) => e.mmrBps, model),
+    exposures: exps,
+  };
+}
