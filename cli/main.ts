@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CurveError } from '../reference/lib/errors.ts';
-import { registerCompileCommands } from './commands/compile.ts';
+import { registerConformanceCommands } from './commands/conformance.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerScriptCommands } from './commands/script.ts';
 import { registerVmCommands } from './commands/vm.ts';
@@ -24,8 +24,8 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: () => {} });
   registerVmCommands(program);
   registerScriptCommands(program);
-  registerCompileCommands(program);
   registerDemoCommand(program);
+  registerConformanceCommands(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => {} });
   return program;
 }

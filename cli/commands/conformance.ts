@@ -1,0 +1,233 @@
+/**
+ * `curve conformance` (run, fill, coverage, strength) and `curve adapter`: the conformance suite's
+ * commands (spec/conformance.md). The runner, fillers and protocol live in conformance/; this file reads
+ * and writes files, spawns nothing itself, keeps wall-clock time, and maps outcomes to exit codes.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Command } from 'commander';
+import { UsageError } from '../../reference/lib/errors.ts';
+import { coverage, definedIds, perpIds } from '../../conformance/coverage.ts';
+import { fillAll } from '../../conformance/filler.ts';
+import { FILLERS } from '../../conformance/fillers/index.ts';
+import { VECTORS_DIR, loadVectors, problemLine, type LoadedVector } from '../../conformance/files.ts';
+import type { RunHooks } from '../../conformance/kinds.ts';
+import { processImplementation, serveAdapter } from '../../conformance/protocol.ts';
+import { failureText, junitXml, referenceImplementation, runVectors, summarize, type Implementation, type Outcome } from '../../conformance/runner.ts';
+import { parseShard, select } from '../../conformance/select.ts';
+import { MUTANTS, mutantLine, strengthOf } from '../../conformance/strength.ts';
+import { stdout } from '../output.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+/** Result fields `--ignore` may mask (CONF-CMP-003). */
+const MASKABLE = ['status', 'halt', 'revertCode', 'gasUsed', 'returnData', 'logs', 'stateDiff', 'stateRoot', 'error', 'valid', 'offset', 'hash'];
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+function positive(flag: string, v: string): number {
+  if (!/^[0-9]+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new UsageError(`${flag} expects a positive integer, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+interface RunFlags {
+  impl?: string;
+  filter?: string;
+  shard?: string;
+  json?: boolean;
+  junit?: string;
+  timeout: string;
+  ignore: string[];
+  repeat: string;
+  vectors?: string;
+}
+
+/** Load, report malformed files (one line each, the run goes on), select. */
+function loadSelected(f: { vectors?: string; filter?: string; shard?: string }): { selected: LoadedVector[]; problems: string[] } {
+  const shard = f.shard !== undefined ? parseShard(f.shard) : undefined;
+  const dir = f.vectors ?? VECTORS_DIR;
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError('no such vector folder', dir);
+  const { vectors, problems } = loadVectors(dir);
+  const lines = problems.map(problemLine);
+  for (const l of lines) process.stderr.write(`curve: malformed vector: ${l}\n`);
+  const selected = select(
+    vectors.map((v) => ({ ...v, id: v.vector.id })),
+    { ...(f.filter !== undefined ? { filter: f.filter } : {}), ...(shard ? { shard } : {}) },
+  );
+  return { selected, problems: lines };
+}
+
+async function runCommand(f: RunFlags): Promise<void> {
+  const timeoutMs = positive('--timeout', f.timeout);
+  const repeat = positive('--repeat', f.repeat);
+  for (const field of f.ignore) if (!MASKABLE.includes(field)) throw new UsageError(`--ignore: unknown field ${JSON.stringify(field)} (one of ${MASKABLE.join(', ')})`);
+  const { selected, problems } = loadSelected(f);
+  if (selected.length === 0 && problems.length === 0) throw new UsageError(`no vectors match${f.filter ? ` --filter ${JSON.stringify(f.filter)}` : ''}${f.shard ? ` --shard ${f.shard}` : ''}`);
+  const t0 = performance.now();
+  let impl: Implementation;
+  let outcomes: Outcome[];
+  if (f.impl !== undefined) {
+    const p = await processImplementation(f.impl, { timeoutMs });
+    if ('failure' in p) {
+      process.stderr.write(`curve: ${p.failure}\n`);
+      outcomes = selected.map((v) => ({ id: v.vector.id, file: v.file, covers: v.vector.covers, verdict: 'fail' as const, diffs: [], message: p.failure, seconds: 0 }));
+      impl = { name: f.impl, features: [], run: () => Promise.resolve({ failure: p.failure }), close: () => Promise.resolve() };
+    } else impl = p;
+  } else impl = referenceImplementation();
+  outcomes ??= await runVectors(impl, selected, { ignore: f.ignore, repeat, clock: () => performance.now() }, (x) => {
+    if (x.verdict === 'fail' && !f.json) stdout.line(failureText(x));
+  });
+  const s = summarize(impl.name, outcomes, problems.length, (performance.now() - t0) / 1000, f.ignore);
+  if (f.junit) writeFileSync(f.junit, junitXml(s, outcomes, problems));
+  if (f.json) {
+    const failures = outcomes.filter((x) => x.verdict === 'fail').map((x) => ({ id: x.id, file: x.file, covers: x.covers, ...(x.message ? { message: x.message } : {}), diffs: x.diffs }));
+    stdout.json({ ...s, failures, malformedVectors: problems });
+  } else {
+    if (s.failed > 0 && f.impl === undefined) stdout.line('');
+    stdout.line(`${s.vectors} vectors: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.malformed} malformed in ${s.seconds.toFixed(2)} s — ${s.implementation}${s.ignored.length ? ` (masked: ${s.ignored.join(', ')})` : ''}`);
+  }
+  process.exitCode = s.failed > 0 ? 1 : s.malformed > 0 ? 2 : 0;
+}
+
+/** Every `.json` under dir, relative. */
+function existingFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (n.endsWith('.json')) out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+function fillCommand(o: { check?: boolean; out?: string }): void {
+  const dir = o.out ?? VECTORS_DIR;
+  const files = fillAll(FILLERS);
+  const vectors = [...files.values()].reduce((n, t) => n + (JSON.parse(t) as { vectors: unknown[] }).vectors.length, 0);
+  const stale = existingFiles(dir).filter((p) => !files.has(p));
+  if (o.check) {
+    const differ = [...files].filter(([p, text]) => !existsSync(join(dir, p)) || readFileSync(join(dir, p), 'utf8') !== text).map(([p]) => p);
+    for (const p of [...differ, ...stale]) stdout.line(`drift: ${join(relative(process.cwd(), dir) || '.', p)} ${stale.includes(p) ? 'is not produced by any filler' : 'differs from a fresh fill'}`);
+    stdout.line(`${files.size} files, ${vectors} vectors: ${differ.length + stale.length === 0 ? 'no drift' : `${differ.length + stale.length} file(s) drifted (run curve conformance fill)`}`);
+    process.exitCode = differ.length + stale.length === 0 ? 0 : 1;
+    return;
+  }
+  for (const p of stale) rmSync(join(dir, p));
+  for (const [p, text] of files) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), text);
+  }
+  stdout.line(`wrote ${files.size} files, ${vectors} vectors under ${relative(process.cwd(), dir) || dir}${stale.length ? ` (removed ${stale.length} stale)` : ''}`);
+}
+
+function coverageCommand(o: { vectors?: string; json?: boolean; byVector?: boolean; perpDesign?: string }): void {
+  const { selected } = loadSelected(o);
+  const vmIds = definedIds(readFileSync(join(ROOT, 'spec/curvevm.md'), 'utf8'), 'VM');
+  const perpPath = o.perpDesign ?? [join(ROOT, 'PERP_DESIGN.md'), join(ROOT, '../shared/PERP_DESIGN.md')].find((p) => existsSync(p));
+  if (o.perpDesign !== undefined && !existsSync(o.perpDesign)) throw new UsageError('no such file', o.perpDesign);
+  const perp = perpPath ? perpIds(readFileSync(perpPath, 'utf8')) : [];
+  const c = coverage(
+    selected.map((v) => ({ id: v.vector.id, covers: v.vector.covers })),
+    vmIds,
+    perp,
+  );
+  if (o.json) {
+    stdout.json({ vectors: selected.length, vmRules: vmIds.length, perpInvariants: perp.length, uncovered: c.uncovered, unknown: c.unknown, byRule: c.byRule, ...(o.byVector ? { byVector: c.byVector } : {}) });
+    return;
+  }
+  if (o.byVector) for (const v of c.byVector) stdout.line(`${v.id}: ${v.covers.join(', ')}`);
+  for (const r of c.byRule) if (r.vectors > 0) stdout.line(`${r.rule.padEnd(24)} ${r.vectors} vector(s)`);
+  stdout.line(`uncovered VM rules (${c.uncovered.vm.length} of ${vmIds.length}): ${c.uncovered.vm.join(', ') || 'none'}`);
+  stdout.line(
+    perpPath
+      ? `uncovered PERP_DESIGN invariants (${c.uncovered.perp.length} of ${perp.length}; no perp vectors exist yet): ${c.uncovered.perp.join(', ') || 'none'}`
+      : 'PERP_DESIGN.md not found (pass --perp-design FILE): perp invariants not listed',
+  );
+  if (c.unknown.length) stdout.line(`ids cited by vectors but defined nowhere: ${c.unknown.join(', ')}`);
+}
+
+async function strengthCommand(o: { vectors?: string; filter?: string; mutant?: string; json?: boolean }): Promise<void> {
+  const mutants = o.mutant === undefined ? MUTANTS : MUTANTS.filter((m) => m.name === o.mutant);
+  if (mutants.length === 0) throw new UsageError(`--mutant: unknown mutant ${JSON.stringify(o.mutant)} (see curve conformance strength --list)`);
+  const { selected } = loadSelected(o);
+  const calls = selected.filter((v) => v.vector.kind === 'vm.call');
+  const t0 = performance.now();
+  const results: { mutant: string; killedBy: string | undefined }[] = [];
+  for (const m of mutants) {
+    const out = await runVectors(referenceImplementation({ machine: m.machine }, m.name), calls, { stopAtFirstFailure: true });
+    const killer = out.find((x) => x.verdict === 'fail');
+    results.push({ mutant: m.name, killedBy: killer?.id });
+    if (!o.json) stdout.line(`${killer ? 'killed  ' : 'SURVIVED'} ${m.name.padEnd(30)} ${killer ? `by ${killer.id}` : m.description}`);
+  }
+  const s = strengthOf(results);
+  const seconds = (performance.now() - t0) / 1000;
+  if (o.json) stdout.json({ ...s, vectors: calls.length, seconds });
+  else stdout.line(`suite strength: ${s.killed}/${s.mutants} mutants killed (${(100 * s.score).toFixed(1)} %) by ${calls.length} vm.call vectors in ${seconds.toFixed(1)} s`);
+}
+
+export function registerConformanceCommands(program: Command): void {
+  const conf = program
+    .command('conformance')
+    .description('run the conformance vectors against the reference or an adapter (--impl CMD); see spec/conformance.md')
+    .option('--impl <cmd>', 'an implementation behind the JSON-lines adapter protocol (e.g. "node bin/curve.js adapter")')
+    .option('--filter <glob>', 'only vector ids matching the glob (* and ?)')
+    .option('--shard <i/n>', 'only shard i of n (disjoint; together they cover the selection)')
+    .option('--json', 'print one JSON object (vectors, passed, failed, skipped, malformed, seconds, failures)')
+    .option('--junit <file>', 'write JUnit XML')
+    .option('--timeout <ms>', 'per-vector time limit for --impl', '10000')
+    .option('--ignore <field>', 'mask a result field from the comparison (repeatable; the summary says so)', collect, [] as string[])
+    .option('--repeat <n>', 'run each vector n times and flag any difference between runs', '1')
+    .option('--vectors <dir>', 'vector folder (default: the committed conformance/vectors)')
+    .action((f: RunFlags) => runCommand(f));
+  conf
+    .command('fill')
+    .description('regenerate conformance/vectors from the fillers (deterministic)')
+    .option('--check', 'write nothing; exit 1 when the committed files differ from a fresh fill')
+    .option('--out <dir>', 'write here instead of conformance/vectors')
+    .action((o: { check?: boolean; out?: string }) => fillCommand(o));
+  conf
+    .command('coverage')
+    .description('which rule ids the vectors cover, and every VM rule and PERP_DESIGN invariant none covers')
+    .option('--by-vector', 'also list the ids of each vector')
+    .option('--perp-design <file>', 'PERP_DESIGN.md (default: beside the project)')
+    .option('--vectors <dir>', 'vector folder')
+    .option('--json', 'JSON output')
+    .action((o: { vectors?: string; json?: boolean; byVector?: boolean; perpDesign?: string }) => coverageCommand(o));
+  conf
+    .command('strength')
+    .description('suite strength: run the vectors against deliberately broken interpreters; print the fraction killed')
+    .option('--mutant <name>', 'only this mutant')
+    .option('--list', 'list the mutants and exit')
+    .option('--filter <glob>', 'only vector ids matching the glob')
+    .option('--vectors <dir>', 'vector folder')
+    .option('--json', 'JSON output')
+    .action((o: { list?: boolean; vectors?: string; filter?: string; mutant?: string; json?: boolean }) => {
+      if (o.list) {
+        for (const m of MUTANTS) stdout.line(mutantLine(m));
+        return Promise.resolve();
+      }
+      return strengthCommand(o);
+    });
+
+  for (const c of conf.commands) c.exitOverride().configureOutput({ writeErr: () => {} });
+
+  program
+    .command('adapter')
+    .description('serve the conformance adapter protocol on stdin/stdout with the reference (spec/conformance.md §5)')
+    .option('--mutant <name>', 'serve a deliberately broken reference (a suite-strength mutant; for tests)')
+    .action(async (o: { mutant?: string }) => {
+      let hooks: RunHooks = {};
+      let name = 'curve reference 0.1.0';
+      if (o.mutant !== undefined) {
+        const m = MUTANTS.find((x) => x.name === o.mutant);
+        if (!m) throw new UsageError(`--mutant: unknown mutant ${JSON.stringify(o.mutant)}`);
+        hooks = { machine: m.machine };
+        name = `curve reference 0.1.0 (mutant ${m.name})`;
+      }
+      await serveAdapter(process.stdin, (l) => process.stdout.write(l), hooks, name);
+    });
+}
