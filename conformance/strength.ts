@@ -13,7 +13,7 @@ import { HANDLERS, type Handler } from '../reference/vm/handlers.ts';
 import type { Instr } from '../reference/vm/instructions.ts';
 import { MAX_FUNCTION_FRAMES, Machine, type FunctionFrame, type MachineFactory, type ModuleFrame } from '../reference/vm/interpreter.ts';
 import { OPCODES, type OpName } from '../reference/vm/opcodes.ts';
-import { syscallById } from '../reference/vm/syscalls.ts';
+import { SYSCALLS, syscallById } from '../reference/vm/syscalls.ts';
 
 type HandlerMap = Record<OpName, Handler>;
 type GasTable = Record<OpName, number>;
@@ -96,8 +96,8 @@ const syscallWith = (name: string, host: (h: ModuleFrame['host']) => ModuleFrame
   syscallById(ins.arg)?.name === name ? H.SYSCALL(m, { ...f, mf: { ...f.mf, host: host(f.mf.host) } } as FunctionFrame, ins) : H.SYSCALL(m, f, ins);
 const pop = (f: FunctionFrame): bigint => f.stack.pop() as bigint;
 
-/** The mutants: gas, semantics, capability checks, trap kinds, state rollback, bounds. */
-export const MUTANTS: readonly Mutant[] = [
+/** Hand-written mutants: gas, semantics, capability checks, trap kinds, state rollback, bounds. */
+const HAND_WRITTEN: readonly Mutant[] = [
   gasOff('ADD', 1),
   gasOff('MUL', -1),
   gasOff('JUMPI', 1),
@@ -169,6 +169,35 @@ export const MUTANTS: readonly Mutant[] = [
   wrongTrap('POSEIDON', 'invalid_argument', 'memory_oob'),
   mutant('rollback-skipped', 'a revert or halt keeps the writes it made', { world: (w) => Object.assign(w, { revertTo: () => {} }) }),
 ];
+
+const VALUE_FAMILIES = new Set(['arith', 'signed', 'compare', 'bitwise']);
+
+/**
+ * Mutants generated from the tables: the static gas of every opcode off by +1 and −1, every syscall's gas
+ * off by +1, and every value opcode computing the next value opcode of the same arity in the table.
+ */
+function generatedMutants(): Mutant[] {
+  const out: Mutant[] = [];
+  for (const o of OPCODES) {
+    out.push(gasOff(o.name, 1));
+    if (o.gas > 0) out.push(gasOff(o.name, -1));
+  }
+  for (const s of SYSCALLS)
+    out.push(mutant(`gas-${s.name}+1`, `the ${s.name} syscall charges one more gas`, { handlers: { SYSCALL: (m, f, ins) => (ins.arg === s.id ? m.use(1) : undefined, H.SYSCALL(m, f, ins)) } }));
+  const values = OPCODES.filter((o) => VALUE_FAMILIES.has(o.family));
+  values.forEach((o, i) => {
+    const same = (x: (typeof values)[number]): boolean => x.name !== o.name && x.pops === o.pops && x.pushes === o.pushes;
+    const next = values.slice(i + 1).find(same) ?? values.find(same);
+    if (next) out.push(swap(o.name, next.name, 'the neighbouring operation of the table'));
+  });
+  return out;
+}
+
+/** Every mutant: the hand-written ones, then the generated ones whose names are new. */
+export const MUTANTS: readonly Mutant[] = (() => {
+  const names = new Set(HAND_WRITTEN.map((m) => m.name));
+  return [...HAND_WRITTEN, ...generatedMutants().filter((m) => !names.has(m.name) && (names.add(m.name), true))];
+})();
 
 export interface StrengthResult {
   readonly mutants: number;
