@@ -307,7 +307,7 @@ export function cfgBindings(block: BlockKind): CfgBinding[] {
   const bindable = directivesOf(block)
     .filter((d) => d.repeatable !== true)
     .flatMap((d) => d.args.filter((a) => a.type.kind !== 'list').map((a) => ({ d, a })));
-  return bindable.map(({ d, a }) => {
+  return bindable.map(({ d, a }): CfgBinding => {
     const unique = a.name !== 'ms' && bindable.filter((x) => x.a.name === a.name).length === 1;
     const t = a.type;
     const type = t.kind === 'bool' ? 'bool' : t.kind === 'int' ? (t.max <= U64_MAX ? 'u64' : 'u128') : t.kind === 'enum' ? 'u64' : 'u128';
