@@ -13,6 +13,6 @@ export { reserveRoute, commitRoute, cancelRoute, expireRoutes, nextRouteId, type
 export { liquidate, coverDeficit, liquidationCall } from './liquidation.ts';
 export { portfolio, exposuresOf, requirement, marginOf } from './margin.ts';
 export { checkInvariants } from './invariants.ts';
-export { observe, publicDepth } from './observe.ts';
+export { observe, observeRoot, publicDepth } from './observe.ts';
 export { feedHealth, oraclePrice } from './oracle.ts';
 export { guardedDebit, capMint, escrowCredit, wallet, vault, escrow, setWallet, custodyTotal } from './custody.ts';

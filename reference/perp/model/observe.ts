@@ -6,6 +6,7 @@
  * bigints as `0x` hex, records sorted by key, so two snapshots compare with deepEqual or a string compare.
  */
 import { bigToJson, bytesToHex } from '../../lib/hex.ts';
+import { leafHash, merkleRoot } from '../../lib/merkle.ts';
 import { at, usedSlots } from './pool.ts';
 import { NIL, type PerpState, type SlabState } from './types.ts';
 
@@ -94,4 +95,11 @@ export function publicDepth(s: SlabState, instrument: bigint, side: 0 | 1): [big
     else out.push([o.px, o.qty]);
   }
   return out;
+}
+
+/** PERP-OBS-004 (OBS1): the Merkle root a publisher posts: leaves are (top-level key, canonical JSON) of the snapshot, sorted by key. */
+export function observeRoot(st: PerpState): string {
+  const snap = observe(st) as { [k: string]: Json };
+  const enc = new TextEncoder();
+  return bytesToHex(merkleRoot(Object.keys(snap).sort().map((k) => leafHash(enc.encode(k), enc.encode(JSON.stringify(snap[k]))))));
 }
