@@ -29,7 +29,8 @@ export interface LiquidationOut {
  * PERP-LIQ-001 (R10, L3): liquidation_call(user, instrument), router only. Cancels the user's orders on
  * the instrument, then closes its position against the contra side's LIVE orders of other accounts, in
  * priority order, using only unreserved quantity, at prices within [⌈idx·(10⁴−band)/10⁴⌉,
- * ⌊idx·(10⁴+band)/10⁴⌋] (bounds rounded inward). The user pays ⌈notional·taker_bps/10⁴⌉ into realised.
+ * ⌊idx·(10⁴+band)/10⁴⌋] (bounds rounded inward): orders priced beyond the band on the far side stop the
+ * walk, orders beyond it on the near side (better than the band) are skipped. The user pays ⌈notional·taker_bps/10⁴⌉ into realised.
  */
 export function liquidationCall(s: SlabState, caller: bigint, now: bigint, feeds: ReadonlyMap<bigint, Feed>, user: bigint, instrument: bigint, bandBps: bigint): LiquidationOut {
   requireRouter(s, caller);
@@ -48,8 +49,9 @@ export function liquidationCall(s: SlabState, caller: bigint, now: bigint, feeds
   for (let cur = head(ins, contra); cur !== NIL && remaining > 0n; ) {
     const o = at(s.orders, cur);
     const next = o.next;
-    if (o.px < lo || o.px > hi) break;
-    const take = o.owner === user ? 0n : min(o.qty - o.reservedQty, remaining);
+    if (takerSide === 1 ? o.px < lo : o.px > hi) break;
+    const inBand = o.px >= lo && o.px <= hi;
+    const take = o.owner === user || !inBand ? 0n : min(o.qty - o.reservedQty, remaining);
     if (take > 0n) {
       notional += take * o.px;
       fillOrder(s, ins, cur, user, takerSide, take, false, 0n);

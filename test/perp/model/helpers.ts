@@ -86,7 +86,7 @@ export interface VenueOptions {
 /**
  * A venue: feeds (SOL with a failover, BTC) published at T0; slabs A and B on SOL and one on BTC, approved
  * and registered; DLP and DLP2 in both SOL slabs' DLP class; every user with `funds` deposited and as
- * much again in the wallet; insurance funded by GOV.
+ * much again in the wallet (makers always FUND); insurance funded by GOV.
  */
 export function venue(o: VenueOptions = {}): PerpState {
   let st = M.newState({ ...routerParams, ...o.router });
@@ -106,10 +106,12 @@ export function venue(o: VenueOptions = {}): PerpState {
       for (const slab of [SLAB_A, SLAB_B, SLAB_BTC]) M.registerSlab(s, GOV, slab);
       for (const slab of [SLAB_A, SLAB_B]) for (const u of [DLP, DLP2]) M.setDlp(s, GOV, slab, u, true);
       for (const u of [...(o.users ?? [DLP, DLP2, REG, ALICE, BOB, CAROL]), GOV]) {
-        M.setWallet(s.custody, u, USDC, funds * 2n);
-        if (u !== GOV) M.deposit(s, u, USDC, funds);
+        const f = [DLP, DLP2, REG].includes(u) ? FUND : funds;
+        M.setWallet(s.custody, u, USDC, f * 2n);
+        if (u !== GOV) M.deposit(s, u, USDC, f);
       }
       M.fundInsurance(s, GOV, funds);
+      M.setWallet(s.custody, GOV, USDC, FUND);
       s.events.length = 0;
     }),
   ).state;
