@@ -114,6 +114,7 @@ function exchange(c: Child, line: string, timeoutMs: number): Promise<{ line: st
       c.waiter = undefined;
       resolve({ failure: `no response within ${timeoutMs} ms (adapter hung; killed)` });
       kill(c);
+      c.exited ??= 'was killed after a timeout';
     }, timeoutMs);
     const got = (l: string | undefined): void => {
       clearTimeout(timer);

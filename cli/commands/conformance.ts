@@ -170,9 +170,10 @@ async function strengthCommand(o: { vectors?: string; filter?: string; mutant?: 
 }
 
 export function registerConformanceCommands(program: Command): void {
-  const conf = program
-    .command('conformance')
-    .description('run the conformance vectors against the reference or an adapter (--impl CMD); see spec/conformance.md')
+  const conf = program.command('conformance').description('the conformance suite (spec/conformance.md): run (default), fill, coverage, strength');
+  conf
+    .command('run', { isDefault: true })
+    .description('run the conformance vectors against the reference or an adapter (--impl CMD)')
     .option('--impl <cmd>', 'an implementation behind the JSON-lines adapter protocol (e.g. "node bin/curve.js adapter")')
     .option('--filter <glob>', 'only vector ids matching the glob (* and ?)')
     .option('--shard <i/n>', 'only shard i of n (disjoint; together they cover the selection)')
