@@ -201,7 +201,9 @@ function impliedCovers(kind: string, expect: unknown): string[] {
       }
       out.push('VM-RES-001', 'VM-GAS-006', 'VM-STATE-ROOT');
       if (c.status === 'revert') out.push('VM-TRAP-004');
-      if (c.status === 'halt') out.push('VM-TRAP-001', 'VM-TRAP-003');
+      if (c.status === 'halt') out.push('VM-TRAP-001', 'VM-TRAP-003', 'VM-TRAP-006');
+      // A non-empty state has leaves, nodes and a root (VM-MERKLE-001…003).
+      if (/[^0]/.test(c.stateRoot)) out.push('VM-MERKLE-001', 'VM-MERKLE-002', 'VM-MERKLE-003');
       if (c.halt === 'out_of_gas') out.push('VM-GAS-004');
       if (c.halt === 'overflow' || c.halt === 'div_by_zero') out.push('VM-WORD-003');
       if (c.halt === 'memory_oob') out.push('VM-MEM-003');

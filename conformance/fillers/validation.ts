@@ -124,9 +124,12 @@ function malformed(): [string, string, Uint8Array][] {
   ];
 }
 
+/** Rules a broken rule also exercises. */
+const EXTRA_COVERS: Record<string, string[]> = { 'VM-MOD-002': ['VM-VER-001'], 'VM-VAL-CAP-001': ['VM-CAP-001'], 'VM-VAL-CAP-002': ['VM-CAP-001'] };
+
 function validateSpec(id: string, description: string, bytes: Uint8Array, want: string | undefined): FillSpec {
   return {
-    draft: { id, kind: 'vm.validate', description, covers: want ? [want] : ['VM-VAL-GATE'], pre: { modules: {}, state: {} }, input: { module: '0x' + bytesToHex(bytes) } },
+    draft: { id, kind: 'vm.validate', description, covers: want ? [want, ...(EXTRA_COVERS[want] ?? [])] : ['VM-VAL-GATE'], pre: { modules: {}, state: {} }, input: { module: '0x' + bytesToHex(bytes) } },
     check: (expect) => {
       const e = expect as VmValidateExpect;
       if (want === undefined) return e.valid ? undefined : `rejected with ${e.error} at byte ${e.offset}, wanted valid`;
