@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CurveError } from '../reference/lib/errors.ts';
+import { registerCompileCommands } from './commands/compile.ts';
 import { registerConformanceCommands } from './commands/conformance.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerScriptCommands } from './commands/script.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: () => {} });
   registerVmCommands(program);
   registerScriptCommands(program);
+  registerCompileCommands(program);
   registerDemoCommand(program);
   registerConformanceCommands(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => {} });
