@@ -13,7 +13,7 @@ export type OrderState = 'LIVE' | 'PENDING';
 
 /** PERP-UNIT-002: the oracle publishes quote base units per ORACLE_UNIT underlying base units. */
 export const ORACLE_UNIT = 1_000_000n;
-/** PERP-RTR-ROUTE-001: legs in one route. */
+/** PERP-ROUTE-001: legs in one route. */
 export const MAX_LEGS = 8;
 /** A pool index meaning "none". */
 export const NIL = -1;
