@@ -127,7 +127,7 @@ function fillCommand(o: { check?: boolean; out?: string }): void {
 function coverageCommand(o: { vectors?: string; json?: boolean; byVector?: boolean; perpDesign?: string }): void {
   const { selected } = loadSelected(o);
   const vmIds = definedIds(readFileSync(join(ROOT, 'spec/curvevm.md'), 'utf8'), 'VM');
-  const perpPath = o.perpDesign ?? [join(ROOT, 'PERP_DESIGN.md'), join(ROOT, '../shared/PERP_DESIGN.md')].find((p) => existsSync(p));
+  const perpPath = o.perpDesign ?? [join(ROOT, 'spec/design/PERP_DESIGN.md'), join(ROOT, '../shared/PERP_DESIGN.md')].find((p) => existsSync(p));
   if (o.perpDesign !== undefined && !existsSync(o.perpDesign)) throw new UsageError('no such file', o.perpDesign);
   const perp = perpPath ? perpIds(readFileSync(perpPath, 'utf8')) : [];
   const c = coverage(

@@ -1,6 +1,6 @@
 /** spec/perp.md and spec/invariants.md kept honest against the model and the design. */
 import test from 'ava';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PERP_ERROR_DOC, PERP_ERRORS } from '../../../reference/perp/model/errors.ts';
 
@@ -25,8 +25,17 @@ test('spec/perp.md defines every PERP-* id the model cites', (t) => {
   t.deepEqual(missing, []);
 });
 
+test('spec/design/PERP_DESIGN.md is the shared design, verbatim (when the shared copy is beside the project)', (t) => {
+  const shared = join(root, '../shared/PERP_DESIGN.md');
+  if (!existsSync(shared)) {
+    t.pass('no shared copy beside this clone: the vendored one is the reference');
+    return;
+  }
+  t.is(read('spec/design/PERP_DESIGN.md'), readFileSync(shared, 'utf8'));
+});
+
 test('spec/invariants.md states every invariant id of PERP_DESIGN.md, each with what checks it', (t) => {
-  const design = readFileSync(join(root, '../shared/PERP_DESIGN.md'), 'utf8');
+  const design = read('spec/design/PERP_DESIGN.md');
   const ids = new Set<string>();
   for (const m of design.matchAll(/\b(P|S|R|RM|M|L|F|ADV|E2E|GOV|OBS|PFM)(\d+)\b/g)) ids.add(m[0]);
   const inv = read('spec/invariants.md');
