@@ -10,7 +10,7 @@ import { ROUTER_ONLY_CAPABILITIES } from '../script/validate.ts';
 import type { VenueConfig } from '../script/index.ts';
 import { CAP, CAPABILITIES, type CapabilityName } from '../vm/capabilities.ts';
 import { SEGMENT_LIMIT_BYTES } from '../vm/module.ts';
-import { SYSCALLS } from '../vm/syscalls.ts';
+import { syscallByName } from '../vm/syscalls.ts';
 import type { ModuleKind } from './artifact.ts';
 import type { LoweredModule } from './lower.ts';
 
@@ -42,7 +42,7 @@ export interface ModuleCaps {
   readonly declared: boolean;
 }
 
-const capOf = (name: string): CapabilityName | null => SYSCALLS.find((s) => s.name === name)?.cap ?? null;
+const capOf = (name: string): CapabilityName | null => syscallByName(name)?.cap ?? null;
 
 function toCaps(names: Iterable<string>, declared: boolean): ModuleCaps {
   const set = new Set(names);

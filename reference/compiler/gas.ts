@@ -9,7 +9,7 @@
 import { assert } from '../lib/errors.ts';
 import { G_LOG_BYTE, G_LOG_TOPIC, G_SHA256_WORD, G_KECCAK256_WORD, words32 } from '../vm/gas.ts';
 import { opByName } from '../vm/opcodes.ts';
-import { SYSCALLS } from '../vm/syscalls.ts';
+import { syscallByName } from '../vm/syscalls.ts';
 import { stmtTerminates, type IrExpr, type IrFunction, type IrStmt } from './ir.ts';
 
 /** The limit an entry's bound must stay under (CS4004): the sequencer's per-call gas budget. */
@@ -61,7 +61,7 @@ class GasBound {
       case 'call':
         return e.args.reduce((n, a) => n + this.expr(a), 0n) + g('CALLF') + this.fn(e.fn);
       case 'sys': {
-        const s = SYSCALLS.find((x) => x.name === e.name);
+        const s = syscallByName(e.name);
         assert(s !== undefined, `no syscall ${e.name}`);
         return e.args.reduce((n, a) => n + this.expr(a), 0n) + g('SYSCALL') + BigInt(s.gas);
       }

@@ -22,7 +22,7 @@ import { U128_MAX, I128_MIN, U64_MAX, fromSigned, writeUintLE } from '../lib/u12
 import { CAP_ALL, parseCapList } from './capabilities.ts';
 import { IMM_WIDTH, opByName, type OpInfo } from './opcodes.ts';
 import { VALUE_TYPES, encodeModule, type DataSegment, type EntryDef, type FunctionDef, type ImportDef, type Module, type ValueType } from './module.ts';
-import { SYSCALLS } from './syscalls.ts';
+import { syscallByName } from './syscalls.ts';
 import { analyzeFunction } from './validate.ts';
 
 interface Tok {
@@ -313,7 +313,7 @@ export function assemble(source: string, file = '<casm>', options: AsmOptions = 
         return err(`unknown import ${JSON.stringify(t.text)}`, line, t.col);
       }
       case 'SYSCALL': {
-        const s = SYSCALLS.find((x) => x.name === t.text.toUpperCase());
+        const s = syscallByName(t.text.toUpperCase());
         if (s) return BigInt(s.id);
         if (/^[0-9]/.test(t.text)) return int(t, line, 'syscall id', max);
         return err(`unknown syscall ${JSON.stringify(t.text)}`, line, t.col);

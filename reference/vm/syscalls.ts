@@ -57,3 +57,8 @@ const byId = new Map<number, SyscallInfo>(SYSCALLS.map((s) => [s.id, s]));
 export function syscallById(id: number): SyscallInfo | undefined {
   return byId.get(id);
 }
+
+const byName = new Map<string, SyscallInfo>(SYSCALLS.map((s) => [s.name, s]));
+export function syscallByName(name: string): SyscallInfo | undefined {
+  return byName.get(name);
+}
