@@ -8,22 +8,21 @@
 import { sha256Hex } from '../lib/hash.ts';
 import { diagnostic, hasErrors, sortDiagnostics } from '../script/diagnostics.ts';
 import type { Diagnostic, Span } from '../script/diagnostics.ts';
-import { camel, cfgBindings, findDirective, NAME_ID_BINDING } from '../script/directives.ts';
+import { camel, cfgBindings, NAME_ID_BINDING } from '../script/directives.ts';
 import { nameId } from '../script/ids.ts';
 import { checkSource } from '../script/index.ts';
 import type { TemplateModule, VenueConfig } from '../script/index.ts';
 import type { SourceFile } from '../script/ast.ts';
-import type { TemplateTarget } from '../script/resolve.ts';
+import { TEMPLATE_BLOCK, type TemplateTarget } from '../script/resolve.ts';
 import { decodeModule, encodeModule, PAGE_BYTES } from '../vm/module.ts';
 import { validateModule } from '../vm/validate.ts';
 import { analyzeCaps, analyzeMemory, declaredCaps } from './analyze.ts';
 import type { CompiledModule, ModuleKind } from './artifact.ts';
-import { emitAsm } from './codegen.ts';
+import { codegen } from './codegen.ts';
 import { checkCpi } from './cpi.ts';
 import { ENTRY_GAS_LIMIT, gasBounds } from './gas.ts';
 import { lowerTemplate } from './lower.ts';
 import { optimizeModule } from './opt.ts';
-import { assemble } from '../vm/asm.ts';
 import type { IrModule } from './ir.ts';
 
 export interface SourceText {
@@ -52,23 +51,16 @@ interface CheckedTemplate {
   readonly hash: string;
 }
 
-const BLOCK_OF = { router: 'ROUTER', slab: 'SLAB', oracle: 'ORACLE' } as const;
-
 /** CS-BIND-002/003: the `cfg.*` values of one block (absent optional directives bind 0 / false). */
 export function cfgValues(kind: TemplateTarget, block: Readonly<Record<string, unknown>>): Map<string, bigint> {
   const out = new Map<string, bigint>();
-  for (const b of cfgBindings(BLOCK_OF[kind])) {
-    if (b === NAME_ID_BINDING) {
-      out.set(b.name, nameId(String(block['name'])));
-      continue;
-    }
+  for (const b of cfgBindings(TEMPLATE_BLOCK[kind])) {
     const directive = block[camel(b.directive)] as Record<string, unknown> | null | undefined;
-    const v = directive?.[camel(b.arg)];
-    const spec = findDirective(BLOCK_OF[kind], b.directive)?.args.find((a) => a.name === b.arg)?.type;
+    const v = b === NAME_ID_BINDING ? block['name'] : directive?.[camel(b.arg)];
     let word = 0n;
     if (typeof v === 'bigint') word = v;
     else if (typeof v === 'boolean') word = v ? 1n : 0n;
-    else if (typeof v === 'string') word = spec?.kind === 'enum' ? BigInt(spec.values.indexOf(v)) : nameId(v);
+    else if (typeof v === 'string') word = b.argType.kind === 'enum' ? BigInt(b.argType.values.indexOf(v)) : nameId(v);
     out.set(b.name, word);
   }
   return out;
@@ -110,7 +102,7 @@ function instances(v: VenueConfig): Instance[] {
 function instantiate(inst: Instance, t: CheckedTemplate, venue: VenueConfig, venueAst: SourceFile, diags: Diagnostic[]): CompiledModule | undefined {
   const constants = cfgValues(inst.kind, inst.block);
   const lowered = lowerTemplate(t.ast, t.module, constants);
-  const at = blockSpan(venueAst, BLOCK_OF[inst.kind], inst.block.name);
+  const at = blockSpan(venueAst, TEMPLATE_BLOCK[inst.kind], inst.block.name);
   const before = diags.length;
   diags.push(...lowered.diagnostics);
   diags.push(...analyzeMemory(inst, lowered, at));
@@ -137,8 +129,7 @@ function instantiate(inst: Instance, t: CheckedTemplate, venue: VenueConfig, ven
     }
   }
   if (hasErrors(diags.slice(before))) return undefined;
-  const asm = emitAsm(ir);
-  const module = assemble(asm, `${inst.kind}:${inst.block.name}.casm`);
+  const { module, asm } = codegen(ir);
   const bytes = encodeModule(module);
   validateModule(decodeModule(bytes)); // an invalid module here is a compiler bug: let it throw
   return {

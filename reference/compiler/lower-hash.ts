@@ -4,7 +4,7 @@
  * then its arguments at fixed offsets, then the 32-byte digest. The byte layout is exactly the one
  * reference/script/ids.ts hashes, so a template computes the same ids as the tools.
  */
-import { concatBytes, utf8Bytes } from '../lib/hash.ts';
+import { tagBytes } from '../script/ids.ts';
 import type { Width } from './ir.ts';
 
 export const HASH_BUILTINS = ['route_id', 'hold_id', 'commitment'] as const;
@@ -30,8 +30,7 @@ export interface HashRegion {
 
 export function hashRegion(which: HashBuiltin): HashRegion {
   const spec = FIELDS[which];
-  const text = utf8Bytes(spec.tag);
-  const tag = concatBytes(new Uint8Array([text.length & 0xff, text.length >> 8]), text);
+  const tag = tagBytes(spec.tag);
   let offset = tag.length;
   const fields = spec.widths.map((width) => {
     const f = { offset, width };

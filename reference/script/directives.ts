@@ -301,6 +301,8 @@ export interface CfgBinding {
   readonly directive: string;
   readonly arg: string;
   readonly type: 'u64' | 'u128' | 'bool';
+  /** The schema type of the argument it reads (its range, enumeration values or text kind). */
+  readonly argType: ArgType;
 }
 
 export function cfgBindings(block: BlockKind): CfgBinding[] {
@@ -311,9 +313,9 @@ export function cfgBindings(block: BlockKind): CfgBinding[] {
     const unique = a.name !== 'ms' && bindable.filter((x) => x.a.name === a.name).length === 1;
     const t = a.type;
     const type = t.kind === 'bool' ? 'bool' : t.kind === 'int' ? (t.max <= U64_MAX ? 'u64' : 'u128') : t.kind === 'enum' ? 'u64' : 'u128';
-    return { name: unique ? a.name : `${d.name.toLowerCase()}_${a.name}`, directive: d.name, arg: a.name, type };
+    return { name: unique ? a.name : `${d.name.toLowerCase()}_${a.name}`, directive: d.name, arg: a.name, type, argType: t };
   }).concat([NAME_ID_BINDING]);
 }
 
 /** CS-BIND-003: every template also reads its block's own name as a name id (an oracle's feed). */
-export const NAME_ID_BINDING: CfgBinding = { name: 'name_id', directive: '(block)', arg: 'name', type: 'u128' };
+export const NAME_ID_BINDING: CfgBinding = { name: 'name_id', directive: '(block)', arg: 'name', type: 'u128', argType: { kind: 'string' } };

@@ -41,6 +41,11 @@ function tagged(tag: string): ByteWriter {
   return str(new ByteWriter(), tag);
 }
 
+/** `str(tag)`: the domain-tag prefix every id hash starts with (the compiler preloads it, CS-LOWER-HASH). */
+export function tagBytes(tag: string): Uint8Array {
+  return tagged(tag).finish();
+}
+
 /** CS-ID-001: the canonical descriptor bytes of a block. Venue integers are checked to lie in 0..2^128−1. */
 export function encodeDescriptor(d: DescriptorInput): Uint8Array {
   const w = tagged('CURVE/descriptor/v1').u8(BLOCK_KIND_CODE[d.kind]);

@@ -13,6 +13,8 @@ import { TEMPLATE_TARGETS } from './parser.ts';
 import { closest } from './venue.ts';
 
 export type TemplateTarget = (typeof TEMPLATE_TARGETS)[number];
+/** The venue block kind a template of each target is instantiated from (CS-BIND-001). */
+export const TEMPLATE_BLOCK: { readonly [K in TemplateTarget]: 'ROUTER' | 'SLAB' | 'ORACLE' } = { router: 'ROUTER', slab: 'SLAB', oracle: 'ORACLE' };
 export type GlobalDecl = Exclude<Decl, { kind: 'template' }>;
 export type LetStmt = Extract<Stmt, { kind: 'let' }>;
 export type ForStmt = Extract<Stmt, { kind: 'for' }>;

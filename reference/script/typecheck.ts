@@ -12,9 +12,10 @@ import {
 } from './builtins.ts';
 import { diagnostic } from './diagnostics.ts';
 import type { Diagnostic, DiagnosticCode, Span } from './diagnostics.ts';
-import { cfgBindings, findDirective } from './directives.ts';
+import { cfgBindings } from './directives.ts';
 import type { CfgBinding } from './directives.ts';
-import type { Binding, GlobalDecl, LocalDecl, Resolution, TemplateTarget } from './resolve.ts';
+import { TEMPLATE_BLOCK } from './resolve.ts';
+import type { Binding, GlobalDecl, LocalDecl, Resolution } from './resolve.ts';
 
 export interface TypeInfo {
   readonly exprTypes: ReadonlyMap<Expr, Type>;
@@ -24,15 +25,43 @@ export interface TypeInfo {
 /** A compile-time value: known, or a `cfg.*` constant known at instantiation with its schema bound. */
 type ConstValue = { readonly known: bigint } | { readonly cfg: string; readonly max: bigint } | null;
 
-const BLOCK_OF: { readonly [K in TemplateTarget]: 'ROUTER' | 'SLAB' | 'ORACLE' } = { router: 'ROUTER', slab: 'SLAB', oracle: 'ORACLE' };
-
 /** The largest value a `cfg.*` binding can take, from the schema (CS-BIND-002). */
-function bindingMax(target: TemplateTarget, b: CfgBinding): bigint {
-  const t = findDirective(BLOCK_OF[target], b.directive)?.args.find((a) => a.name === b.arg)?.type;
-  if (t?.kind === 'int') return t.max;
-  if (t?.kind === 'bool') return 1n;
-  if (t?.kind === 'enum') return BigInt(t.values.length - 1);
+function bindingMax(b: CfgBinding): bigint {
+  const t = b.argType;
+  if (t.kind === 'int') return t.max;
+  if (t.kind === 'bool') return 1n;
+  if (t.kind === 'enum') return BigInt(t.values.length - 1);
   return INTEGER_RANGE.u128[1];
+}
+
+/**
+ * CS-CONST-001: one binary operator of a constant expression on exact integers; null when the operator
+ * is not a constant operator or the operation is undefined (zero divisor, shift out of 0..255).
+ * The type checker and the compiler's instantiation both fold with this.
+ */
+export function foldConstBinary(op: string, a: bigint, b: bigint): bigint | null {
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '%':
+      return b === 0n ? null : a % b;
+    case '<<':
+      return b > 255n || b < 0n ? null : a << b;
+    case '>>':
+      return b < 0n ? null : a >> b;
+    case '&':
+      return a & b;
+    case '|':
+      return a | b;
+    case '^':
+      return a ^ b;
+    default:
+      return null;
+  }
 }
 
 const isUntypedLiteral = (e: Expr): boolean => e.kind === 'int' || (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'int');
@@ -59,7 +88,7 @@ class Checker {
     private readonly brokenOffsets: readonly number[],
   ) {
     const target = res.template;
-    this.cfg = new Map(target === null ? [] : cfgBindings(BLOCK_OF[target]).map((b) => [b.name, { type: T[b.type], max: bindingMax(target, b) }]));
+    this.cfg = new Map(target === null ? [] : cfgBindings(TEMPLATE_BLOCK[target]).map((b) => [b.name, { type: T[b.type], max: bindingMax(b) }]));
   }
 
   private report(code: DiagnosticCode, message: string, span: Span): Type {
@@ -139,12 +168,7 @@ class Checker {
         const l = this.constValue(e.left);
         const r = this.constValue(e.right);
         if (l === null || r === null || !('known' in l) || !('known' in r)) return null;
-        const [a, b] = [l.known, r.known];
-        const ops: Partial<Record<string, () => bigint | null>> = {
-          '+': () => a + b, '-': () => a - b, '*': () => a * b, '%': () => (b === 0n ? null : a % b),
-          '<<': () => (b > 255n || b < 0n ? null : a << b), '>>': () => (b < 0n ? null : a >> b), '&': () => a & b, '|': () => a | b, '^': () => a ^ b,
-        };
-        const v = ops[e.op]?.() ?? null;
+        const v = foldConstBinary(e.op, l.known, r.known);
         return v === null ? null : { known: v };
       }
       default:
