@@ -9,7 +9,7 @@
  *   Integers are little-endian, so a `bytes32` in storage is its 32 bytes as written.
  */
 import type { Type } from '../script/builtins.ts';
-import { BUILTIN_STRUCTS, typeName } from '../script/builtins.ts';
+import { typeName } from '../script/builtins.ts';
 import type { ValueType } from '../vm/module.ts';
 import type { Width } from './ir.ts';
 
@@ -50,7 +50,7 @@ export function wordTypes(t: Type, env: LayoutEnv): ValueType[] | null {
   }
 }
 
-export function wordCount(t: Type, env: LayoutEnv): number {
+function wordCount(t: Type, env: LayoutEnv): number {
   return wordTypes(t, env)?.length ?? 0;
 }
 
@@ -128,5 +128,3 @@ export function concreteTypeName(t: Type, env: LayoutEnv): string {
   if (t.k === 'array') return `[${concreteTypeName(t.elem, env)}; ${arrayLength(t, env)}]`;
   return typeName(t);
 }
-
-export const builtinStructFields = (name: string): readonly (readonly [string, Type])[] | undefined => BUILTIN_STRUCTS[name];

@@ -21,9 +21,6 @@ export function overflowIf(flag: IrExpr): IrExpr {
   return bin('ADD', bin('MUL', flag, c(U128_MAX)), flag);
 }
 
-/** The largest value of an unsigned word type. */
-export const UNSIGNED_MAX = { u64: U64_MAX, u128: U128_MAX } as const;
-
 export type IntKind = 'u64' | 'u128' | 'i128';
 
 /** The VM comparison for an operator on integers of one kind (signed kinds use the S* forms). */

@@ -16,6 +16,8 @@ import { diagnostic } from '../script/diagnostics.ts';
 import type { Diagnostic, DiagnosticCode, Span } from '../script/diagnostics.ts';
 import { nameId } from '../script/ids.ts';
 import type { TemplateModule } from '../script/index.ts';
+import { foldConstBinary } from '../script/typecheck.ts';
+import { U64_MAX } from '../lib/u128.ts';
 import type { Binding, GlobalDecl, LocalDecl } from '../script/resolve.ts';
 import { MAX_LOCALS } from '../vm/validate.ts';
 import type { DataSegment, ValueType } from '../vm/module.ts';
@@ -23,7 +25,7 @@ import type { SyscallName } from '../vm/syscalls.ts';
 import type { CompiledEvent, StorageSlot, TypedValue } from './artifact.ts';
 import { isPure, type IrExpr, type IrFunction, type IrStmt, type Width } from './ir.ts';
 import { byteSize, concreteTypeName, fieldAt, scalarPieces, wordTypes, type LayoutEnv } from './layout.ts';
-import { arithmetic, bin, c, comparison, conversionFlag, local, needsRangeCheck, not, overflowIf, select, UNSIGNED_MAX, type IntKind } from './lower-ops.ts';
+import { arithmetic, bin, c, comparison, conversionFlag, local, needsRangeCheck, not, overflowIf, select, type IntKind } from './lower-ops.ts';
 import { hashRegion, HASH_BUILTINS, type HashBuiltin } from './lower-hash.ts';
 
 /** CS-LOWER-INDEX: the address an out-of-range index selects; past every segment, so the access halts. */
@@ -158,13 +160,8 @@ class ModuleLowering implements LayoutEnv {
         if (e.op === '-') return -this.constOf(e.operand);
         break;
       case 'binary': {
-        const a = this.constOf(e.left);
-        const b = this.constOf(e.right);
-        const ops: Partial<Record<string, () => bigint>> = {
-          '+': () => a + b, '-': () => a - b, '*': () => a * b, '%': () => a % b, '<<': () => a << b, '>>': () => a >> b, '&': () => a & b, '|': () => a | b, '^': () => a ^ b,
-        };
-        const f = ops[e.op];
-        if (f) return f();
+        const v = foldConstBinary(e.op, this.constOf(e.left), this.constOf(e.right));
+        if (v !== null) return v;
         break;
       }
       default:
@@ -231,6 +228,8 @@ class FunctionLowering {
   private out: IrStmt[] = [];
   private top: number;
   private maxTop: number;
+  /** Words of all parameters: the first local slots. */
+  private readonly params: number;
   private readonly slotsOf = new Map<LocalDecl, readonly number[]>();
   private readonly arraysOf = new Map<LocalDecl, number>();
 
@@ -244,12 +243,9 @@ class FunctionLowering {
       this.slotsOf.set(p, range(slot, n));
       slot += n;
     }
+    this.params = slot;
     this.top = slot;
     this.maxTop = slot;
-  }
-
-  private get params(): number {
-    return this.fn.params.reduce((n, p) => n + this.words(this.m.typeOf(p.type), p.span).length, 0);
   }
 
   lower(): IrFunction {
@@ -300,6 +296,18 @@ class FunctionLowering {
     } finally {
       this.out = saved;
     }
+  }
+
+  /** CS-LOWER-ARITH: halt with `overflow` when `flag` (a 0/1 word) is 1. */
+  private trapIf(flag: IrExpr): void {
+    this.emit({ k: 'drop', e: overflowIf(flag), results: 1 });
+  }
+
+  /** The value of `e`, saved, after checking it fits u64. */
+  private checkU64(e: IrExpr): IrExpr {
+    const s = this.stabilize(e);
+    this.trapIf(bin('GT', s, c(U64_MAX)));
+    return s;
   }
 
   /** Save a word into a temporary unless it is already pure. */
@@ -558,7 +566,7 @@ class FunctionLowering {
         const from = this.typeOfExpr(e.expr);
         const v = this.stabilize(this.one(e.expr));
         const flag = conversionFlag(from.k, t.k, v);
-        if (flag !== null) this.emit({ k: 'drop', e: overflowIf(flag), results: 1 });
+        if (flag !== null) this.trapIf(flag);
         return [v];
       }
       case 'call':
@@ -593,10 +601,7 @@ class FunctionLowering {
 
   private arith(op: '+' | '-' | '*' | '%' | '&' | '|' | '^', kind: IntKind, a: IrExpr, b: IrExpr): IrExpr {
     const r = bin(arithmetic(op, kind), a, b);
-    if (!needsRangeCheck(op, kind)) return r;
-    const s = this.stabilize(r);
-    this.emit({ k: 'drop', e: overflowIf(bin('GT', s, c(UNSIGNED_MAX.u64))), results: 1 });
-    return s;
+    return needsRangeCheck(op, kind) ? this.checkU64(r) : r;
   }
 
   private binary(e: Extract<Expr, { kind: 'binary' }>, t: Type): IrExpr[] {
@@ -633,8 +638,8 @@ class FunctionLowering {
     const r = this.stabilize(bin('SHL', x, n));
     const width = c(kind === 'u64' ? 64n : 128n);
     let flag = bin('OR', bin('GE', n, width), bin('NE', bin('SHR', r, n), x));
-    if (kind === 'u64') flag = bin('OR', flag, bin('GT', r, c(UNSIGNED_MAX.u64)));
-    this.emit({ k: 'drop', e: overflowIf(flag), results: 1 });
+    if (kind === 'u64') flag = bin('OR', flag, bin('GT', r, c(U64_MAX)));
+    this.trapIf(flag);
     return r;
   }
 
@@ -666,7 +671,7 @@ class FunctionLowering {
 
   /** A call's results: one word inline, several into temporaries, none as a statement. */
   private results(src: Extract<IrExpr, { k: 'call' | 'sys' }>, n: number, asStatement: boolean): IrExpr[] {
-    if (n === 0 || (asStatement && n > 0)) {
+    if (n === 0 || asStatement) {
       this.emit({ k: 'drop', e: src, results: n });
       return [];
     }
@@ -687,16 +692,14 @@ class FunctionLowering {
     if ((HASH_BUILTINS as readonly string[]).includes(fn.name)) return this.hash(fn.name as HashBuiltin, args);
     const kind = t.k as IntKind;
     switch (fn.name) {
-      case 'mul_div_up':
-      case 'mul_div_down':
+      case 'div_down':
+        return [bin('DIV', a(0), a(1))];
       case 'div_up':
-      case 'div_down': {
-        const [x, y, d] = fn.name.startsWith('mul_') ? [a(0), a(1), a(2)] : [a(0), c(1n), a(1)];
-        const r: IrExpr = fn.name === 'div_down' ? bin('DIV', x, d) : fn.name === 'div_up' ? bin('DIV_UP', x, d) : { k: 'muldiv', rounding: fn.name.endsWith('up') ? 'up' : 'down', a: x, b: y, d };
-        if (kind !== 'u64' || fn.name.startsWith('div_')) return [r];
-        const s = this.stabilize(r);
-        this.emit({ k: 'drop', e: overflowIf(bin('GT', s, c(UNSIGNED_MAX.u64))), results: 1 });
-        return [s];
+        return [bin('DIV_UP', a(0), a(1))];
+      case 'mul_div_up':
+      case 'mul_div_down': {
+        const r: IrExpr = { k: 'muldiv', rounding: fn.name === 'mul_div_up' ? 'up' : 'down', a: a(0), b: a(1), d: a(2) };
+        return [kind === 'u64' ? this.checkU64(r) : r];
       }
       case 'min':
       case 'max': {
@@ -714,7 +717,7 @@ class FunctionLowering {
       case 'wrapping_mul': {
         const op = fn.name === 'wrapping_add' ? 'ADDW' : fn.name === 'wrapping_sub' ? 'SUBW' : 'MULW';
         const r = bin(op, a(0), a(1));
-        return [kind === 'u64' ? bin('AND', r, c(UNSIGNED_MAX.u64)) : r];
+        return [kind === 'u64' ? bin('AND', r, c(U64_MAX)) : r];
       }
       default:
         throw new Error(`internal: no lowering for built-in ${fn.name}`);
@@ -728,7 +731,7 @@ class FunctionLowering {
     const vals = args.map((w) => this.stabilize(w));
     r.fields.forEach((f, i) => {
       const v = vals[i] as IrExpr;
-      if (f.width === 1) this.emit({ k: 'drop', e: overflowIf(bin('GT', v, c(255n))), results: 1 });
+      if (f.width === 1) this.trapIf(bin('GT', v, c(255n)));
       this.emit({ k: 'mstore', width: f.width, addr: c(BigInt(base + f.offset)), v });
     });
     const out = base + r.outOffset;
