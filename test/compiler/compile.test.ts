@@ -16,6 +16,7 @@ import { ModuleStore } from '../../reference/vm/store.ts';
 import { validateModule } from '../../reference/vm/validate.ts';
 import { World } from '../../reference/vm/world.ts';
 import { bytesToHex } from '../../reference/lib/hex.ts';
+import { readUintLE } from '../../reference/lib/u128.ts';
 import { compileRouter } from './lower-helpers.ts';
 
 const read = (f: string) => ({ file: f, text: readFileSync(f, 'utf8') });
@@ -126,7 +127,6 @@ function venue(mods: readonly CompiledModule[], origin: bigint): Venue {
   };
 }
 
-const word = (b: Uint8Array, o: number): bigint => BigInt('0x' + (bytesToHex(b.slice(o, o + 16).reverse()) || '0'));
 
 test('stdlib P7 R6 M6 S9: post → reserve → fund (escrow + cap) → commit debits through the cap; a wrong salt and an expired cap fail', (t) => {
   const [router, sol] = compilePerp() as [CompiledModule, CompiledModule];
@@ -141,7 +141,7 @@ test('stdlib P7 R6 M6 S9: post → reserve → fund (escrow + cap) → commit de
   const salt = new Uint8Array(32).fill(7);
   const route = 1234n;
   const com = commitment(route, 0n, 0n, 5n, 3_000n, salt);
-  const res = v.call(sol, 'reserve', [route, user, 0n, 5n, 3_000n, 60_000n, word(com, 0), word(com, 16)]);
+  const res = v.call(sol, 'reserve', [route, user, 0n, 5n, 3_000n, 60_000n, readUintLE(com, 0, 16), readUintLE(com, 16, 16)]);
   t.is(res.status, 'ok');
   const [slot, , qty, worst, maxCharge] = res.results as bigint[];
   t.deepEqual([qty, worst], [5n, 3_000n]);
@@ -152,17 +152,17 @@ test('stdlib P7 R6 M6 S9: post → reserve → fund (escrow + cap) → commit de
   const funded = v.call(router, 'fund', [user, v.id(sol), asset, maxCharge as bigint]);
   t.is(funded.status, 'ok');
   const cap = funded.results[0] as bigint;
-  const wrong = v.call(sol, 'commit', [slot as bigint, cap, 0n, word(com, 0), word(com, 16)]);
+  const wrong = v.call(sol, 'commit', [slot as bigint, cap, 0n, readUintLE(com, 0, 16), readUintLE(com, 16, 16)]);
   t.is(wrong.revertCode, 14n, 'M6: a wrong salt is rejected');
-  const late = v.call(sol, 'commit', [slot as bigint, cap, 0n, word(salt, 0), word(salt, 16)], 1_000n + 60_000n);
+  const late = v.call(sol, 'commit', [slot as bigint, cap, 0n, readUintLE(salt, 0, 16), readUintLE(salt, 16, 16)], 1_000n + 60_000n);
   t.is(late.revertCode, 13n, 'R4: after expiry');
-  const ok = v.call(sol, 'commit', [slot as bigint, cap, 0n, word(salt, 0), word(salt, 16)]);
+  const ok = v.call(sol, 'commit', [slot as bigint, cap, 0n, readUintLE(salt, 0, 16), readUintLE(salt, 16, 16)]);
   t.is(ok.status, 'ok');
   const total = notional + (notional * 5n + 9_999n) / 10_000n;
   t.deepEqual(ok.results, [total]);
   t.is(ok.logs.length, 2, 'S12: one trade print per slice');
   t.is(v.world.escrow(user, v.id(sol), asset).balance, (maxCharge as bigint) - total);
-  const again = v.call(sol, 'commit', [slot as bigint, cap, 0n, word(salt, 0), word(salt, 16)]);
+  const again = v.call(sol, 'commit', [slot as bigint, cap, 0n, readUintLE(salt, 0, 16), readUintLE(salt, 16, 16)]);
   t.is(again.revertCode, 12n, 'a hold commits once');
   const released = v.call(router, 'release', [user, v.id(sol), asset, cap]);
   t.deepEqual(released.results, [(maxCharge as bigint) - total]);

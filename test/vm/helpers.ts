@@ -8,36 +8,17 @@ import { encodeModule, type Module } from '../../reference/vm/module.ts';
 import { ModuleStore, type LoadedModule } from '../../reference/vm/store.ts';
 import { World } from '../../reference/vm/world.ts';
 import { U128_MAX, I128_MAX, I128_MIN, fromSigned } from '../../reference/lib/u128.ts';
+import { program as fillerProgram, type ProgramOptions } from '../../conformance/fillers/lib.ts';
 
 /** Gas limit large enough for any snippet here. */
 export const BIG_GAS = 10_000_000;
 
-export interface SnippetOptions {
-  readonly params?: number;
-  readonly results?: number;
-  readonly locals?: number;
-  /** `.caps` text, e.g. `log.emit,escrow.read` (default none). */
-  readonly caps?: string;
-  /** `.memory` options text, e.g. `initial=1 max=4 storage=64` (default `initial=1 max=1 storage=64`). */
-  readonly memory?: string;
-  /** Extra directives placed before the function (`.import`, `.data`, other `.func` blocks…). */
-  readonly head?: string;
-}
+/** Options of `program`: the conformance fillers' options (one module-text builder for both). */
+export type SnippetOptions = ProgramOptions;
 
-/** A whole module source whose entry `main` is `body` (all parameters and results are u128). */
+/** A whole module source whose entry `main` is `body` (all parameters and results are u128); memory defaults to one page. */
 export function program(body: string, o: SnippetOptions = {}): string {
-  const params = o.params ?? 0;
-  const results = o.results ?? 1;
-  const types = (n: number): string => Array.from({ length: n }, () => 'u128').join(' ');
-  return [
-    `.memory ${o.memory ?? 'initial=1 max=1 storage=64'}`,
-    `.caps ${o.caps ?? 'none'}`,
-    o.head ?? '',
-    `.func main params=${params} results=${results} locals=${o.locals ?? 0}`,
-    body,
-    `.entry main main (${types(params)}) -> (${types(results)})`,
-    '',
-  ].join('\n');
+  return fillerProgram(body, { memory: 'initial=1 max=1 storage=64', ...o });
 }
 
 export interface Loaded {
