@@ -2,10 +2,12 @@
  * `npm run bench -- [name]`: run one benchmark by name, or all of them. Each prints one JSON object on
  * stdout (progress goes to stderr). Benchmarks time things; tests never do.
  */
+import { runPerpBench } from './perp.ts';
 import { runVmBench } from './vm.ts';
 
 const BENCHES: Readonly<Record<string, () => Promise<unknown>>> = {
   vm: runVmBench,
+  perp: () => runPerpBench({ quick: process.argv.includes('--quick') }),
 };
 
 const name = process.argv[2];

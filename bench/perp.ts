@@ -1,0 +1,186 @@
+/**
+ * `npm run bench -- perp` (PFM1; go/no-go criterion 3 of PERP_DESIGN.md): one slab at 50 % order-pool
+ * utilisation, measured side by side in one run through CurveVM (the compiled templates, fast path) and
+ * through the golden model. Prints one JSON object:
+ *   vm_commits_per_s, model_commits_per_s, ratio (vm / model), reserve_median_us, commit_median_us,
+ *   inserts_per_s (all VM figures), the same figures for the model, and the targets with pass/fail.
+ *
+ * Workload (the same on both engines):
+ * - the book: half the order pool resting, one DLP order per price level, asks at MID + i·tick and bids
+ *   at MID − i·tick, posted worst level first, so each post is a new best level;
+ * - inserts: the last INSERT_SHARE of those posts (from 40 % to 50 % utilisation) are timed one by one;
+ * - pairs: a taker alternates buying and selling PAIR_QTY lots at the touch (limit = the best contra
+ *   level); one pair = slab reserve → router fund (escrow credit + cap) → slab commit → router release.
+ *   Resting orders are deep (ORDER_QTY lots), so pairs never empty a level and utilisation stays 50 %.
+ *   reserve and commit are timed one by one (median latency); pairs/s = pairs / Σ pair time.
+ * Timings: process.hrtime.bigint around each call, after WARMUP pairs; ids and commitment hashes are
+ * prepared outside the timed region.
+ */
+import { modelVenue } from './perp-model.ts';
+import { vmVenue } from './perp-vm.ts';
+import type { BenchSide, BenchVenue, Prepared } from './perp-book.ts';
+
+/** PFM1 targets through the VM (issue 4, Performance). */
+export const PFM1_TARGETS = { pairsPerS: 20_000, reserveMedianUs: 200, commitMedianUs: 500, insertsPerS: 50_000 } as const;
+
+const MID_PX = 100_000_000n;
+const TICK = 1_000n;
+const ORDER_QTY = 1_000_000n;
+const PAIR_QTY = 3n;
+const INSERT_SHARE = 0.2;
+const TAKER = 0x77n;
+const MAKERS: readonly bigint[] = [0x31n, 0x32n, 0x33n, 0x34n];
+
+export interface PerpBenchOptions {
+  /** Small sizes for a smoke run (the gate): a 2,048-order pool share and few pairs. */
+  readonly quick?: boolean;
+  /** Timed pairs per engine (default 20,000; quick 300). */
+  readonly pairs?: number;
+}
+
+export interface EngineFigures {
+  readonly pairs_per_s: number;
+  readonly reserve_median_us: number;
+  readonly commit_median_us: number;
+  readonly reserve_p99_us: number;
+  readonly commit_p99_us: number;
+  readonly inserts_per_s: number;
+  readonly insert_median_us: number;
+  readonly resting_orders: number;
+  readonly pool_orders: number;
+  readonly utilisation: number;
+  readonly setup_s: number;
+}
+
+export interface PerpBenchResult extends Record<string, unknown> {
+  readonly vm_commits_per_s: number;
+  readonly model_commits_per_s: number;
+  readonly ratio: number;
+  readonly reserve_median_us: number;
+  readonly commit_median_us: number;
+  readonly inserts_per_s: number;
+  readonly vm: EngineFigures;
+  readonly model: EngineFigures;
+  readonly targets: typeof PFM1_TARGETS;
+  readonly meets_targets: Readonly<Record<string, boolean>>;
+}
+
+const ns = (): bigint => process.hrtime.bigint();
+const us = (d: bigint): number => Number(d) / 1_000;
+
+function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? Number.NaN;
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** Fill the book to `resting` orders; returns the per-insert times (µs) of the last INSERT_SHARE. */
+function fillBook(v: BenchVenue, resting: number): number[] {
+  const perSide = Math.floor(resting / 2);
+  const timedFrom = Math.floor(perSide * (1 - INSERT_SHARE));
+  const times: number[] = [];
+  for (let k = 0; k < perSide; k++) {
+    const level = BigInt(perSide - k); // worst level first: each post becomes the new best
+    for (const side of [1, 0] as const) {
+      const px = side === 1 ? MID_PX + level * TICK : MID_PX - level * TICK;
+      const owner = MAKERS[k % MAKERS.length] as bigint;
+      if (k < timedFrom) v.book.post(owner, side, px, ORDER_QTY);
+      else {
+        const t0 = ns();
+        v.book.post(owner, side, px, ORDER_QTY);
+        times.push(us(ns() - t0));
+      }
+    }
+  }
+  return times;
+}
+
+function salt(n: number): Uint8Array {
+  const s = new Uint8Array(32);
+  new DataView(s.buffer).setUint32(0, n >>> 0, true);
+  s[31] = 0x5a;
+  return s;
+}
+
+/** One pair; returns [reserve µs, commit µs, whole pair µs]. */
+function pair(v: BenchVenue, p: Prepared): [number, number, number] {
+  const t0 = ns();
+  v.book.reserve(p);
+  const t1 = ns();
+  v.book.fund(p);
+  const t2 = ns();
+  v.book.commit(p);
+  const t3 = ns();
+  v.book.release(p);
+  const t4 = ns();
+  return [us(t1 - t0), us(t3 - t2), us(t4 - t0)];
+}
+
+function runEngine(make: () => BenchVenue, opts: { resting: (capacity: number) => number; pairs: number; warmup: number }): EngineFigures {
+  const s0 = ns();
+  const v = make();
+  const resting = opts.resting(v.book.capacity);
+  v.fundUser(TAKER, 10n ** 24n);
+  const insertTimes = fillBook(v, resting);
+  const setupS = Number(ns() - s0) / 1e9;
+  const res: number[] = [];
+  const com: number[] = [];
+  let totalUs = 0;
+  for (let n = 0; n < opts.warmup + opts.pairs; n++) {
+    const side: BenchSide = n % 2 === 0 ? 0 : 1;
+    const limit = side === 0 ? MID_PX + TICK : MID_PX - TICK;
+    const p = v.book.prepare(n, TAKER, side, PAIR_QTY, limit, salt(n));
+    const [r, c, all] = pair(v, p);
+    if (n < opts.warmup) continue;
+    res.push(r);
+    com.push(c);
+    totalUs += all;
+  }
+  const insertTotal = insertTimes.reduce((a, b) => a + b, 0);
+  return {
+    pairs_per_s: Math.round((opts.pairs / totalUs) * 1e6),
+    reserve_median_us: round1(quantile(res, 0.5)),
+    commit_median_us: round1(quantile(com, 0.5)),
+    reserve_p99_us: round1(quantile(res, 0.99)),
+    commit_p99_us: round1(quantile(com, 0.99)),
+    inserts_per_s: Math.round((insertTimes.length / insertTotal) * 1e6),
+    insert_median_us: round1(quantile(insertTimes, 0.5)),
+    resting_orders: 2 * Math.floor(resting / 2),
+    pool_orders: v.book.capacity,
+    utilisation: round2((2 * Math.floor(resting / 2)) / v.book.capacity),
+    setup_s: round2(setupS),
+  };
+}
+
+/** Run the bench (the gate calls it with `{quick: true}`). */
+export async function runPerpBench(o: PerpBenchOptions = {}): Promise<PerpBenchResult> {
+  const pairs = o.pairs ?? (o.quick === true ? 300 : 20_000);
+  const warmup = o.quick === true ? 50 : 2_000;
+  // quick: 2,048 resting orders; full: half of each engine's own pool
+  const resting = (capacity: number): number => (o.quick === true ? Math.min(2_048, Math.floor(capacity / 2)) : Math.floor(capacity / 2));
+  process.stderr.write(`bench perp: model, ${pairs} pairs …\n`);
+  const model = runEngine(modelVenue, { resting, pairs, warmup });
+  process.stderr.write(`bench perp: vm, ${pairs} pairs …\n`);
+  const vm = runEngine(vmVenue, { resting, pairs, warmup });
+  return {
+    vm_commits_per_s: vm.pairs_per_s,
+    model_commits_per_s: model.pairs_per_s,
+    ratio: round2(vm.pairs_per_s / model.pairs_per_s),
+    reserve_median_us: vm.reserve_median_us,
+    commit_median_us: vm.commit_median_us,
+    inserts_per_s: vm.inserts_per_s,
+    vm,
+    model,
+    targets: PFM1_TARGETS,
+    meets_targets: {
+      pairs_per_s: vm.pairs_per_s >= PFM1_TARGETS.pairsPerS,
+      reserve_median_us: vm.reserve_median_us < PFM1_TARGETS.reserveMedianUs,
+      commit_median_us: vm.commit_median_us < PFM1_TARGETS.commitMedianUs,
+      inserts_per_s: vm.inserts_per_s >= PFM1_TARGETS.insertsPerS,
+    },
+    workload: 'one slab, half the order pool resting (one DLP order per level, inserts at the top), alternating 3-lot taker buys/sells at the touch; pair = reserve + fund + commit + release',
+    node: process.version,
+  };
+}
