@@ -6,7 +6,7 @@
  */
 
 /** Semantic version of the vector format (CONF-FMT-002): a new major is an incompatible change. */
-export const FORMAT_VERSION = '1.0.0';
+export const FORMAT_VERSION = '1.1.0';
 /** The CurveVM edition (module format version, VM-MOD-002) the vectors target (CONF-FMT-003). */
 export const VM_EDITION = 1;
 /** Version of the JSON-lines adapter protocol (CONF-PROTO-001). */

@@ -14,6 +14,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { FORMAT_VERSION, PROTOCOL_VERSION } from './format.ts';
+import './kinds-all.ts';
 import { kindHandler, kindNames, type Request, type RunHooks } from './kinds.ts';
 import type { Implementation } from './runner.ts';
 

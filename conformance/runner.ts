@@ -6,6 +6,7 @@
  */
 import type { Vector } from './format.ts';
 import { requestOf } from './format.ts';
+import './kinds-all.ts';
 import { diffJson, kindHandler, kindNames, maskDiffs, type FieldDiff, type Request, type RunHooks } from './kinds.ts';
 
 /** An implementation under test. */

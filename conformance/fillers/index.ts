@@ -3,7 +3,8 @@ import type { Filler } from '../filler.ts';
 import { callsFiller } from './calls.ts';
 import { hashFiller, memoryFiller, storageFiller } from './memory.ts';
 import { opcodesFiller } from './opcodes.ts';
+import { perpFiller } from './perp.ts';
 import { validationFiller } from './validation.ts';
 import { logFiller, syscallsFiller } from './syscalls.ts';
 
-export const FILLERS: readonly Filler[] = [opcodesFiller, memoryFiller, storageFiller, hashFiller, syscallsFiller, logFiller, callsFiller, validationFiller];
+export const FILLERS: readonly Filler[] = [opcodesFiller, memoryFiller, storageFiller, hashFiller, syscallsFiller, logFiller, callsFiller, validationFiller, perpFiller];
