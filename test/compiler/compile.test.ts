@@ -36,7 +36,7 @@ test('CS-COMPILE examples/perp.curve: one router, two slabs, two oracles; every 
   const slab = mods[1] as CompiledModule;
   t.deepEqual(slab.caps, ['clock.read', 'oracle.read', 'log.emit', 'escrow.read', 'cap.debit']);
   t.true(slab.memory.storageBytes <= 10 * 1024 * 1024);
-  t.is(slab.storage.find((s) => s.name === 'orders')?.capacity, 65_536);
+  t.is(slab.storage.find((s) => s.name === 'orders')?.capacity, 32_768);
   t.is(slab.constants.get('taker_bps'), 5n);
   t.is((mods[2] as CompiledModule).constants.get('taker_bps'), 4n);
   t.is((mods[3] as CompiledModule).constants.get('name_id'), nameId('pyth:SOLUSD'));
@@ -51,7 +51,7 @@ test('CS-COMPILE compiling the same source twice gives byte-identical modules an
 });
 
 test('CS4001 a slab whose pools do not fit the 10 MiB segment is reported at its SLAB block', (t) => {
-  const venue = PERP.text.replace('POOLS accounts=10_000 orders=65_536', 'POOLS accounts=10_000 orders=200_000');
+  const venue = PERP.text.replace('POOLS accounts=10_000 orders=32_768', 'POOLS accounts=10_000 orders=200_000');
   const r = compileVenue({ file: 'big.curve', text: venue }, STDLIB);
   t.is(r.modules, undefined);
   const d = r.diagnostics.filter((x) => x.code === 'CS4001');
@@ -128,65 +128,65 @@ function venue(mods: readonly CompiledModule[], origin: bigint): Venue {
 }
 
 
-test('stdlib P7 R6 M6 S9: post → reserve → fund (escrow + cap) → commit debits through the cap; a wrong salt and an expired cap fail', (t) => {
+const w32 = (b: Uint8Array): [bigint, bigint] => [readUintLE(b, 0, 16), readUintLE(b, 16, 16)];
+
+test('stdlib P7 R6 M6 S9: place → reserve → fund (escrow + cap) → commit debits fee + tax through the cap; a wrong salt and a late commit fail', (t) => {
   const [router, sol] = compilePerp() as [CompiledModule, CompiledModule];
   const ROUTER_KEY = 77n;
   const user = 5n;
   const asset = 9n;
   const v = venue([router, sol], ROUTER_KEY);
-  t.is(v.call(sol, 'init', [ROUTER_KEY]).status, 'ok');
-  // two makers selling 3 and 4 lots at 2_000 and 3_000 (DLP: live at once)
-  t.is(v.call(sol, 'post', [11n, 1n, 2_000n, 3n, 1n]).status, 'ok');
-  t.is(v.call(sol, 'post', [12n, 1n, 3_000n, 4n, 1n]).status, 'ok');
+  t.is(v.call(sol, 'init', [ROUTER_KEY, 8n, 8n, 2_000n], 1_000n, 1n).status, 'ok');
+  t.is(v.call(sol, 'init', [ROUTER_KEY, 8n, 8n, 2_000n], 1_000n, 1n).revertCode, 213n, 'init once');
+  v.world.setOracle(nameId('pyth:SOLUSD'), { price: 3_000n, publishTime: 1_000n });
+  for (const m of [11n, 12n]) t.is(v.call(sol, 'set_dlp', [m, 1n]).status, 'ok');
+  // two DLP makers selling 3 and 4 lots at 2_000 and 3_000: LIVE at once (M7)
+  t.deepEqual(v.call(sol, 'place', [11n, 0n, 1n, 2_000n, 3n]).results, [1n << 20n, 0n]);
+  t.deepEqual(v.call(sol, 'place', [12n, 0n, 1n, 3_000n, 4n]).results, [(2n << 20n) | 1n, 0n]);
   const salt = new Uint8Array(32).fill(7);
   const route = 1234n;
   const com = commitment(route, 0n, 0n, 5n, 3_000n, salt);
-  const res = v.call(sol, 'reserve', [route, user, 0n, 5n, 3_000n, 60_000n, readUintLE(com, 0, 16), readUintLE(com, 16, 16)]);
+  const res = v.call(sol, 'reserve', [route, user, 0n, 0n, 5n, 3_000n, 60_000n, ...w32(com)]);
   t.is(res.status, 'ok');
-  const [slot, , qty, worst, maxCharge] = res.results as bigint[];
-  t.deepEqual([qty, worst], [5n, 3_000n]);
-  const notional = 3n * 2_000n + 2n * 3_000n;
-  t.is(maxCharge, 5n * 3_000n + (5n * 3_000n * 0n + (notional * 5n + 9_999n) / 10_000n));
+  const [hold, slot, vwap, worst, notional, maxCharge] = res.results as bigint[];
+  t.deepEqual([vwap, worst, notional], [2_400n, 3_000n, 12_000n]);
+  t.is(maxCharge, (12_000n * 5n + 9_999n) / 10_000n, 'max charge = taker fee, rounded up (no aggressor tax yet)');
   v.world.setWallet(user, asset, 1_000_000n);
   t.is(v.call(router, 'deposit', [user, asset, 100_000n]).status, 'ok');
   const funded = v.call(router, 'fund', [user, v.id(sol), asset, maxCharge as bigint]);
   t.is(funded.status, 'ok');
   const cap = funded.results[0] as bigint;
-  const wrong = v.call(sol, 'commit', [slot as bigint, cap, 0n, readUintLE(com, 0, 16), readUintLE(com, 16, 16)]);
-  t.is(wrong.revertCode, 14n, 'M6: a wrong salt is rejected');
-  const late = v.call(sol, 'commit', [slot as bigint, cap, 0n, readUintLE(salt, 0, 16), readUintLE(salt, 16, 16)], 1_000n + 60_000n);
-  t.is(late.revertCode, 13n, 'R4: after expiry');
-  const ok = v.call(sol, 'commit', [slot as bigint, cap, 0n, readUintLE(salt, 0, 16), readUintLE(salt, 16, 16)]);
+  const args = (s: Uint8Array) => [hold as bigint, slot as bigint, cap, 0n, 5n, 3_000n, ...w32(s)];
+  t.is(v.call(sol, 'commit', args(com)).revertCode, 303n, 'M6: a wrong salt is rejected');
+  t.is(v.call(sol, 'commit', args(salt), 1_000n + 60_000n).revertCode, 302n, 'R4: after expiry');
+  const ok = v.call(sol, 'commit', args(salt));
   t.is(ok.status, 'ok');
-  const total = notional + (notional * 5n + 9_999n) / 10_000n;
-  t.deepEqual(ok.results, [total]);
-  t.is(ok.logs.length, 2, 'S12: one trade print per slice');
-  t.is(v.world.escrow(user, v.id(sol), asset).balance, (maxCharge as bigint) - total);
-  const again = v.call(sol, 'commit', [slot as bigint, cap, 0n, readUintLE(salt, 0, 16), readUintLE(salt, 16, 16)]);
-  t.is(again.revertCode, 12n, 'a hold commits once');
-  const released = v.call(router, 'release', [user, v.id(sol), asset, cap]);
-  t.deepEqual(released.results, [(maxCharge as bigint) - total]);
+  t.deepEqual(ok.results, [5n, 12_000n, maxCharge as bigint, 0n, maxCharge as bigint]);
+  t.is(ok.logs.length, 1, 'one Committed event; the trades are in the ring');
   t.is(v.world.escrow(user, v.id(sol), asset).balance, 0n);
+  t.is(v.call(sol, 'commit', args(salt)).revertCode, 301n, 'a hold commits once');
+  t.is(v.call(sol, 'commit', args(salt), 1_000n, 78n).revertCode, 213n, 'P4: the router only');
 });
 
-test('stdlib R8 F2 M7 R10: cancel is idempotent; REG orders wait for batch_open; liquidation_call is router-only', (t) => {
+test('stdlib R8 F2 M7 M5 R10: cancel is idempotent; REG orders wait for batch_open; reserve is fill-or-kill; liquidation_call is router-only', (t) => {
   const [, sol] = compilePerp() as [CompiledModule, CompiledModule];
   const v = venue([sol], 77n);
-  v.call(sol, 'init', [77n]);
-  v.call(sol, 'post', [11n, 1n, 2_000n, 3n, 0n]); // REG: pending until the next batch
-  const none = v.call(sol, 'reserve', [1n, 5n, 0n, 1n, 5_000n, 1_000n, 0n, 0n]);
-  t.is(none.revertCode, 11n, 'M2: a PENDING order never matches');
-  t.is(v.call(sol, 'batch_open', [2_000n]).status, 'ok');
-  const r = v.call(sol, 'reserve', [1n, 5n, 0n, 2n, 5_000n, 1_000n, 0n, 0n]);
+  v.call(sol, 'init', [77n, 8n, 8n, 2_000n]);
+  t.deepEqual(v.call(sol, 'place', [11n, 0n, 1n, 2_000n, 3n]).results, [1n << 20n, 1n], 'REG: PENDING until the next batch');
+  const none = v.call(sol, 'reserve', [1n, 5n, 0n, 0n, 1n, 5_000n, 1_000n, 0n, 0n]);
+  t.is(none.revertCode, 107n, 'M2: a PENDING order never matches');
+  t.is(v.call(sol, 'batch_open', [0n], 1_020n).revertCode, 601n, 'not before BATCH ms');
+  t.deepEqual(v.call(sol, 'batch_open', [0n], 1_050n).results, [1n, 1n]);
+  const r = v.call(sol, 'reserve', [1n, 5n, 0n, 0n, 2n, 5_000n, 1_000n, 0n, 0n], 1_050n);
   t.is(r.status, 'ok');
-  const over = v.call(sol, 'reserve', [2n, 6n, 0n, 2n, 5_000n, 1_000n, 0n, 0n]);
-  t.deepEqual(over.results[2], 1n, 'M5: the second reserve gets only the unreserved lot');
-  t.deepEqual(v.call(sol, 'cancel', [r.results[0] as bigint]).results, [1n]);
-  t.deepEqual(v.call(sol, 'cancel', [r.results[0] as bigint]).results, [0n], 'R8: the second cancel changes nothing');
-  const third = v.call(sol, 'reserve', [3n, 7n, 0n, 2n, 5_000n, 1_000n, 0n, 0n]);
-  t.deepEqual(third.results[2], 2n, 'cancelled lots are reservable again');
-  t.is(v.call(sol, 'liquidation_call', [5n, 100n], 1_000n, 78n).revertCode, 1n, 'R10: not the router');
-  const liq = v.call(sol, 'liquidation_call', [5n, 100n]);
+  const over = v.call(sol, 'reserve', [2n, 6n, 0n, 0n, 2n, 5_000n, 1_000n, 0n, 0n], 1_050n);
+  t.is(over.revertCode, 107n, 'M5: only one lot is unreserved');
+  const [hold, slot] = r.results as [bigint, bigint];
+  t.deepEqual(v.call(sol, 'cancel', [hold, slot]).results, [1n]);
+  t.deepEqual(v.call(sol, 'cancel', [hold, slot]).results, [0n], 'R8: the second cancel changes nothing');
+  t.is(v.call(sol, 'reserve', [3n, 7n, 0n, 0n, 2n, 5_000n, 1_000n, 0n, 0n], 1_050n).status, 'ok', 'cancelled lots are reservable again');
+  t.is(v.call(sol, 'liquidation_call', [5n, 0n, 100n], 1_000n, 78n).revertCode, 213n, 'R10: not the router');
+  const liq = v.call(sol, 'liquidation_call', [5n, 0n, 100n]);
   t.is(liq.status, 'ok');
-  t.is(liq.logs.length, 1);
+  t.deepEqual(liq.results, [0n, 0n, 0n], 'no position: nothing to close');
 });

@@ -180,7 +180,7 @@ test('CPI-SDK-001: the client of the real compiled example venue typechecks and 
     connect(m: unknown, t: unknown): {
       oracle_pyth_SOLUSD: { read: Fn<[], { price: bigint; publish_time: bigint }>; late: Fn<[], boolean> };
       oracle_pyth_BTCUSD: { read: Fn<[], unknown> };
-      slab_perp_SOL_PERP: { init: Fn<[bigint], void>; batch_open: Fn<[bigint], bigint>; cancel: Fn<[bigint], boolean> };
+      slab_perp_SOL_PERP: { init: Fn<[bigint, bigint, bigint, bigint], void>; batch_open: Fn<[bigint], { epoch: bigint; promoted: bigint }>; cancel: Fn<[bigint, bigint], boolean> };
     };
     CallFailed: new (...a: never[]) => Error;
   };
@@ -189,9 +189,8 @@ test('CPI-SDK-001: the client of the real compiled example venue typechecks and 
   t.deepEqual((await v.oracle_pyth_SOLUSD.read()).value, { price: 123_000n, publish_time: 9n });
   t.is((await v.oracle_pyth_SOLUSD.late()).value, false);
   t.like(await t.throwsAsync(v.oracle_pyth_BTCUSD.read(), { instanceOf: g.CallFailed }), { errorName: 'E_NO_PRICE', code: 1n });
-  t.is((await v.slab_perp_SOL_PERP.init(99n)).value, undefined);
-  t.is((await v.slab_perp_SOL_PERP.batch_open(10n)).value, 1n);
-  t.is((await v.slab_perp_SOL_PERP.batch_open(11n)).value, 2n);
-  // The top-level caller (origin 7) is not the router the slab was initialised with.
-  t.like(await t.throwsAsync(v.slab_perp_SOL_PERP.cancel(0n), { instanceOf: g.CallFailed }), { status: 'revert', errorName: 'E_NOT_ROUTER' });
+  t.is((await v.slab_perp_SOL_PERP.init(99n, 8n, 8n, 2_000n)).value, undefined);
+  // The top-level caller (origin 7) is not the router the slab was initialised with (PERP-SLAB-001).
+  t.like(await t.throwsAsync(v.slab_perp_SOL_PERP.batch_open(0n), { instanceOf: g.CallFailed }), { status: 'revert', errorName: 'NOT_ROUTER', code: 213n });
+  t.like(await t.throwsAsync(v.slab_perp_SOL_PERP.cancel(0n, 0n), { instanceOf: g.CallFailed }), { status: 'revert', errorName: 'NOT_ROUTER' });
 });
