@@ -1,0 +1,102 @@
+/**
+ * Go/no-go criterion 2 (capital efficiency; P8, RM4, RM5): IM_router ≤ 1.05 × the IM of the same net
+ * position on one monolithic book, over the canonical cross-slab offsets of
+ * reference/perp/experiments/capital-efficiency.ts and over random offsetting portfolios. Within the
+ * stated bounds (one IMR per underlying) the net model is exact: IM_router = IM_mono.
+ */
+import test from 'ava';
+import fc from 'fast-check';
+import { CANONICAL_CASES, capitalEfficiency, measureCase, type CapitalCase, type Holding } from '../../../reference/perp/experiments/capital-efficiency.ts';
+import { BTC_FEED, SOL_FEED, SOL_PX, type SlabSpec } from '../../../reference/perp/experiments/venue.ts';
+
+/** ⌈|net base units| · P · imr / (10⁶ · 10⁴)⌉ for SOL at the venue's oracle price, written out independently of the model. */
+const solIm = (netBase: bigint, imrBps: bigint): bigint => {
+  const n = (netBase < 0n ? -netBase : netBase) * SOL_PX * imrBps;
+  const d = 1_000_000n * 10_000n;
+  return (n + d - 1n) / d;
+};
+
+const EXPECTED_SOL_NET: Readonly<Record<string, bigint>> = {
+  'equal offsets on two slabs': 0n,
+  'partial offset on two slabs': 3_000_000n,
+  'three slabs, net long': 3_000_000n,
+  'three slabs, net short': -2_000_000n,
+  'different fill prices': 3_000_000n,
+  'different contract sizes': 0n,
+};
+
+for (const c of CANONICAL_CASES.filter((x) => x.gated)) {
+  test(`RM5 P8 criterion 2 — ${c.name}: IM_router = IM_mono (so ≤ 1.05 × the monolithic baseline)`, (t) => {
+    const f = measureCase(c);
+    t.true(f.within5pct, `${f.imRouter} vs ${f.imMono}`);
+    t.is(f.imRouter, f.imMono, 'one IMR per underlying: the net model is exact');
+    t.is(f.imMono, f.imFormula, 'the monolithic book margins as PERP-MARGIN-002 says');
+    t.true(f.imGross >= f.imRouter, 'RM4: Σ per-position IM bounds the net IM');
+    t.true(f.imGross > f.imRouter, 'RM5: the cross-slab offset lowers IM below the per-slab sum');
+    const net = EXPECTED_SOL_NET[c.name];
+    if (net !== undefined) t.is(f.imRouter, solIm(net, 500n), 'against the hand-written formula');
+  });
+}
+
+test('RM5 criterion 2 — two underlyings margin per feed: SOL net 4 and BTC net 2 contracts', (t) => {
+  const f = measureCase(CANONICAL_CASES.find((c) => c.name === 'two underlyings') as CapitalCase);
+  // BTC: 2 contracts of 1,000 base units at 60,000 USDC per 10⁶ base units, 5 % IMR = 6 USDC.
+  t.is(f.imRouter, solIm(4_000_000n, 500n) + 6_000_000n);
+});
+
+test('RM4 criterion 2 — outside the bounds: a hedge across slabs of different IMR keeps the IMR difference as IM', (t) => {
+  const f = measureCase(CANONICAL_CASES.find((c) => !c.gated) as CapitalCase);
+  t.is(f.imMono, 0n);
+  t.is(f.imRouter, solIm(10_000_000n, 100n), '10 SOL weighted by 500 − 400 bps');
+  t.false(f.within5pct);
+});
+
+test('P8 criterion 2 — opening a hedge in one route needs the IM of its larger side (PERP-RTR-003 worst case)', (t) => {
+  const f = measureCase(CANONICAL_CASES[0] as CapitalCase);
+  t.is(f.imRouter, 0n);
+  t.is(f.imOpen, solIm(10_000_000n, 500n));
+});
+
+test('RM5 criterion 2 — capitalEfficiency() passes over the canonical gated cases and reports the ungated one', (t) => {
+  const r = capitalEfficiency();
+  t.true(r.pass);
+  t.is(r.figures.length, CANONICAL_CASES.length);
+  t.true(r.figures.some((f) => !f.gated && !f.within5pct));
+});
+
+// ── property: random offsetting portfolios within the bounds ────────────────────────────────────────
+
+const SOL_SLABS = [0xa1n, 0xa2n, 0xa3n, 0xa4n];
+const BTC_SLABS = [0xb1n, 0xb2n];
+
+const arbCase = fc
+  .record({
+    sol: fc.array(fc.record({ qty: fc.integer({ min: -12, max: 12 }), half: fc.boolean(), offset: fc.integer({ min: -20, max: 20 }) }), { minLength: 2, maxLength: 4 }),
+    btc: fc.array(fc.integer({ min: -4, max: 4 }), { maxLength: 2 }),
+  })
+  .map(({ sol, btc }): CapitalCase => {
+    const slabs: SlabSpec[] = [];
+    const holdings: Holding[] = [];
+    sol.forEach((h, i) => {
+      const id = SOL_SLABS[i] as bigint;
+      slabs.push({ id, feed: SOL_FEED, contractSize: h.half ? 500_000n : 1_000_000n });
+      holdings.push({ slab: id, qty: BigInt(h.qty), fillOffsetTicks: BigInt(h.offset) });
+    });
+    btc.forEach((q, i) => {
+      const id = BTC_SLABS[i] as bigint;
+      slabs.push({ id, feed: BTC_FEED, contractSize: 1_000n, tick: 100_000n });
+      holdings.push({ slab: id, qty: BigInt(q) });
+    });
+    return { name: 'random', slabs, holdings, gated: true };
+  });
+
+test('RM5 RM4 P8 criterion 2 — random portfolios over 2–4 SOL slabs (+ BTC) with one IMR per underlying: IM_router = IM_mono ≤ 1.05 × IM_mono', (t) => {
+  fc.assert(
+    fc.property(arbCase, (c) => {
+      const f = measureCase(c);
+      return f.within5pct && f.imRouter === f.imMono && f.imMono === f.imFormula && f.imGross >= f.imRouter;
+    }),
+    { numRuns: 25 },
+  );
+  t.pass();
+});
