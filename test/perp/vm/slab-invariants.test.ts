@@ -42,7 +42,10 @@ const ok = <T>(t: ExecutionContext, r: Out<T>): T => {
   t.true(r.ok);
   return r.out;
 };
-const err = (t: ExecutionContext, r: Out<unknown>, name: string): void => t.like(r, { ok: false, error: name, code: M.PERP_ERRORS[name as M.PerpErrorName] });
+const err = (t: ExecutionContext, r: Out<unknown>, name: string): void => {
+  t.like(r, { ok: false, error: name, code: M.PERP_ERRORS[name as M.PerpErrorName] });
+};
+const custodyJson = (p: Pair): string => JSON.stringify((M.observe(p.vm.view()) as { custody: unknown }).custody);
 const slabOf = (p: Pair): M.SlabState => p.vm.slab.state();
 
 test('S3 R1 orders off tick or lot, zero or with a bad side are rejected with the §12 codes', (t) => {
@@ -243,10 +246,10 @@ test('L2 L3 liquidation_call closes against in-band unreserved depth only and ne
   ok(t, p.run((_d, b) => b.place(NOW, D2, 0n, 0n, PX - TICK, 1n)));
   ok(t, p.run((_d, b) => b.place(NOW, D1, 0n, 0n, PX - 50n * TICK, 1n)));
   ok(t, p.run((_d, b) => b.place(NOW, B, 0n, 1n, PX + TICK, 1n)));
-  const before = JSON.stringify(M.observe(p.vm.view()).custody);
+  const before = custodyJson(p);
   const l = ok(t, p.run((_d, b) => b.liquidationCall(NOW, A, 200n)));
   t.is(l.closed, 1n, 'the order 5% away is beyond the 2% band');
-  t.is(JSON.stringify(M.observe(p.vm.view()).custody), before);
+  t.is(custodyJson(p), before);
 });
 
 test('S1 S2 governance fee changes through the router reach the header; DLP edits change the class', (t) => {
