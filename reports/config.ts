@@ -105,7 +105,7 @@ export class GateConfigError extends CurveError {
   }
 }
 
-const ajv = new Ajv({ allErrors: false, strict: true });
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 const validate = ajv.compile(CONFIG_SCHEMA);
 
 function errorLine(e: ErrorObject): string {
