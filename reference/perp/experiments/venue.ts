@@ -80,7 +80,7 @@ export function slabParams(s: SlabSpec): SlabParams {
     freezeTopK: a.freezeTopK,
     fundingIntervalMs: 3_600_000n,
     fundingCapBps: 50n,
-    pools: { accounts: 64, orders: 256, positions: 64, reservations: 32, slices: 128, trades: 256, aggressors: 32 },
+    pools: { accounts: 16, orders: 64, positions: 16, reservations: 16, slices: 64, trades: 64, aggressors: 16 },
   };
 }
 
