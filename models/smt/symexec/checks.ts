@@ -1,0 +1,232 @@
+/**
+ * The bytecode-level properties (spec/symexec.md "Obligations"), each as a `Check` over the path ends of
+ * one entrypoint: status-checked fallible syscalls (P7, R6, ADV1), the router's refund bound (P5, P3), cap
+ * coverage and cap lifetime at funding (P6, F1), burn on release (ADV1), debits only through the guarded
+ * debit (access control), and the reservation bounds of slab storage (S8, S9, M4, M5). Every check also
+ * has its concrete form, evaluated on the VM replay of a counterexample.
+ */
+import { syscallByName, type SyscallName } from '../../../reference/vm/syscalls.ts';
+import { readUintLE } from '../../../reference/lib/u128.ts';
+import type { World } from '../../../reference/vm/world.ts';
+import type { SymbolicCustody } from './custody.ts';
+import type { Check, Run } from './hoare.ts';
+import type { FieldRef } from './layout.ts';
+import { syscallCalls } from './replay.ts';
+import type { PathEnd, SysEvent } from './state.ts';
+import type { BV, SymWord, ZBool } from './word.ts';
+
+/** Syscalls that answer with a status word (0 = done, else nothing changed). */
+export const FALLIBLE: readonly SyscallName[] = ['ESCROW_CREDIT', 'ESCROW_DEBIT', 'VAULT_DEPOSIT', 'VAULT_WITHDRAW', 'CAP_BURN', 'CAP_DEBIT'];
+/** Syscalls no Slab may reach (escrow writes, vault moves, cap mint/burn). */
+export const ROUTER_ONLY: readonly SyscallName[] = ['ESCROW_CREDIT', 'ESCROW_DEBIT', 'ESCROW_BUMP_NONCE', 'VAULT_DEPOSIT', 'VAULT_WITHDRAW', 'CAP_MINT', 'CAP_BURN'];
+
+const isOk = (e: PathEnd): boolean => e.kind === 'ok';
+const custody = (run: Run): SymbolicCustody => run.inp.custody;
+const eventsOf = (e: PathEnd, name: SyscallName): SysEvent[] => e.events.filter((x) => x.name === name);
+const sysId = (name: SyscallName): number => (syscallByName(name) as { id: number }).id;
+const arity = (name: SyscallName): number => (syscallByName(name) as { params: readonly string[] }).params.length;
+
+function anyOf(run: Run, xs: (ZBool | boolean)[]): ZBool | boolean {
+  const sym = xs.filter((x): x is ZBool => typeof x !== 'boolean');
+  if (xs.some((x) => x === true)) return true;
+  return sym.length === 0 ? false : sym.length === 1 ? (sym[0] as ZBool) : run.w.ctx.Or(...sym);
+}
+
+/** The pre-call remaining of a live cap (0 when unknown or burned), as CAP_REMAINING reads it. */
+function liveRemaining(run: Run, c: SymbolicCustody, id: SymWord): BV {
+  const ctx = run.w.ctx;
+  const f = c.f;
+  return ctx.If(ctx.And(c.flag(f.capExists, id), ctx.Not(c.flag(f.capBurned, id))), c.get(f.capRem, id), ctx.BitVec.val(0n, 128)) as BV;
+}
+
+/** P7, R6, ADV1: a call that completes never ignored a refused (non-zero status) custody syscall. */
+export function statusChecked(): Check {
+  return {
+    reach: (e, run) => isOk(e) && anyOf(run, e.events.filter((x) => FALLIBLE.includes(x.name)).map((x) => x.guard)),
+    violation: (e, run) => anyOf(run, e.events.filter((x) => FALLIBLE.includes(x.name)).map((x) => run.w.and(x.guard, run.w.not(run.w.eq(x.results[0] as SymWord, 0n))))),
+    concrete: (_r, res, _post, s) => {
+      if (res.status !== 'ok') return undefined;
+      for (const name of FALLIBLE) {
+        const bad = syscallCalls(s.lm, res, sysId(name), arity(name)).find((c) => c.result !== undefined && c.result !== 0n);
+        if (bad) return `${name}(${bad.args.join(', ')}) answered status ${bad.result} and the call still completed`;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** P5, P3: every escrow refund is at most min(the cap's remaining, the escrow balance) — `cap` names the cap argument. */
+export function refundBounded(capArg: number): Check {
+  return {
+    reach: (e, run) => anyOf(run, eventsOf(e, 'ESCROW_DEBIT').map((x) => x.guard)),
+    violation: (e, run) =>
+      anyOf(
+        run,
+        eventsOf(e, 'ESCROW_DEBIT').map((x) => {
+          const [u, sl, a, amount] = x.args as [SymWord, SymWord, SymWord, SymWord];
+          const pre = x.pre as SymbolicCustody;
+          const bal = pre.get(pre.f.escBal, u, sl, a);
+          const rem = liveRemaining(run, custody(run), run.inp.args[capArg] as BV);
+          return run.w.ctx.And(run.w.bool(x.guard), run.w.ctx.Or(run.w.bv(amount).ugt(bal), run.w.bv(amount).ugt(rem)));
+        }),
+      ),
+    concrete: (r, res, _post, s) => {
+      const cap = r.args[capArg] as bigint;
+      const c = r.world.cap(cap);
+      const rem = c && !c.burned ? c.remaining : 0n;
+      for (const call of syscallCalls(s.lm, res, sysId('ESCROW_DEBIT'), 4)) {
+        const [u, sl, a, amount] = call.args as [bigint, bigint, bigint, bigint];
+        const bal = r.world.escrow(u, sl, a).balance;
+        if (amount > rem || amount > bal) return `ESCROW_DEBIT of ${amount} exceeds min(cap remaining ${rem}, escrow balance ${bal})`;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** P6, P4: after funding, the minted cap never exceeds the escrow it may debit. */
+export function capCovered(): Check {
+  const viol = (e: PathEnd, run: Run, x: SysEvent): ZBool | boolean => {
+    const post = e.host as SymbolicCustody;
+    const [u, sl, a] = x.args as [SymWord, SymWord, SymWord];
+    const id = x.results[0] as SymWord;
+    return run.w.ctx.And(run.w.bool(x.guard), post.get(post.f.capRem, id).ugt(post.get(post.f.escBal, u, sl, a)));
+  };
+  return {
+    reach: (e, run) => isOk(e) && anyOf(run, eventsOf(e, 'CAP_MINT').map((x) => x.guard)),
+    violation: (e, run) => anyOf(run, eventsOf(e, 'CAP_MINT').map((x) => viol(e, run, x))),
+    concrete: (_r, res, post, s) => {
+      if (res.status !== 'ok') return undefined;
+      for (const call of syscallCalls(s.lm, res, sysId('CAP_MINT'), 5)) {
+        if (call.result === undefined) continue;
+        const cap = post.cap(call.result);
+        const [u, sl, a] = call.args as [bigint, bigint, bigint];
+        const bal = post.escrow(u, sl, a).balance;
+        if (cap && cap.remaining > bal) return `cap ${call.result} may debit ${cap.remaining} but its escrow holds ${bal}`;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** F1: a minted cap expires after now and at most `ttl` ticks later. */
+export function capLifetime(ttl: bigint): Check {
+  const bad = (run: Run, expiry: SymWord): ZBool => {
+    const now = run.w.bv(run.inp.now);
+    const e = run.w.bv(expiry);
+    return run.w.ctx.Or(e.ule(now), e.zeroExt(1).ugt(now.zeroExt(1).add(ttl)));
+  };
+  return {
+    reach: (e, run) => isOk(e) && anyOf(run, eventsOf(e, 'CAP_MINT').map((x) => x.guard)),
+    violation: (e, run) => anyOf(run, eventsOf(e, 'CAP_MINT').map((x) => run.w.ctx.And(run.w.bool(x.guard), bad(run, x.args[4] as SymWord)))),
+    concrete: (r, res, _post, s) => {
+      if (res.status !== 'ok') return undefined;
+      const c = syscallCalls(s.lm, res, sysId('CAP_MINT'), 5).find((x) => (x.args[4] as bigint) <= r.now || (x.args[4] as bigint) > r.now + ttl);
+      return c ? `cap minted with expiry ${c.args[4]} at now ${r.now} (ttl ${ttl})` : undefined;
+    },
+  };
+}
+
+/** ADV1, P5: after a completed release the cap can debit nothing more. */
+export function burnedOnRelease(capArg: number): Check {
+  return {
+    reach: (e) => isOk(e),
+    violation: (e, run) => {
+      const post = e.host as SymbolicCustody;
+      return liveRemaining(run, post, run.inp.args[capArg] as BV).ugt(0n);
+    },
+    concrete: (r, res, post) => {
+      const c = post.cap(r.args[capArg] as bigint);
+      return res.status === 'ok' && c && !c.burned && c.remaining > 0n ? `cap ${r.args[capArg]} still live with ${c.remaining} after release` : undefined;
+    },
+  };
+}
+
+/** Access control: a completed Slab call moves escrow or vault value only on a path through CAP_DEBIT. */
+export function debitViaCap(): Check {
+  return {
+    reach: (e) => isOk(e),
+    violation: (e, run) => {
+      const pre = custody(run);
+      const post = e.host as SymbolicCustody;
+      const k = run.w.fresh('probe.escrow_key', 384);
+      const asset = run.w.fresh('probe.asset');
+      const moved = run.w.ctx.Or(post.f.escBal.select(k).neq(pre.f.escBal.select(k)), post.f.vault.select(asset).neq(pre.f.vault.select(asset)));
+      return run.w.and(moved, run.w.not(anyOf(run, eventsOf(e, 'CAP_DEBIT').map((x) => x.guard))));
+    },
+    concrete: (r, res, post, s) => {
+      if (res.status !== 'ok' || syscallCalls(s.lm, res, sysId('CAP_DEBIT'), 2).length > 0) return undefined;
+      const moved = res.stateDiff.find((d) => d.key.startsWith('escrow/') || d.key.startsWith('vault/'));
+      void r;
+      void post;
+      return moved ? `${moved.key} changed without a CAP_DEBIT` : undefined;
+    },
+  };
+}
+
+/** S9, M5: a commit debits at most the max charge its reservation recorded (holds[h].max_charge). */
+export function debitWithinMaxCharge(hArg: number, maxCharge: FieldRef): Check {
+  const addr = (run: Run): BV => run.w.bv(run.inp.args[hArg] as SymWord).mul(BigInt(maxCharge.slot.stride as number)).add(BigInt(maxCharge.slot.offset + maxCharge.offset));
+  return {
+    reach: (e, run) => isOk(e) && anyOf(run, eventsOf(e, 'CAP_DEBIT').map((x) => x.guard)),
+    violation: (e, run) => {
+      const pre = run.inp.storage.clone();
+      const mc = run.w.bv(pre.load(addr(run), maxCharge.width));
+      return anyOf(run, eventsOf(e, 'CAP_DEBIT').map((x) => run.w.ctx.And(run.w.bool(x.guard), run.w.bv(x.args[1] as SymWord).ugt(mc))));
+    },
+    concrete: (r, res, _post, s) => {
+      if (res.status !== 'ok') return undefined;
+      const at = (r.args[hArg] as bigint) * BigInt(maxCharge.slot.stride as number) + BigInt(maxCharge.slot.offset + maxCharge.offset);
+      const mc = segmentWord(r.world, s.lm.hashHex, Number(at), maxCharge.width);
+      const c = syscallCalls(s.lm, res, sysId('CAP_DEBIT'), 2).find((x) => (x.args[1] as bigint) > mc);
+      return c ? `CAP_DEBIT of ${c.args[1]} exceeds the reservation's max charge ${mc}` : undefined;
+    },
+  };
+}
+
+function segmentWord(world: World, hex: string, at: number, width: number): bigint {
+  return world.hasSegment(hex) ? readUintLE(world.segment(hex, 0).bytes, at, width) : 0n;
+}
+
+/**
+ * S8, M4: `reserved ≤ qty` for every order is preserved. The pre-invariant is assumed at the probed
+ * index and at every order index the paths read (instances of ∀i, sound); the post-state is probed at a
+ * fresh index below the pool's capacity.
+ */
+export function reservedWithinQty(reserved: FieldRef, qty: FieldRef): Check {
+  const slot = reserved.slot;
+  const stride = BigInt(slot.stride as number);
+  const cap = BigInt(slot.capacity ?? 0);
+  const at = (run: Run, i: BV, f: FieldRef): BV => i.mul(stride).add(BigInt(slot.offset + f.offset));
+  let probe: BV | undefined;
+  const k = (run: Run): BV => (probe ??= run.w.fresh('probe.order'));
+  const holds = (run: Run, store: PathEnd['storage'], i: BV): ZBool => run.w.bv(store.clone().load(at(run, i, reserved), reserved.width)).ule(run.w.bv(store.clone().load(at(run, i, qty), qty.width)));
+  return {
+    assume: (run) => {
+      const pre = run.inp.storage;
+      const idx = [k(run), ...run.out.reads.map((r) => run.w.bv(r.addr).sub(BigInt(slot.offset)).udiv(stride))];
+      return [k(run).ult(cap), ...idx.map((i) => run.w.ctx.Implies(i.ult(cap), holds(run, pre, i)))];
+    },
+    reach: (e) => isOk(e),
+    violation: (e, run) => run.w.ctx.Not(holds(run, e.storage, k(run))),
+    concrete: (r, res, post, s) => {
+      if (res.status !== 'ok') return undefined;
+      const touched = new Set<bigint>();
+      for (const d of res.stateDiff) {
+        const m = /^word\/[0-9a-f]+\/([0-9a-f]+)$/.exec(d.key);
+        const byte = m ? BigInt(parseInt(m[1] as string, 16) * 16) : -1n;
+        if (byte >= BigInt(slot.offset)) touched.add((byte - BigInt(slot.offset)) / stride);
+      }
+      for (const i of touched) {
+        if (i >= cap) continue;
+        const base = Number(BigInt(slot.offset) + i * stride);
+        const rv = segmentWord(post, s.lm.hashHex, base + reserved.offset, reserved.width);
+        const qv = segmentWord(post, s.lm.hashHex, base + qty.offset, qty.width);
+        const rp = segmentWord(r.world, s.lm.hashHex, base + reserved.offset, reserved.width);
+        const qp = segmentWord(r.world, s.lm.hashHex, base + qty.offset, qty.width);
+        if (rp <= qp && rv > qv) return `order ${i}: reserved ${rv} > qty ${qv} after the call (was ${rp} ≤ ${qp})`;
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * Deciding one bytecode obligation (issue 5 "Verdicts", "No vacuous proofs"): the assumptions alone must
+ * be satisfiable (a witness: the guarded path is reachable), else the verdict is `vacuous`; then the
+ * assumptions with the violation must be unsatisfiable (`proved`). A satisfying model of the violation is
+ * only a candidate: the caller replays it on the concrete VM and reports `counterexample` only when the
+ * violation reproduces, else `unknown` with the reason. Solver timeouts are `unknown`, never a pass.
+ */
+import type { Model } from 'z3-solver';
+import type { Z3Context } from '../z3.ts';
+import type { ZBool } from './word.ts';
+
+export type Decision =
+  | { readonly kind: 'proved'; readonly smt2: string; readonly witness: Model<'main'> }
+  | { readonly kind: 'violated'; readonly smt2: string; readonly witness: Model<'main'>; readonly model: Model<'main'> }
+  | { readonly kind: 'vacuous'; readonly smt2: string }
+  | { readonly kind: 'unknown'; readonly smt2: string; readonly reason: string };
+
+export async function decide(ctx: Z3Context, assumptions: readonly (ZBool | boolean)[], violation: ZBool | boolean, timeoutMs: number): Promise<Decision> {
+  const b = (x: ZBool | boolean): ZBool => (typeof x === 'boolean' ? ctx.Bool.val(x) : x);
+  const base = new ctx.Solver();
+  base.set('timeout', timeoutMs);
+  for (const a of assumptions) base.add(b(a));
+  const neg = new ctx.Solver();
+  neg.set('timeout', timeoutMs);
+  for (const a of assumptions) neg.add(b(a));
+  neg.add(b(violation));
+  const smt2 = neg.toSmtlib2('unknown');
+  const sane = await base.check();
+  if (sane === 'unsat') return { kind: 'vacuous', smt2 };
+  if (sane === 'unknown') return { kind: 'unknown', smt2, reason: `the assumptions' satisfiability is unknown (${base.reasonUnknown()})` };
+  const witness = base.model();
+  const r = await neg.check();
+  if (r === 'unsat') return { kind: 'proved', smt2, witness };
+  if (r === 'unknown') return { kind: 'unknown', smt2, reason: `solver gave up (${neg.reasonUnknown()})` };
+  return { kind: 'violated', smt2, witness, model: neg.model() };
+}

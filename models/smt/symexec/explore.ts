@@ -1,0 +1,215 @@
+/**
+ * The path explorer of the symbolic executor (spec/symexec.md "Paths"): runs one entrypoint of a loaded
+ * module from a (symbolic or concrete) pre-state, forking at symbolic branches and merging the sides at
+ * the branch's immediate post-dominator, and returns every way the call can end — ok (merged), revert,
+ * halt (traps and gas exhaustion), or `unsupported` (a path the executor does not model or a step bound
+ * hit: the obligation over it becomes `partial`). Traps, reverts and gas exhaustion are paths too.
+ */
+import { MAX_PAGES } from '../../../reference/vm/module.ts';
+import type { LoadedModule } from '../../../reference/vm/store.ts';
+import type { ByteStore } from './bytes.ts';
+import { EXIT, NONE, postDominators } from './cfg.ts';
+import { Unsupported, type CallEnv, type HostModel } from './custody.ts';
+import { cloneState, mergeStates, positionKey, type PathEnd, type SymState } from './state.ts';
+import { step, type StepContext } from './step.ts';
+import type { SymWord, Words } from './word.ts';
+
+export interface ExecRequest {
+  readonly lm: LoadedModule;
+  readonly entry: string;
+  readonly args: readonly SymWord[];
+  readonly gasLimit: SymWord;
+  readonly env: CallEnv;
+  readonly storage: ByteStore;
+  readonly host: HostModel;
+  /** Effective capabilities (default: all the module declares). */
+  readonly caps?: number;
+  readonly memoryPages?: number;
+  /** Instructions one path may run before it is cut (a `partial` verdict). Default 200 000. */
+  readonly maxSteps?: number;
+}
+
+export interface ExecOutcome {
+  readonly ends: readonly PathEnd[];
+  /** Concrete paths covered (merged ok paths counted one by one). */
+  readonly paths: number;
+  /** Why some paths were not covered, when any were not. */
+  readonly partial?: string;
+  /** Storage reads of every path (address, width). */
+  readonly reads: readonly { readonly addr: SymWord; readonly width: number }[];
+}
+
+type Stop = { readonly depth: number; readonly index: number } | { readonly depth: number; readonly exit: true };
+
+const DEFAULT_MAX_STEPS = 200_000;
+
+export class Explorer {
+  private readonly ipdoms = new Map<number, Int32Array>();
+  private readonly x: StepContext;
+  private readonly maxSteps: number;
+
+  constructor(
+    readonly w: Words,
+    readonly req: ExecRequest,
+  ) {
+    this.maxSteps = req.maxSteps ?? DEFAULT_MAX_STEPS;
+    this.x = {
+      w,
+      lm: req.lm,
+      env: req.env,
+      gasLimit: req.gasLimit,
+      caps: (req.caps ?? req.lm.module.caps) & req.lm.module.caps,
+      budgetPages: req.memoryPages ?? MAX_PAGES,
+      preStorage: req.storage,
+      preHost: req.host,
+      nextEventId: 0,
+      freshCount: 0,
+      reads: [],
+    };
+  }
+
+  private ipdom(fn: number): Int32Array {
+    let p = this.ipdoms.get(fn);
+    if (!p) {
+      const an = this.req.lm.analyses[fn];
+      if (!an) throw new Error(`internal: function ${fn} missing`);
+      p = postDominators(an.instrs, an.indexOfPc);
+      this.ipdoms.set(fn, p);
+    }
+    return p;
+  }
+
+  run(): ExecOutcome {
+    const { lm, entry, args } = this.req;
+    const e = lm.entries.get(entry);
+    if (!e) throw new Error(`module has no entry ${entry}`);
+    const def = lm.module.functions[e.func];
+    const an = lm.analyses[e.func];
+    if (!def || !an) throw new Error('internal: entry function missing');
+    const ends: PathEnd[] = [];
+    const mem = lm.module.memory;
+    if (mem.initialPages > Math.min(mem.maxPages, this.x.budgetPages)) {
+      ends.push({ kind: 'halt', pc: true, halt: 'memory_limit', results: [], storage: this.req.storage, host: this.req.host, gasUsed: this.req.gasLimit, events: [], paths: 1 });
+      return this.finish(ends);
+    }
+    const memory = initialMemory(this.req.storage, lm);
+    const init: SymState = {
+      frames: [{ fn: e.func, an, stack: [], locals: [...args, ...new Array<SymWord>(def.locals).fill(0n)], next: 0 }],
+      memory,
+      memPages: mem.initialPages,
+      storage: this.req.storage.clone(),
+      host: this.req.host,
+      gasUsed: 0n,
+      pc: true,
+      events: [],
+      steps: 0,
+      paths: 1,
+    };
+    for (const s of this.explore(init, { depth: 1, exit: true }, ends)) {
+      const ret = s.returned ?? [];
+      ends.push({ kind: 'ok', pc: s.pc, results: ret, storage: s.storage, host: s.host, gasUsed: s.gasUsed, events: s.events, paths: s.paths });
+    }
+    return this.finish(ends);
+  }
+
+  /** Split every end by gas exhaustion when its gas is symbolic (spec/symexec.md "Gas"). */
+  private finish(raw: readonly PathEnd[]): ExecOutcome {
+    const w = this.w;
+    const limit = this.req.gasLimit;
+    const ends: PathEnd[] = [];
+    for (const end of raw) {
+      if (end.kind === 'halt' && end.halt === 'out_of_gas') {
+        ends.push(end);
+        continue;
+      }
+      if (typeof end.gasUsed === 'bigint' && typeof limit === 'bigint') {
+        ends.push(end);
+        continue;
+      }
+      const over = w.ult(limit, end.gasUsed);
+      ends.push({ ...end, pc: w.and(end.pc, w.not(over)) });
+      if (end.kind !== 'unsupported') {
+        const { revertCode: _code, ...rest } = end;
+        ends.push({ ...rest, kind: 'halt', halt: 'out_of_gas', pc: w.and(end.pc, over), results: [], storage: this.req.storage, host: this.req.host, gasUsed: limit });
+      }
+    }
+    const unsupported = ends.filter((e) => e.kind === 'unsupported');
+    const paths = ends.reduce((n, e) => n + e.paths, 0);
+    const reads = this.x.reads;
+    return unsupported.length ? { ends, paths, reads, partial: [...new Set(unsupported.map((e) => e.reason))].join('; ') } : { ends, paths, reads };
+  }
+
+  private reached(s: SymState, stop: Stop): boolean {
+    if ('exit' in stop) return s.frames.length < stop.depth;
+    if (s.frames.length < stop.depth) return true;
+    return s.frames.length === stop.depth && (s.frames[s.frames.length - 1] as { next: number }).next === stop.index;
+  }
+
+  /**
+   * Run `start` until every surviving state reaches `stop`; returns them merged by position (normally one
+   * state). Ends found on the way are appended to `ends`.
+   */
+  private explore(start: SymState, stop: Stop, ends: PathEnd[]): SymState[] {
+    const work: SymState[] = [start];
+    const arrived: SymState[] = [];
+    while (work.length) {
+      let s = work.pop() as SymState;
+      for (;;) {
+        if (this.reached(s, stop)) {
+          arrived.push(s);
+          break;
+        }
+        if (s.steps > this.maxSteps) {
+          ends.push({ kind: 'unsupported', pc: s.pc, results: [], storage: s.storage, host: s.host, gasUsed: s.gasUsed, events: s.events, paths: s.paths, reason: `path bound of ${this.maxSteps} steps hit` });
+          break;
+        }
+        const out = step(this.x, s);
+        ends.push(...out.ends);
+        if (out.done && !s.returned) break;
+        if (!out.fork) continue;
+        const depth = s.frames.length;
+        const top = s.frames[depth - 1] as { fn: number; next: number };
+        const at = this.ipdom(top.fn)[top.next - 1] as number;
+        const inner: Stop = at === EXIT ? { depth, exit: true } : at === NONE ? stop : { depth, index: at };
+        const taken = cloneState(s);
+        taken.pc = this.w.and(s.pc, out.fork.cond);
+        (taken.frames[depth - 1] as { next: number }).next = out.fork.target;
+        s.pc = this.w.and(s.pc, this.w.not(out.fork.cond));
+        let lives: SymState[];
+        try {
+          lives = this.mergeByPosition([...this.explore(taken, inner, ends), ...this.explore(s, inner, ends)]);
+        } catch (e) {
+          if (!(e instanceof Unsupported)) throw e;
+          ends.push({ kind: 'unsupported', pc: s.pc, results: [], storage: s.storage, host: s.host, gasUsed: s.gasUsed, events: s.events, paths: 1, reason: e.message });
+          break;
+        }
+        if (inner === stop) {
+          arrived.push(...lives);
+          break;
+        }
+        const [first, ...rest] = lives;
+        if (!first) break;
+        work.push(...rest);
+        s = first;
+      }
+    }
+    return this.mergeByPosition(arrived);
+  }
+
+  private mergeByPosition(states: readonly SymState[]): SymState[] {
+    const groups = new Map<string, SymState>();
+    for (const s of states) {
+      const k = positionKey(s);
+      const g = groups.get(k);
+      groups.set(k, g ? mergeStates(this.w, s, g) : s);
+    }
+    return [...groups.values()];
+  }
+}
+
+function initialMemory(storage: ByteStore, lm: LoadedModule): ByteStore {
+  const bytes: [number, number][] = [];
+  for (const d of lm.module.data) d.bytes.forEach((b, i) => bytes.push([d.offset + i, b]));
+  // a fresh, zeroed memory with the data segments (VM-MEM-001); `storage` only supplies the Words
+  return storage.freshZeros(bytes);
+}

@@ -1,0 +1,126 @@
+/**
+ * A Hoare-triple check over every path of one entrypoint (spec/symexec.md "Obligations"): the executor
+ * runs the entry from an unconstrained pre-state; the check says, per path end, which ends it is about
+ * (`reach`: the guarded path, whose satisfiability is the non-vacuity witness) and what would violate it;
+ * the solver decides; a violating model is replayed on the reference VM and reported as a counterexample
+ * only when the obligation's concrete check sees the violation there too.
+ */
+import type { Model } from 'z3-solver';
+import type { CompiledModule } from '../../../reference/compiler/artifact.ts';
+import type { ExecResult } from '../../../reference/vm/interpreter.ts';
+import type { LoadedModule, ModuleStore } from '../../../reference/vm/store.ts';
+import type { World } from '../../../reference/vm/world.ts';
+import type { ObligationResult, ProveOptions } from '../obligation.ts';
+import { z3Context, type Z3Context } from '../z3.ts';
+import { decide } from './decide.ts';
+import type { ExecOutcome } from './explore.ts';
+import { concreteInputs, replay, type ReplayInput } from './replay.ts';
+import { runSymbolic, symbolicInputs, type SymbolicInputs } from './run.ts';
+import type { PathEnd } from './state.ts';
+import { Words, type SymWord, type ZBool } from './word.ts';
+
+export interface Subject {
+  readonly mod: CompiledModule;
+  readonly store: ModuleStore;
+  readonly lm: LoadedModule;
+  /** Template source text (record layouts). */
+  readonly template: string;
+}
+
+export interface Run {
+  readonly entry: string;
+  readonly inp: SymbolicInputs;
+  readonly out: ExecOutcome;
+  readonly w: Words;
+}
+
+/** What a counterexample replay produced: everything a regression vector needs. */
+export interface Replayed {
+  readonly subject: Subject;
+  readonly entry: string;
+  readonly input: ReplayInput;
+  readonly result: ExecResult;
+  readonly violation: string;
+}
+
+export interface Check {
+  /** The guarded situation on an end (default: the end is ok). Its satisfiability is the witness. */
+  reach(end: PathEnd, run: Run): ZBool | boolean;
+  /** The violation on an end (conjoined with the end's path condition and `reach`). */
+  violation(end: PathEnd, run: Run): ZBool | boolean;
+  /** Extra assumptions about the pre-state (instances of the pre-invariant). */
+  assume?(run: Run): (ZBool | boolean)[];
+  /** The violation as seen on the concrete VM (undefined = did not reproduce). */
+  concrete(r: ReplayInput, res: ExecResult, post: World, subject: Subject): string | undefined;
+}
+
+const runs = new WeakMap<Subject, Map<string, Run>>();
+
+/** The symbolic run of `entry` (cached per subject). */
+export function symbolicRun(ctx: Z3Context, s: Subject, entry: string): Run {
+  let m = runs.get(s);
+  if (!m) runs.set(s, (m = new Map()));
+  let r = m.get(entry);
+  if (!r) {
+    const inp = symbolicInputs(ctx, s.lm, entry);
+    r = { entry, inp, out: runSymbolic(ctx, s.lm, entry, inp), w: new Words(ctx) };
+    m.set(entry, r);
+  }
+  return r;
+}
+
+export const okEnd = (e: PathEnd): boolean => e.kind === 'ok';
+
+function modelRecord(model: Model<'main'>, run: Run): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (name: string, e: SymWord) => {
+    out[name] = '0x' + (model.eval(e as never, true) as unknown as { value(): bigint }).value().toString(16);
+  };
+  run.inp.args.forEach((a, i) => put(`arg${i}`, a));
+  put('now', run.inp.now);
+  put('caller', run.inp.caller);
+  return out;
+}
+
+/** Decide `check` over every end of `entry`; `onReplay` receives a reproduced counterexample. */
+export async function proveHoare(s: Subject, entry: string, check: Check, opts: ProveOptions, onReplay?: (r: Replayed) => void): Promise<ObligationResult> {
+  const ctx = await z3Context();
+  const run = symbolicRun(ctx, s, entry);
+  const w = run.w;
+  const or = (xs: (ZBool | boolean)[]): ZBool | boolean => {
+    const sym = xs.filter((x): x is ZBool => typeof x !== 'boolean');
+    if (xs.some((x) => x === true)) return true;
+    return sym.length === 0 ? false : sym.length === 1 ? (sym[0] as ZBool) : ctx.Or(...sym);
+  };
+  const ends = run.out.ends.filter((e) => e.kind !== 'unsupported');
+  const reached = ends.map((e) => w.and(e.pc, check.reach(e, run)));
+  const reach = or(reached);
+  const violation = or(ends.map((e, i) => w.and(reached[i] as ZBool | boolean, check.violation(e, run))));
+  const paths = run.out.ends.length;
+  const d = await decide(ctx, [...(check.assume?.(run) ?? []), reach], violation, opts.timeoutMs);
+  const partial = run.out.partial ? { verdict: 'partial' as const, reason: `paths not covered: ${run.out.partial}` } : undefined;
+  switch (d.kind) {
+    case 'vacuous':
+      return { verdict: 'vacuous', reason: 'no path reaches the guarded situation under the assumptions', smt2: d.smt2, paths };
+    case 'unknown':
+      return { verdict: 'unknown', reason: d.reason, smt2: d.smt2, paths };
+    case 'proved':
+      return { ...(partial ?? { verdict: 'proved' }), smt2: d.smt2, witness: modelRecord(d.witness, run), paths };
+    case 'violated': {
+      const model = modelRecord(d.model, run);
+      let input: ReplayInput;
+      try {
+        input = concreteInputs(d.model, s.lm, run.inp, run.out);
+      } catch (e) {
+        return { verdict: 'unknown', reason: `model could not be made concrete: ${String(e)}`, smt2: d.smt2, paths, counterexample: { model, reproduced: false } };
+      }
+      const { result, post } = replay(s.store, s.lm, entry, input);
+      const seen = check.concrete(input, result, post, s);
+      if (seen === undefined) {
+        return { verdict: 'unknown', reason: `the solver's model did not reproduce on the VM (status ${result.status})`, smt2: d.smt2, paths, counterexample: { model, reproduced: false } };
+      }
+      onReplay?.({ subject: s, entry, input, result, violation: seen });
+      return { verdict: 'counterexample', reason: seen, smt2: d.smt2, paths, counterexample: { model, reproduced: true } };
+    }
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The bytecode-level proof obligations of issue 5 (spec/symexec.md): the venue is compiled with the
+ * standard templates (sources are arguments — models/ reads no files), every Router and Slab module is
+ * loaded into a module store, and each obligation runs the symbolic executor over one entrypoint and
+ * decides a Hoare triple with z3. Obligations are named after what they establish and follow what the
+ * compiler reports (entry and parameter names, storage pools, record fields), not hard-coded offsets.
+ */
+import { compileVenue, type TemplateSet } from '../../../reference/compiler/compile.ts';
+import type { CompiledModule } from '../../../reference/compiler/artifact.ts';
+import { CAP } from '../../../reference/vm/capabilities.ts';
+import { ModuleStore } from '../../../reference/vm/store.ts';
+import { syscallById, syscallByName } from '../../../reference/vm/syscalls.ts';
+import type { Family, Obligation, ObligationResult, ProveOptions } from '../obligation.ts';
+import { z3Context } from '../z3.ts';
+import { burnedOnRelease, capCovered, capLifetime, debitViaCap, debitWithinMaxCharge, refundBounded, reservedWithinQty, ROUTER_ONLY, statusChecked } from './checks.ts';
+import { decide } from './decide.ts';
+import { proveHoare, symbolicRun, type Check, type Replayed, type Subject } from './hoare.ts';
+import { poolField } from './layout.ts';
+
+export type { Replayed, Subject } from './hoare.ts';
+
+/** A bytecode obligation; `replayed` holds the last reproduced counterexample (for its regression vector). */
+export interface BytecodeObligation extends Obligation {
+  replayed?: Replayed;
+}
+
+/** Compile the venue and load each Router/Slab module (with its template text) as a proof subject. */
+export function subjects(venueSource: string, templates: TemplateSet, venueFile = 'venue.curve'): Subject[] {
+  const r = compileVenue({ file: venueFile, text: venueSource }, templates);
+  if (!r.modules) throw new Error(`venue does not compile: ${r.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code} ${d.message}`).join('; ')}`);
+  return r.modules
+    .filter((m) => m.kind === 'router' || m.kind === 'slab')
+    .map((mod) => {
+      const store = new ModuleStore();
+      const lm = store.add(mod.bytes, mod.name);
+      store.link(lm.hashHex);
+      return { mod, store, lm, template: mod.kind === 'router' ? templates.router.text : templates.slab.text };
+    });
+}
+
+/** Index of the first word of the entry parameter called `name` (undefined when absent). */
+function param(mod: CompiledModule, entry: string, name: string): number | undefined {
+  const e = mod.entries.find((x) => x.name === entry);
+  if (!e) return undefined;
+  let w = 0;
+  for (const p of e.params) {
+    if (p.name === name) return w;
+    w += p.words.length;
+  }
+  return undefined;
+}
+
+const shortName = (m: CompiledModule): string => m.name.replace(/^(router|slab):/, '');
+
+function hoareObligation(s: Subject, entry: string, id: string, family: Family, invariants: string[], description: string, check: Check): BytecodeObligation {
+  const ob: BytecodeObligation = {
+    id,
+    family,
+    level: 'bytecode',
+    invariants,
+    rules: ['VM-SYS-CAP-DEBIT', 'VM-SYS-CONSERVE'],
+    description: `${s.mod.name} ${entry}: ${description}`,
+    run: (opts: ProveOptions) => proveHoare(s, entry, check, opts, (r) => (ob.replayed = r)),
+  };
+  return ob;
+}
+
+/** A failure to build obligations is itself an obligation that cannot pass. */
+function broken(id: string, reason: string): BytecodeObligation {
+  return { id, family: 'access-control', level: 'bytecode', invariants: [], rules: [], description: reason, run: async () => ({ verdict: 'unknown', reason, smt2: '' }) };
+}
+
+function routerObligations(s: Subject): BytecodeObligation[] {
+  const m = s.mod;
+  const n = shortName(m);
+  const out: BytecodeObligation[] = [];
+  for (const e of m.entries) {
+    out.push(hoareObligation(s, e.name, `SAFE-DEBIT/${n}/${e.name}/status-checked`, 'safe-debit', ['P3', 'P7', 'R6', 'ADV1'], 'a completed call never ignored a refused custody syscall (non-zero status)', statusChecked()));
+  }
+  const capR = param(m, 'release', 'cap');
+  if (capR !== undefined) {
+    out.push(hoareObligation(s, 'release', `SAFE-DEBIT/${n}/release/P5-refund-bounded`, 'safe-debit', ['P5', 'P3', 'L2'], 'every escrow refund ≤ min(cap remaining, escrow balance)', refundBounded(capR)));
+    out.push(hoareObligation(s, 'release', `SAFE-DEBIT/${n}/release/ADV1-burned`, 'safe-debit', ['ADV1', 'P5'], 'after a completed release the cap debits nothing more', burnedOnRelease(capR)));
+  }
+  if (m.entries.some((e) => e.name === 'fund')) {
+    out.push(hoareObligation(s, 'fund', `SAFE-DEBIT/${n}/fund/P6-cap-covered`, 'safe-debit', ['P6', 'P4'], 'the minted cap never exceeds the escrow it may debit', capCovered()));
+    const ttl = [...m.constants].find(([k]) => /ttl/i.test(k))?.[1];
+    if (ttl !== undefined) out.push(hoareObligation(s, 'fund', `SAFE-DEBIT/${n}/fund/F1-cap-lifetime`, 'safe-debit', ['F1'], `a minted cap expires after now and within the cap TTL (${ttl})`, capLifetime(ttl)));
+  }
+  return out;
+}
+
+/** ACCESS: the Slab's capability schema excludes escrow writes, vault moves and cap minting. */
+function schemaObligation(s: Subject): BytecodeObligation {
+  const forbidden = ['escrow.write', 'vault.write', 'cap.mint'] as const;
+  return {
+    id: `ACCESS/${shortName(s.mod)}/schema`,
+    family: 'access-control',
+    level: 'bytecode',
+    invariants: ['P7', 'R6'],
+    rules: ['VM-CAP-001', 'VM-VAL-CAP-002'],
+    description: `${s.mod.name}: the declared capabilities exclude ${forbidden.join(', ')}`,
+    run: async (): Promise<ObligationResult> => {
+      const bad = forbidden.filter((c) => (s.lm.module.caps & CAP[c]) !== 0);
+      const witness = { caps: '0x' + s.lm.module.caps.toString(16) };
+      return bad.length ? { verdict: 'counterexample', reason: `declares ${bad.join(', ')}`, smt2: '', witness, counterexample: { model: witness, reproduced: true } } : { verdict: 'proved', smt2: '', witness };
+    },
+  };
+}
+
+/** ACCESS: no instruction of any Slab function is a router-only syscall, and no explored path runs one. */
+function codeObligation(s: Subject): BytecodeObligation {
+  return {
+    id: `ACCESS/${shortName(s.mod)}/code`,
+    family: 'access-control',
+    level: 'bytecode',
+    invariants: ['P7', 'R6', 'ADV1'],
+    rules: ['VM-SYS-CAP-DEBIT'],
+    description: `${s.mod.name}: no function contains, and no path of any entry reaches, ${ROUTER_ONLY.join(', ')}`,
+    run: async (opts): Promise<ObligationResult> => {
+      const ids = new Set(ROUTER_ONLY.map((n) => (syscallByName(n) as { id: number }).id));
+      for (const [fi, an] of s.lm.analyses.entries()) {
+        const hit = an.instrs.find((i) => i.info.name === 'SYSCALL' && ids.has(i.arg));
+        if (hit) return { verdict: 'counterexample', reason: `function ${fi} pc ${hit.pc}: SYSCALL ${syscallById(hit.arg)?.name}`, smt2: '', counterexample: { model: { fn: String(fi), pc: String(hit.pc) }, reproduced: false } };
+      }
+      const ctx = await z3Context();
+      let paths = 0;
+      const reach: ReturnType<typeof ctx.Bool.val>[] = [];
+      const viol: ReturnType<typeof ctx.Bool.val>[] = [];
+      const partial: string[] = [];
+      for (const e of s.mod.entries) {
+        const run = symbolicRun(ctx, s, e.name);
+        paths += run.out.ends.length;
+        if (run.out.partial) partial.push(`${e.name}: ${run.out.partial}`);
+        for (const end of run.out.ends) {
+          reach.push(run.w.bool(end.pc));
+          for (const ev of end.events) if ((ROUTER_ONLY as readonly string[]).includes(ev.name)) viol.push(run.w.bool(ev.guard));
+        }
+      }
+      const d = await decide(ctx, [ctx.Or(...reach)], viol.length ? ctx.Or(...viol) : ctx.Bool.val(false), opts.timeoutMs);
+      if (d.kind === 'proved') return partial.length ? { verdict: 'partial', reason: partial.join('; '), smt2: d.smt2, paths } : { verdict: 'proved', smt2: d.smt2, paths, witness: {} };
+      if (d.kind === 'vacuous') return { verdict: 'vacuous', reason: 'no entry has a path', smt2: d.smt2, paths };
+      return { verdict: 'unknown', reason: d.kind === 'unknown' ? d.reason : 'a router-only syscall is reachable', smt2: d.smt2, paths };
+    },
+  };
+}
+
+function slabObligations(s: Subject): BytecodeObligation[] {
+  const m = s.mod;
+  const n = shortName(m);
+  const out: BytecodeObligation[] = [schemaObligation(s), codeObligation(s)];
+  for (const e of m.entries) {
+    out.push(hoareObligation(s, e.name, `ACCESS/${n}/${e.name}/debit-via-cap`, 'access-control', ['P7', 'R6', 'ADV1'], 'escrow and vault balances change only on a path through the guarded debit (CAP_DEBIT)', debitViaCap()));
+    out.push(hoareObligation(s, e.name, `SAFE-DEBIT/${n}/${e.name}/status-checked`, 'safe-debit', ['P7', 'R6', 'ADV1', 'F1'], 'a completed call never ignored a refused guarded debit', statusChecked()));
+  }
+  const reserved = poolField(m, s.template, 'orders', 'reserved');
+  const qty = poolField(m, s.template, 'orders', 'qty');
+  if (typeof reserved === 'string' || typeof qty === 'string') out.push(broken(`RESERVATION/${n}/S8`, typeof reserved === 'string' ? reserved : (qty as string)));
+  else for (const e of m.entries) out.push(hoareObligation(s, e.name, `RESERVATION/${n}/${e.name}/S8-reserved-within-qty`, 'reservation-bounds', ['S8', 'M4', 'S5'], 'every order keeps reserved ≤ qty', reservedWithinQty(reserved, qty)));
+  const maxCharge = poolField(m, s.template, 'holds', 'max_charge');
+  const h = param(m, 'commit', 'h');
+  if (typeof maxCharge === 'string' || h === undefined) out.push(broken(`RESERVATION/${n}/commit/S9`, typeof maxCharge === 'string' ? maxCharge : `${m.name} commit has no parameter h`));
+  else out.push(hoareObligation(s, 'commit', `RESERVATION/${n}/commit/S9-within-max-charge`, 'reservation-bounds', ['S9', 'M5', 'P7'], "the debit never exceeds the reservation's max charge", debitWithinMaxCharge(h, maxCharge)));
+  return out;
+}
+
+/**
+ * Every bytecode obligation of a venue: the Router's custody obligations and, per Slab, access control,
+ * the guarded debit and the reservation bounds. Without sources there is nothing to prove: the result is
+ * one obligation that cannot pass (never a silent empty list).
+ */
+export function bytecodeObligations(venueSource?: string, templates?: TemplateSet, venueFile = 'venue.curve'): BytecodeObligation[] {
+  if (venueSource === undefined || templates === undefined) return [broken('BYTECODE/sources', 'no venue source and templates given to the bytecode obligations')];
+  let subs: Subject[];
+  try {
+    subs = subjects(venueSource, templates, venueFile);
+  } catch (e) {
+    return [broken('BYTECODE/compile', String(e instanceof Error ? e.message : e))];
+  }
+  return subs.flatMap((s) => (s.mod.kind === 'router' ? routerObligations(s) : slabObligations(s)));
+}
