@@ -8,8 +8,8 @@ import { diagnostic } from '../script/diagnostics.ts';
 import type { Diagnostic, Span } from '../script/diagnostics.ts';
 import { ROUTER_ONLY_CAPABILITIES } from '../script/validate.ts';
 import type { VenueConfig } from '../script/index.ts';
-import { CAP, CAPABILITIES, type CapabilityName } from '../vm/capabilities.ts';
-import { SEGMENT_LIMIT_BYTES } from '../vm/module.ts';
+import { CAP, CAPABILITIES, capNames, type CapabilityName } from '../vm/capabilities.ts';
+import { MAX_PAGES, SEGMENT_LIMIT_BYTES } from '../vm/module.ts';
 import { syscallByName } from '../vm/syscalls.ts';
 import type { ModuleKind } from './artifact.ts';
 import type { LoweredModule } from './lower.ts';
@@ -58,7 +58,9 @@ export function declaredCaps(kind: ModuleKind, venue: VenueConfig, m: LoweredMod
   const blocks = venue.caps.filter((c) => c.holder.kind === kind);
   if (blocks.length > 0) return toCaps(blocks.flatMap((c) => c.grants.caps), true);
   const used = m.syscalls.map((s) => capOf(s.name)).filter((c): c is CapabilityName => c !== null);
-  return toCaps([...used, ...(m.emits.length > 0 ? ['log.emit'] : [])], false);
+  // CS-CALL-005: a module that calls needs `call`, and holds what it grants its callees
+  const granted = m.calls.flatMap((c) => ['call', ...capNames(c.caps)]);
+  return toCaps([...used, ...(m.emits.length > 0 ? ['log.emit'] : []), ...granted], false);
 }
 
 /** CS4002 for a use outside the declared set; CS4003 for a router-only capability outside the router. */
@@ -77,5 +79,26 @@ export function analyzeCaps(kind: ModuleKind, caps: ModuleCaps, m: LoweredModule
     if (cap !== null) check(cap, `syscall ${s.name}`, s.span);
   }
   for (const span of m.emits) check('log.emit', 'emit', span);
+  for (const call of m.calls) check('call', `the call of ${call.callee}`, call.span);
+  return out;
+}
+
+/**
+ * CS-ANALYZE-GRANT (CS4009; VM-CAP-004, VM-CALL-007, VM-MEM-006): every sub-grant is one the caller can
+ * give and the callee can run with — its caps within the caller's declared set, its pages at least the
+ * callee's initial pages, and the caller's own pages plus the grant within MAX_PAGES.
+ */
+export function analyzeGrants(caps: ModuleCaps, m: LoweredModule, callerPages: number): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const call of m.calls) {
+    const key = `${call.callee}|${call.declSpan.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const extra = call.caps & ~caps.bits;
+    if (extra !== 0) out.push(diagnostic('CS4009', `the call of ${call.callee} grants ${capNames(extra).join(', ')}, which this module does not hold (VM-CAP-004 would halt it)`, call.declSpan));
+    if (call.pages < call.calleePages) out.push(diagnostic('CS4009', `the call of ${call.callee} grants ${call.pages} page(s); the callee starts with ${call.calleePages} (VM-MEM-006)`, call.declSpan));
+    if (callerPages + call.pages > MAX_PAGES) out.push(diagnostic('CS4009', `the call of ${call.callee} grants ${call.pages} page(s) on top of this module's ${callerPages}; at most ${MAX_PAGES} (VM-CALL-007)`, call.declSpan));
+  }
   return out;
 }

@@ -23,7 +23,7 @@ export interface CompiledEntry {
   readonly index: number;
   readonly params: readonly TypedValue[];
   readonly results: readonly TypedValue[];
-  /** CS-ANALYZE-GAS: the most gas one call of this entry can use (nested module calls excluded). */
+  /** CS-ANALYZE-GAS: the most gas one call of this entry can use, its sub-grants to other modules included. */
   readonly gasBound: bigint;
 }
 
@@ -69,6 +69,8 @@ export interface CompiledModule {
   readonly events: readonly CompiledEvent[];
   /** `error NAME = code;` declarations: the revert codes a caller can see. */
   readonly errors: readonly { readonly name: string; readonly code: bigint }[];
+  /** CS-COMPILE-004: the imports its CALLs name — callee module, content address (64 hex), entry — in import order. */
+  readonly imports: readonly { readonly module: string; readonly hash: string; readonly entry: string }[];
   /** The assembly listing the module was assembled from (`curve compile --emit-asm`). */
   readonly asm: string;
 }

@@ -179,6 +179,14 @@ class FunctionEmitter {
         return this.op(s.op);
       case 'trap':
         return this.op('TRAP');
+      case 'xcall':
+        s.args.forEach((a) => this.expr(a));
+        this.op(`PUSH 0x${s.gas.toString(16)}`);
+        this.op(`PUSH 0x${s.pages.toString(16)}`);
+        this.op(`PUSH 0x${s.caps.toString(16)}`);
+        this.op(`CALL ${s.import}`);
+        for (let i = s.slots.length - 1; i >= 0; i--) this.op(`LSET ${s.slots[i]}`);
+        return;
     }
   }
 

@@ -13,10 +13,14 @@ import { nameId } from '../script/ids.ts';
 import { checkSource } from '../script/index.ts';
 import type { TemplateModule, VenueConfig } from '../script/index.ts';
 import type { SourceFile } from '../script/ast.ts';
-import { TEMPLATE_BLOCK, type TemplateTarget } from '../script/resolve.ts';
+import { EXTERN_KINDS, TEMPLATE_BLOCK, type TemplateTarget } from '../script/resolve.ts';
+import { bytesToHex, hexToBytes } from '../lib/hex.ts';
+import { readUintLE } from '../lib/u128.ts';
+import { CAP, type CapabilityName } from '../vm/capabilities.ts';
+import type { ExternModule, ExternTable } from './lower-extern.ts';
 import { decodeModule, encodeModule, PAGE_BYTES } from '../vm/module.ts';
 import { validateModule } from '../vm/validate.ts';
-import { analyzeCaps, analyzeMemory, declaredCaps } from './analyze.ts';
+import { analyzeCaps, analyzeGrants, analyzeMemory, declaredCaps } from './analyze.ts';
 import type { CompiledModule, ModuleKind } from './artifact.ts';
 import { codegen } from './codegen.ts';
 import { checkCpi } from './cpi.ts';
@@ -91,6 +95,9 @@ interface Instance {
   readonly block: { readonly name: string; readonly id: string } & Readonly<Record<string, unknown>>;
 }
 
+/** CS-COMPILE-004: a kind is compiled after every kind it may call (EXTERN_KINDS). */
+const COMPILE_ORDER: readonly TemplateTarget[] = ['oracle', 'slab', 'router'];
+
 function instances(v: VenueConfig): Instance[] {
   return [
     { kind: 'router', block: v.router as unknown as Instance['block'] },
@@ -99,24 +106,44 @@ function instances(v: VenueConfig): Instance[] {
   ];
 }
 
-function instantiate(inst: Instance, t: CheckedTemplate, venue: VenueConfig, venueAst: SourceFile, diags: Diagnostic[]): CompiledModule | undefined {
+/** CS-COMPILE-004: the compiled callees a template may import, by kind, in venue order. */
+function externTable(compiled: readonly CompiledModule[]): ExternTable {
+  const table = new Map<string, ExternModule[]>();
+  for (const m of compiled) {
+    const list = table.get(m.kind) ?? [];
+    const hash = hexToBytes(m.hash);
+    list.push({
+      name: m.name,
+      hash,
+      id: readUintLE(hash, 0, 16),
+      pages: m.memory.initialPages,
+      caps: m.caps.reduce((bits, n) => bits | CAP[n as CapabilityName], 0),
+      entries: new Map(m.entries.map((e) => [e.name, { params: e.params.flatMap((p) => p.words), results: e.results.flatMap((r) => r.words), gasBound: e.gasBound }])),
+    });
+    table.set(m.kind, list);
+  }
+  return table;
+}
+
+function instantiate(inst: Instance, t: CheckedTemplate, venue: VenueConfig, venueAst: SourceFile, diags: Diagnostic[], externs: ExternTable): CompiledModule | undefined {
   const constants = cfgValues(inst.kind, inst.block);
-  const lowered = lowerTemplate(t.ast, t.module, constants);
+  const lowered = lowerTemplate(t.ast, t.module, constants, externs);
   const at = blockSpan(venueAst, TEMPLATE_BLOCK[inst.kind], inst.block.name);
   const before = diags.length;
   diags.push(...lowered.diagnostics);
   diags.push(...analyzeMemory(inst, lowered, at));
   const caps = declaredCaps(inst.kind, venue, lowered);
   diags.push(...analyzeCaps(inst.kind, caps, lowered));
+  const pages = Math.max(1, Math.ceil(lowered.memoryBytes / PAGE_BYTES));
+  diags.push(...analyzeGrants(caps, lowered, pages));
   if (hasErrors(diags.slice(before))) return undefined;
 
-  const pages = Math.max(1, Math.ceil(lowered.memoryBytes / PAGE_BYTES));
   // VM-VAL-ENTRY-001: the ENTRIES section is sorted by name
   const sorted = [...lowered.entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const ir: IrModule = optimizeModule({
     memory: { initialPages: pages, maxPages: pages, storageBytes: Math.ceil(lowered.storageBytes / 16) * 16 },
     caps: caps.bits,
-    imports: [],
+    imports: lowered.imports.map((i) => ({ name: i.name, module: i.module, entry: i.entry, params: i.params, results: i.results })),
     functions: lowered.functions,
     entries: sorted.map((e) => ({ name: e.name, fn: e.fn, params: e.params.flatMap((p) => p.words), results: e.results.flatMap((r) => r.words) })),
     data: lowered.data,
@@ -148,6 +175,7 @@ function instantiate(inst: Instance, t: CheckedTemplate, venue: VenueConfig, ven
     entries,
     events: lowered.events,
     errors: lowered.errors,
+    imports: lowered.imports.map((i) => ({ module: i.moduleName, hash: bytesToHex(i.module), entry: i.entry })),
     asm,
   };
 }
@@ -169,11 +197,18 @@ export function compileVenue(venue: SourceText, templates: TemplateSet): Compile
     if (t) tpl.set(kind, t);
   }
   if (hasErrors(diags)) return { diagnostics: sortAll(diags), venue: v };
-  const modules: CompiledModule[] = [];
-  for (const inst of instances(v)) {
-    const m = instantiate(inst, tpl.get(inst.kind) as CheckedTemplate, v, checked.ast, diags);
-    if (m) modules.push(m);
+  // CS-COMPILE-004: callees first (oracles, then slabs, then the router), so each import names a
+  // module that exists; the result keeps the CS-COMPILE-001 order (router, slabs, oracles).
+  const all = instances(v);
+  const byInstance = new Map<Instance, CompiledModule>();
+  for (const kind of COMPILE_ORDER) {
+    const externs = externTable([...byInstance.values()].filter((m) => (EXTERN_KINDS[kind] as readonly string[]).includes(m.kind)));
+    for (const inst of all.filter((i) => i.kind === kind)) {
+      const m = instantiate(inst, tpl.get(inst.kind) as CheckedTemplate, v, checked.ast, diags, externs);
+      if (m) byInstance.set(inst, m);
+    }
   }
+  const modules = all.flatMap((i) => byInstance.get(i) ?? []);
   diags.push(...checkCpi(modules));
   if (hasErrors(diags)) return { diagnostics: sortAll(diags), venue: v };
   return { diagnostics: sortAll(diags), venue: v, modules };

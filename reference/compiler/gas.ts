@@ -123,6 +123,9 @@ class GasBound {
       }
       case 'trap':
         return g('TRAP');
+      case 'xcall':
+        // CS-ANALYZE-GAS: the whole sub-grant counts — the callee may use all of it (VM-CALL-003)
+        return s.args.reduce((n, a) => n + this.expr(a), 0n) + 3n * g('PUSH8') + g('CALL') + s.gas + BigInt(s.slots.length) * g('LSET');
     }
   }
 }

@@ -44,7 +44,12 @@ export type IrStmt =
   | { readonly k: 'log'; readonly ptr: IrExpr; readonly len: IrExpr; readonly topics: readonly IrExpr[] }
   /** Hash memory [ptr, ptr+len) into the 32 bytes at out (VM-OP-SHA256, VM-OP-KECCAK256). */
   | { readonly k: 'hash'; readonly op: 'SHA256' | 'KECCAK256'; readonly ptr: IrExpr; readonly len: IrExpr; readonly out: IrExpr }
-  | { readonly k: 'trap' };
+  | { readonly k: 'trap' }
+  /**
+   * CS-CALL-001: `CALL import` with the arguments and the gas, page and capability grants (VM-CALL-001);
+   * the import's result words, then the code, then the status go into `slots` (deepest first).
+   */
+  | { readonly k: 'xcall'; readonly import: string; readonly args: readonly IrExpr[]; readonly gas: bigint; readonly pages: bigint; readonly caps: bigint; readonly slots: readonly number[] };
 
 export interface IrFunction {
   /** A casm identifier, unique in the module. */

@@ -8,223 +8,35 @@
  * later operand needs such statements, earlier operands that are not pure are first saved into
  * temporaries, so traps, reverts and effects happen in source order.
  */
-import type { Expr, FnDecl, Ident, SourceFile, Stmt, TypeExpr } from '../script/ast.ts';
+import type { Expr, ExtCall, FnDecl, Stmt } from '../script/ast.ts';
 import type { Type } from '../script/builtins.ts';
-import { BUILTIN_STRUCTS, SCALARS, T } from '../script/builtins.ts';
 import type { Builtin } from '../script/builtins.ts';
 import { diagnostic } from '../script/diagnostics.ts';
-import type { Diagnostic, DiagnosticCode, Span } from '../script/diagnostics.ts';
+import type { Span } from '../script/diagnostics.ts';
 import { nameId } from '../script/ids.ts';
 import type { TemplateModule } from '../script/index.ts';
-import { foldConstBinary } from '../script/typecheck.ts';
+import type { SourceFile } from '../script/ast.ts';
 import { U64_MAX } from '../lib/u128.ts';
-import type { Binding, GlobalDecl, LocalDecl } from '../script/resolve.ts';
+import type { LocalDecl } from '../script/resolve.ts';
 import { MAX_LOCALS } from '../vm/validate.ts';
-import type { DataSegment, ValueType } from '../vm/module.ts';
-import type { SyscallName } from '../vm/syscalls.ts';
-import type { CompiledEvent, StorageSlot, TypedValue } from './artifact.ts';
-import { isPure, type IrExpr, type IrFunction, type IrStmt, type Width } from './ir.ts';
-import { byteSize, concreteTypeName, fieldAt, scalarPieces, wordTypes, type LayoutEnv } from './layout.ts';
+import type { ValueType } from '../vm/module.ts';
+import type { CompiledEvent } from './artifact.ts';
+import type { IrExpr, IrFunction, IrStmt, Width } from './ir.ts';
+import { byteSize, concreteTypeName, fieldAt, scalarPieces, wordTypes } from './layout.ts';
 import { arithmetic, bin, c, comparison, conversionFlag, local, needsRangeCheck, not, overflowIf, select, type IntKind } from './lower-ops.ts';
 import { hashRegion, HASH_BUILTINS, type HashBuiltin } from './lower-hash.ts';
+import { checkExterns, externField, lowerExtCall, type CallSite, type ExternTable } from './lower-extern.ts';
+import {
+  addConst, fnLabel, ModuleLowering, OUT_OF_RANGE_ADDRESS, range, stable, Unsupported, wordOf,
+  type LoweredEntry, type LoweredModule, type Place,
+} from './lower-module.ts';
 
-/** CS-LOWER-INDEX: the address an out-of-range index selects; past every segment, so the access halts. */
-export const OUT_OF_RANGE_ADDRESS = 1n << 64n;
+export { OUT_OF_RANGE_ADDRESS } from './lower-module.ts';
+export type { LoweredEntry, LoweredModule, SyscallUse } from './lower-module.ts';
 
-export interface SyscallUse {
-  readonly name: SyscallName;
-  readonly span: Span;
-}
-
-export interface LoweredEntry {
-  readonly name: string;
-  readonly fn: string;
-  readonly params: readonly TypedValue[];
-  readonly results: readonly TypedValue[];
-}
-
-export interface LoweredModule {
-  readonly functions: readonly IrFunction[];
-  readonly entries: readonly LoweredEntry[];
-  readonly data: readonly DataSegment[];
-  /** Bytes of scratch memory used (hash regions, event buffers, local arrays). */
-  readonly memoryBytes: number;
-  readonly storage: readonly StorageSlot[];
-  readonly storageBytes: number;
-  readonly events: readonly CompiledEvent[];
-  readonly errors: readonly { readonly name: string; readonly code: bigint }[];
-  readonly syscalls: readonly SyscallUse[];
-  /** Where the template emits events (each needs `log.emit`). */
-  readonly emits: readonly Span[];
-  readonly diagnostics: readonly Diagnostic[];
-}
-
-/** A place a value lives: local slots, or bytes of storage or memory at an address (const or local). */
-type Place =
-  | { readonly k: 'slots'; readonly slots: readonly number[]; readonly type: Type }
-  | { readonly k: 'bytes'; readonly space: 'storage' | 'memory'; readonly addr: IrExpr; readonly type: Type };
-
-class Unsupported extends Error {
-  constructor(readonly code: DiagnosticCode, readonly span: Span, message: string) {
-    super(message);
-  }
-}
-
-const fnLabel = (name: string): string => `fn_${name}`;
-const stable = (e: IrExpr): boolean => isPure(e);
-
-/** Module-wide state: layouts, scratch memory, data segments and what the analyzers need. */
-class ModuleLowering implements LayoutEnv {
-  readonly diagnostics: Diagnostic[] = [];
-  readonly syscalls: SyscallUse[] = [];
-  readonly emits: Span[] = [];
-  readonly data: DataSegment[] = [];
-  memTop = 0;
-  private readonly hashRegions = new Map<HashBuiltin, number>();
-  private readonly eventRegions = new Map<string, number>();
-  readonly storageSlots = new Map<string, { offset: number; type: Type }>();
-  private readonly structCache = new Map<string, readonly (readonly [string, Type])[]>();
-  private readonly constCache = new Map<string, bigint>();
-
-  constructor(
-    readonly ast: SourceFile,
-    readonly template: TemplateModule,
-    readonly cfg: ReadonlyMap<string, bigint>,
-  ) {}
-
-  global(name: string): GlobalDecl | undefined {
-    return this.template.resolution.globals.get(name);
-  }
-
-  binding(id: Ident): Binding {
-    const b = this.template.resolution.refs.get(id);
-    if (b === undefined) throw new Error(`internal: unresolved name ${id.name}`);
-    return b;
-  }
-
-  cfgValue(name: string): bigint {
-    const v = this.cfg.get(name);
-    if (v === undefined) throw new Error(`internal: no venue value for cfg.${name}`);
-    return v;
-  }
-
-  structFields(name: string): readonly (readonly [string, Type])[] {
-    const builtin = BUILTIN_STRUCTS[name];
-    if (builtin) return builtin;
-    let fields = this.structCache.get(name);
-    if (fields === undefined) {
-      const d = this.global(name);
-      fields = d?.kind === 'struct' ? d.fields.map((f) => [f.name.name, this.typeOf(f.type)] as const) : [];
-      this.structCache.set(name, fields);
-    }
-    return fields;
-  }
-
-  /** A written type with its lengths evaluated against this instance's constants. */
-  typeOf(t: TypeExpr): Type {
-    if (t.kind === 'named') {
-      const n = t.name.name;
-      if ((SCALARS as readonly string[]).includes(n)) return T[n as keyof typeof T];
-      return { k: 'struct', name: n };
-    }
-    return { k: 'array', elem: this.typeOf(t.elem), len: this.constOf(t.len) };
-  }
-
-  /** CS-CONST-001: a constant expression's value, `cfg.*` substituted. */
-  constOf(e: Expr): bigint {
-    switch (e.kind) {
-      case 'int':
-        return e.value;
-      case 'bool':
-        return e.value ? 1n : 0n;
-      case 'name': {
-        const b = this.binding(e.name);
-        if (b.kind === 'builtin-const') return b.value;
-        if (b.kind === 'global' && b.decl.kind === 'const') {
-          const name = b.decl.name.name;
-          let v = this.constCache.get(name);
-          if (v === undefined) {
-            v = this.constOf(b.decl.value);
-            this.constCache.set(name, v);
-          }
-          return v;
-        }
-        break;
-      }
-      case 'field':
-        if (e.object.kind === 'name' && this.binding(e.object.name).kind === 'cfg') return this.cfgValue(e.field.name);
-        break;
-      case 'cast':
-        return this.constOf(e.expr);
-      case 'unary':
-        if (e.op === '-') return -this.constOf(e.operand);
-        break;
-      case 'binary': {
-        const v = foldConstBinary(e.op, this.constOf(e.left), this.constOf(e.right));
-        if (v !== null) return v;
-        break;
-      }
-      default:
-        break;
-    }
-    throw new Error(`internal: not a constant expression at ${e.span.line}:${e.span.col}`);
-  }
-
-  /** Bump-allocate scratch memory (16-byte aligned starts). */
-  alloc(bytes: number): number {
-    const at = this.memTop;
-    this.memTop += Math.ceil(bytes / 16) * 16;
-    return at;
-  }
-
-  hashRegion(which: HashBuiltin): number {
-    let at = this.hashRegions.get(which);
-    if (at === undefined) {
-      const r = hashRegion(which);
-      at = this.alloc(r.size);
-      this.data.push({ offset: at, bytes: r.tag });
-      this.hashRegions.set(which, at);
-    }
-    return at;
-  }
-
-  eventRegion(name: string, bytes: number): number {
-    let at = this.eventRegions.get(name);
-    if (at === undefined) {
-      at = this.alloc(Math.max(bytes, 1));
-      this.eventRegions.set(name, at);
-    }
-    return at;
-  }
-
-  /** CS-SEM-STORAGE: storage globals in declaration order, packed. */
-  layoutStorage(): StorageSlot[] {
-    const out: StorageSlot[] = [];
-    let offset = 0;
-    for (const item of this.ast.items) {
-      if (item.kind !== 'storage') continue;
-      const type = this.typeOf(item.type);
-      const bytes = byteSize(type, this);
-      this.storageSlots.set(item.name.name, { offset, type });
-      const slot: StorageSlot = { name: item.name.name, type: concreteTypeName(type, this), offset, bytes };
-      out.push(type.k === 'array' ? { ...slot, capacity: bytes / Math.max(1, byteSize(type.elem, this)), stride: byteSize(type.elem, this) } : slot);
-      offset += bytes;
-    }
-    return out;
-  }
-
-  typedValues(params: readonly { name: Ident; type: TypeExpr; span: Span }[], what: string): TypedValue[] {
-    return params.map((p) => {
-      const t = this.typeOf(p.type);
-      const words = wordTypes(t, this);
-      if (words === null) throw new Unsupported('CS4006', p.span, `${what} '${p.name.name}' is an array (${concreteTypeName(t, this)}): pass an index or a record instead`);
-      return { name: p.name.name, type: concreteTypeName(t, this), words };
-    });
-  }
-}
 
 /** One function's lowering: slots, the statement buffer, locals in scope. */
-class FunctionLowering {
+class FunctionLowering implements CallSite {
   private out: IrStmt[] = [];
   private top: number;
   private maxTop: number;
@@ -234,7 +46,7 @@ class FunctionLowering {
   private readonly arraysOf = new Map<LocalDecl, number>();
 
   constructor(
-    private readonly m: ModuleLowering,
+    readonly m: ModuleLowering,
     private readonly fn: FnDecl,
   ) {
     let slot = 0;
@@ -275,19 +87,19 @@ class FunctionLowering {
     return t.k === 'array' && typeof t.len === 'string' ? { ...t, len: this.m.cfgValue(t.len) } : t;
   }
 
-  private temp(n = 1): number {
+  temp(n = 1): number {
     const at = this.top;
     this.top += n;
     this.maxTop = Math.max(this.maxTop, this.top);
     return at;
   }
 
-  private emit(s: IrStmt): void {
+  emit(s: IrStmt): void {
     this.out.push(s);
   }
 
   /** Lower statements into a fresh buffer (for branches and loop bodies). */
-  private buffer(f: () => void): IrStmt[] {
+  buffer(f: () => void): IrStmt[] {
     const saved = this.out;
     this.out = [];
     try {
@@ -311,7 +123,7 @@ class FunctionLowering {
   }
 
   /** Save a word into a temporary unless it is already pure. */
-  private stabilize(e: IrExpr): IrExpr {
+  stabilize(e: IrExpr): IrExpr {
     if (stable(e)) return e;
     const s = this.temp();
     this.emit({ k: 'set', slot: s, e });
@@ -319,7 +131,7 @@ class FunctionLowering {
   }
 
   /** Lower several expressions left to right (CS-LOWER-ORDER). */
-  private seq<X>(items: readonly X[], f: (x: X) => IrExpr[]): IrExpr[][] {
+  seq<X>(items: readonly X[], f: (x: X) => IrExpr[]): IrExpr[][] {
     const results: IrExpr[][] = [];
     for (const x of items) {
       const mark = this.out.length;
@@ -367,6 +179,10 @@ class FunctionLowering {
       case 'assign':
         return this.assign(s);
       case 'expr':
+        if (s.expr.kind === 'extcall') {
+          lowerExtCall(this, s.expr);
+          return;
+        }
         if (s.expr.kind !== 'call') throw new Error('internal: expression statement that is not a call');
         this.call(s.expr, true);
         return;
@@ -571,7 +387,11 @@ class FunctionLowering {
       }
       case 'call':
         return this.call(e, false);
+      case 'extcall':
+        return lowerExtCall(this, e);
       case 'field': {
+        const ext = externField(this, e);
+        if (ext !== null) return ext;
         if (e.object.kind === 'name' && this.m.binding(e.object.name).kind === 'cfg') return [c(this.m.cfgValue(e.field.name))];
         this.words(t, e.span);
         if (this.isPlace(e)) return this.load(this.place(e));
@@ -741,26 +561,13 @@ class FunctionLowering {
   }
 }
 
-function range(from: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => from + i);
-}
-
-function addConst(e: IrExpr, k: number): IrExpr {
-  if (k === 0) return e;
-  if (e.k === 'const') return c(e.v + BigInt(k));
-  return bin('ADD', e, c(BigInt(k)));
-}
-
-/** A constant as a VM word (negative i128 values in two's complement). */
-function wordOf(v: bigint): bigint {
-  return v < 0n ? (1n << 128n) + v : v;
-}
 
 /** Lower one instantiated template. Unsupported constructs become CS4006/CS4007 diagnostics. */
-export function lowerTemplate(ast: SourceFile, template: TemplateModule, cfg: ReadonlyMap<string, bigint>): LoweredModule {
-  const m = new ModuleLowering(ast, template, cfg);
+export function lowerTemplate(ast: SourceFile, template: TemplateModule, cfg: ReadonlyMap<string, bigint>, externs: ExternTable = new Map()): LoweredModule {
+  const m = new ModuleLowering(ast, template, cfg, externs);
   const storage = m.layoutStorage();
   const storageBytes = storage.reduce((n, s) => n + s.bytes, 0);
+  checkExterns(m, ast);
   const functions: IrFunction[] = [];
   const entries: LoweredEntry[] = [];
   const fail = (err: unknown): void => {
@@ -793,6 +600,6 @@ export function lowerTemplate(ast: SourceFile, template: TemplateModule, cfg: Re
   }
   return {
     functions, entries, data: m.data, memoryBytes: m.memTop, storage, storageBytes, events, errors,
-    syscalls: m.syscalls, emits: m.emits, diagnostics: m.diagnostics,
+    syscalls: m.syscalls, emits: m.emits, imports: m.imports, calls: m.calls, diagnostics: m.diagnostics,
   };
 }

@@ -33,6 +33,7 @@ const MODULE = {
     events: { array: { type: { struct: { name: 'string', topic: 'u128', fields: { array: { type: FIELD_SCHEMA } } } } } },
     errors: { array: { type: { struct: { name: 'string', code: 'u128' } } } },
     constants: { array: { type: { struct: { name: 'string', value: 'u128' } } } },
+    imports: { array: { type: { struct: { module: 'string', hash: HASH, entry: 'string' } } } },
   },
 } as const;
 
@@ -61,6 +62,7 @@ function moduleOut(m: ManifestModule) {
     events: m.events.map((e) => ({ name: e.name, topic: e.topic, fields: e.fields.map(fieldBorsh) })),
     errors: m.errors.map((e) => ({ name: e.name, code: e.code })),
     constants: m.constants.map((c) => ({ name: c.name, value: c.value })),
+    imports: m.imports.map((i) => ({ module: i.module, hash: hash(i.hash), entry: i.entry })),
   };
 }
 
@@ -83,6 +85,7 @@ interface RawModule {
   storage: { name: string; type: string; offset: number; bytes: number; capacity: number | null; stride: number | null }[];
   entrypoints: RawEntry[]; events: { name: string; topic: bigint; fields: RawField[] }[];
   errors: { name: string; code: bigint }[]; constants: { name: string; value: bigint }[];
+  imports: { module: string; hash: number[]; entry: string }[];
 }
 interface RawManifest { format: string; version: number; venue: { name: string; id: number[] }; modules: RawModule[] }
 
@@ -135,6 +138,7 @@ function moduleIn(r: RawModule, i: number): ManifestModule {
     events: r.events.map((e) => ({ name: e.name, topic: e.topic, fields: e.fields.map((f) => fieldIn(f, `${at}.events`)) })),
     errors: r.errors,
     constants: r.constants,
+    imports: r.imports.map((i) => ({ module: i.module, hash: bytesToHex(Uint8Array.from(i.hash)), entry: i.entry })),
   };
 }
 

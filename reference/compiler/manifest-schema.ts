@@ -49,6 +49,7 @@ const mod = obj({
   events: list(obj({ name: str, topic: dec, fields: list(field) })),
   errors: list(obj({ name: str, code: dec })),
   constants: list(obj({ name: str, value: dec })),
+  imports: list(obj({ module: str, hash: hex64, entry: str })),
 });
 
 export const MANIFEST_JSON_SCHEMA = obj({

@@ -50,6 +50,8 @@ export interface ManifestModule {
   readonly errors: readonly { readonly name: string; readonly code: bigint }[];
   /** The `cfg.*` constants, sorted by name. */
   readonly constants: readonly { readonly name: string; readonly value: bigint }[];
+  /** CS-COMPILE-004: the modules its CALLs import (callee name, content address, entry), in import order. */
+  readonly imports: readonly { readonly module: string; readonly hash: string; readonly entry: string }[];
 }
 
 export interface Manifest {

@@ -57,6 +57,7 @@ export function manifestModule(m: CompiledModule): ManifestModule {
     events: m.events.map((e) => ({ name: e.name, topic: e.topic, fields: layout(e.fields) })),
     errors: m.errors.map((e) => ({ name: e.name, code: e.code })),
     constants: [...m.constants].map(([name, value]) => ({ name, value })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    imports: m.imports.map((i) => ({ module: i.module, hash: i.hash, entry: i.entry })),
   };
 }
 

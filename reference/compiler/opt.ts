@@ -151,6 +151,9 @@ export function optimizeStmts(stmts: readonly IrStmt[], found: string[] = []): I
       case 'trap':
         out.push(s);
         break;
+      case 'xcall':
+        out.push({ ...s, args: s.args.map(f) });
+        break;
     }
   }
   return out;

@@ -74,6 +74,21 @@ export type Expr =
   | { readonly kind: 'array'; readonly items: readonly Expr[]; readonly span: Span }
   | { readonly kind: 'repeat'; readonly item: Expr; readonly count: Expr; readonly span: Span }
   | { readonly kind: 'struct'; readonly name: Ident; readonly fields: readonly FieldInit[]; readonly span: Span }
+  /**
+   * CS-GRAM-022: a cross-module call `module[index].entry(args)` of an entry an `extern` declares.
+   * `propagate`: a failed callee reverts this call (with `orElse` when given, CS-CALL-002); `try`: the
+   * call yields an outcome record the template branches on (CS-CALL-003).
+   */
+  | {
+      readonly kind: 'extcall';
+      readonly mode: 'propagate' | 'try';
+      readonly module: Ident;
+      readonly index: Expr;
+      readonly entry: Ident;
+      readonly args: readonly Expr[];
+      readonly orElse: Ident | null;
+      readonly span: Span;
+    }
   | { readonly kind: 'error'; readonly span: Span };
 
 export interface FieldInit {
@@ -113,6 +128,8 @@ export type Decl =
   | { readonly kind: 'event'; readonly name: Ident; readonly params: readonly Param[]; readonly span: Span }
   | { readonly kind: 'error'; readonly name: Ident; readonly code: Extract<Expr, { kind: 'int' }>; readonly span: Span }
   | { readonly kind: 'storage'; readonly name: Ident; readonly type: TypeExpr; readonly span: Span }
+  /** CS-GRAM-023: `extern slab { fn reserve(…) -> R with (gas = …); … }` — the modules of a venue block kind. */
+  | { readonly kind: 'extern'; readonly name: Ident; readonly fns: readonly ExternFn[]; readonly span: Span }
   | {
       readonly kind: 'fn';
       readonly pub: boolean;
@@ -124,6 +141,22 @@ export type Decl =
     };
 
 export type FnDecl = Extract<Decl, { kind: 'fn' }>;
+export type ExternDecl = Extract<Decl, { kind: 'extern' }>;
+export type ExtCall = Extract<Expr, { kind: 'extcall' }>;
+
+/** CS-GRAM-023: one sub-grant of an extern entry: `gas = e`, `pages = e` or `caps = [cap.debit, …]`. */
+export type Grant =
+  | { readonly kind: 'gas' | 'pages'; readonly key: Ident; readonly value: Expr; readonly span: Span }
+  | { readonly kind: 'caps'; readonly key: Ident; readonly caps: readonly Ident[]; readonly span: Span };
+
+/** One entry point of another template, as the caller sees it (CS-GRAM-023). */
+export interface ExternFn {
+  readonly name: Ident;
+  readonly params: readonly Param[];
+  readonly ret: TypeExpr | null;
+  readonly grants: readonly Grant[];
+  readonly span: Span;
+}
 
 export type Item = Block | Decl;
 

@@ -139,7 +139,18 @@ export function findBuiltin(name: string): Builtin | undefined {
 }
 
 /** Built-in constants: the syscall status words as `SYS_<NAME>: u64` (VM-SYS-*), from the VM's table. */
-export const BUILTIN_CONSTS: ReadonlyMap<string, bigint> = new Map(Object.entries(SYS_STATUS).map(([k, v]) => [`SYS_${k}`, v]));
+const SYS_CONSTS = Object.entries(SYS_STATUS).map(([k, v]) => [`SYS_${k}`, v] as const);
+
+/**
+ * CS-CALL-001…003: the status of a cross-module call (the VM's status word, VM-CALL-004, plus
+ * CALL_NO_MODULE for an index naming no module), and the base of the revert code a propagating call
+ * gives a callee halt: CALL_FAILED_BASE + halt code (CALL_FAILED_BASE itself for CALL_NO_MODULE).
+ */
+export const CALL_CONSTS: ReadonlyMap<string, bigint> = new Map([
+  ['CALL_OK', 0n], ['CALL_REVERTED', 1n], ['CALL_HALTED', 2n], ['CALL_NO_MODULE', 3n], ['CALL_FAILED_BASE', 65_536n],
+]);
+
+export const BUILTIN_CONSTS: ReadonlyMap<string, bigint> = new Map([...SYS_CONSTS, ...CALL_CONSTS]);
 
 /** CS-TYPE-030: the most iterations a `for` loop may run (the static gas bound needs it). */
 export const MAX_LOOP_ITERATIONS = 65_536n;

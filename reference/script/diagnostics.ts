@@ -58,6 +58,8 @@ export const DIAGNOSTIC_CODES = {
   CS1016: { severity: 'error', spec: 'CS-GRAM-030', title: 'comparison operators do not chain' },
   /** `template KIND;` not first, repeated, or naming no block kind (CS-GRAM-020). */
   CS1017: { severity: 'error', spec: 'CS-GRAM-020', title: 'misplaced or invalid template header' },
+  /** `x.f(…)` that is not `module[index].entry(…)`, or `try` before anything else (CS-GRAM-022). */
+  CS1018: { severity: 'error', spec: 'CS-GRAM-022', title: 'malformed cross-module call' },
 
   // ── CS2xxx: venue schema ──────────────────────────────────────────────────────────────────────────
   /** A directive the block kind does not define (CS-VEN-010). */
@@ -118,6 +120,12 @@ export const DIAGNOSTIC_CODES = {
   CS2113: { severity: 'error', spec: 'CS-NAME-010', title: 'invalid assignment target' },
   /** A local that is never read; prefix it with `_` to say so on purpose (CS-NAME-011). */
   CS2114: { severity: 'warning', spec: 'CS-NAME-011', title: 'unused local' },
+  /** `extern K` where K is not a module kind this template may call: router → slab, oracle; slab → oracle (CS-EXTERN-001). */
+  CS2115: { severity: 'error', spec: 'CS-EXTERN-001', title: 'extern of a module kind this template cannot call' },
+  /** `m[i].f(…)` where m is no extern, or f is not an entry the extern declares (CS-EXTERN-002). */
+  CS2116: { severity: 'error', spec: 'CS-EXTERN-002', title: 'unknown extern module or entry' },
+  /** An extern used as a value, an array crossing modules, a repeated or non-constant grant (CS-EXTERN-003). */
+  CS2117: { severity: 'error', spec: 'CS-EXTERN-003', title: 'invalid use of an extern' },
 
   // ── CS22xx: template types ────────────────────────────────────────────────────────────────────────
   /** An expression of one type where another is required (CS-TYPE-001). */
@@ -188,6 +196,10 @@ export const DIAGNOSTIC_CODES = {
   CS4006: { severity: 'error', spec: 'CS-LOWER-VALUE', title: 'array used as a whole value' },
   /** A function needs more than the VM's 1024 local slots (CS-LOWER-LOCALS, VM-VAL-LOCAL-002). */
   CS4007: { severity: 'error', spec: 'CS-LOWER-LOCALS', title: 'function needs too many local slots' },
+  /** An extern entry the callee module lacks, or whose argument or result words differ (CS-ANALYZE-EXTERN). */
+  CS4008: { severity: 'error', spec: 'CS-ANALYZE-EXTERN', title: 'extern does not match the callee module' },
+  /** A sub-grant the caller cannot give or the callee cannot run with: caps, pages (CS-ANALYZE-GRANT). */
+  CS4009: { severity: 'error', spec: 'CS-ANALYZE-GRANT', title: 'sub-grant out of bounds' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

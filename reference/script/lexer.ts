@@ -36,8 +36,8 @@ export interface LexResult {
 
 /** CS-LEX-005: reserved words of the function sublanguage. */
 export const KEYWORDS = [
-  'as', 'const', 'else', 'emit', 'error', 'event', 'false', 'fn', 'for', 'if', 'in', 'let', 'mut', 'pub',
-  'require', 'return', 'storage', 'struct', 'template', 'true',
+  'as', 'const', 'else', 'emit', 'error', 'event', 'extern', 'false', 'fn', 'for', 'if', 'in', 'let', 'mut', 'pub',
+  'require', 'return', 'storage', 'struct', 'template', 'true', 'try', 'with',
 ] as const;
 const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
 

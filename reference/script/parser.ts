@@ -6,7 +6,7 @@
  * several errors (STYLE.md §3: thrown inside, returned outside).
  */
 import type {
-  Arg, AssignOp, BinaryOp, Block, BlockKind, BlockStmt, Decl, Directive, Expr, FieldInit, Ident, IfStmt, Item,
+  Arg, AssignOp, BinaryOp, Block, BlockKind, BlockStmt, Decl, Directive, Expr, ExternFn, FieldInit, Grant, Ident, IfStmt, Item,
   Param, SourceFile, Stmt, TypeExpr, Value,
 } from './ast.ts';
 import { BLOCK_KINDS } from './ast.ts';
@@ -42,7 +42,7 @@ export const BINARY_LEVEL: Readonly<Record<BinaryOp, number>> = Object.fromEntri
 export const COMPARE_LEVEL = 2;
 
 const STMT_KEYWORDS: ReadonlySet<string> = new Set(['let', 'if', 'for', 'require', 'emit', 'return']);
-const DECL_KEYWORDS: ReadonlySet<string> = new Set(['template', 'const', 'struct', 'event', 'error', 'storage', 'fn', 'pub']);
+const DECL_KEYWORDS: ReadonlySet<string> = new Set(['template', 'const', 'struct', 'event', 'error', 'storage', 'extern', 'fn', 'pub']);
 const ARITH: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', '(', ')', '<<', '>>', '&', '|', '^']);
 const ASSIGN_OPS: ReadonlySet<string> = new Set(['=', '+=', '-=', '*=']);
 
@@ -370,6 +370,14 @@ class Parser {
         this.expect(';');
         return { kind: 'storage', name, type, span: end() };
       }
+      case 'extern': {
+        const name = this.ident('a module kind (slab or oracle)');
+        this.expect('{');
+        const fns: ExternFn[] = [];
+        while (!this.is('}')) fns.push(this.parseExternFn());
+        this.expect('}');
+        return { kind: 'extern', name, fns, span: end() };
+      }
       default: {
         const pub = kw.text === 'pub';
         if (pub) this.expect('fn');
@@ -380,6 +388,47 @@ class Parser {
         return { kind: 'fn', pub, name, params, ret, body, span: end() };
       }
     }
+  }
+
+  /** CS-GRAM-023: `fn name(params) [-> type] [with (grant, …)];` inside an extern block. */
+  private parseExternFn(): ExternFn {
+    const start = this.expect('fn', "'fn' or '}'").span;
+    const name = this.ident('an entry name');
+    const params = this.parseParams('(', ')');
+    const ret = this.eat('->') ? this.parseType() : null;
+    const grants: Grant[] = [];
+    if (this.eat('with')) {
+      this.expect('(');
+      while (!this.is(')')) {
+        const key = this.ident("'gas', 'pages' or 'caps'");
+        this.expect('=');
+        if (key.name === 'caps') {
+          this.expect('[');
+          const caps: Ident[] = [];
+          while (!this.is(']')) {
+            let cap = this.ident('a capability name');
+            while (this.eat('.')) {
+              // capability names may contain keywords (`log.emit`)
+              const part = this.peek().kind === 'keyword' ? ((t) => ({ kind: 'ident' as const, name: t.text, span: t.span }))(this.next()) : this.ident('a capability name');
+              cap = { kind: 'ident', name: `${cap.name}.${part.name}`, span: joinSpans(cap.span, part.span) };
+            }
+            caps.push(cap);
+            if (!this.eat(',')) break;
+          }
+          this.expect(']', "',' or ']'");
+          grants.push({ kind: 'caps', key, caps, span: joinSpans(key.span, this.prevSpan()) });
+        } else if (key.name === 'gas' || key.name === 'pages') {
+          const value = this.parseExpr();
+          grants.push({ kind: key.name, key, value, span: joinSpans(key.span, value.span) });
+        } else {
+          this.fail(`expected 'gas', 'pages' or 'caps', found '${key.name}'`);
+        }
+        if (!this.eat(',')) break;
+      }
+      this.expect(')', "',' or ')'");
+    }
+    this.expect(';');
+    return { name, params, ret, grants, span: joinSpans(start, this.prevSpan()) };
   }
 
   private parseParams(open: string, close: string): Param[] {
@@ -588,6 +637,15 @@ class Parser {
 
   private parseUnary(): Expr {
     const t = this.peek();
+    if (this.is('try')) {
+      this.next();
+      const call = this.parsePostfix();
+      if (call.kind !== 'extcall' || call.mode !== 'propagate' || call.orElse !== null) {
+        this.report('CS1018', "'try' applies to a cross-module call: try module[index].entry(args)", joinSpans(t.span, call.span));
+        throw new ParseAbort(false);
+      }
+      return this.mk({ ...call, mode: 'try', span: joinSpans(t.span, call.span) }, call);
+    }
     if (this.is('-') || this.is('!')) {
       this.next();
       const operand = this.nest(() => this.parseUnary());
@@ -601,6 +659,10 @@ class Parser {
     for (;;) {
       if (this.eat('.')) {
         const field = this.ident('a field name');
+        if (this.is('(')) {
+          e = this.parseExtCall(e, field);
+          continue;
+        }
         e = this.mk({ kind: 'field', object: e, field, span: joinSpans(e.span, field.span) }, e);
       } else if (this.is('[')) {
         this.next();
@@ -611,6 +673,18 @@ class Parser {
         return e;
       }
     }
+  }
+
+  /** CS-GRAM-022: `module[index].entry(args) [else CODE]`; any other `x.f(…)` is CS1018. */
+  private parseExtCall(object: Expr, entry: Ident): Expr {
+    if (object.kind !== 'index' || object.object.kind !== 'name') {
+      this.report('CS1018', 'only a cross-module call has the form module[index].entry(args)', joinSpans(object.span, entry.span));
+      throw new ParseAbort(false);
+    }
+    const args = this.parseArgs();
+    const orElse = this.eat('else') ? this.ident('an error code') : null;
+    const span = joinSpans(object.span, this.prevSpan());
+    return this.mk({ kind: 'extcall', mode: 'propagate', module: object.object.name, index: object.index, entry, args, orElse, span }, object.index, ...args);
   }
 
   private parseArgs(): Expr[] {

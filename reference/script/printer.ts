@@ -5,7 +5,7 @@
  * precedence table; comments kept (own-line comments before the next line-level node, trailing
  * comments after the line they trailed). Printing then parsing gives back the same tree modulo spans.
  */
-import type { Block, BlockStmt, Decl, Directive, Expr, IfStmt, Item, SourceFile, Stmt, TypeExpr, Value } from './ast.ts';
+import type { Block, BlockStmt, Decl, Directive, Expr, ExternFn, Grant, IfStmt, Item, SourceFile, Stmt, TypeExpr, Value } from './ast.ts';
 import type { Span } from './diagnostics.ts';
 import { hasErrors } from './diagnostics.ts';
 import type { Diagnostic } from './diagnostics.ts';
@@ -26,6 +26,8 @@ function prec(e: Expr): number {
       return PREC_CAST;
     case 'unary':
       return PREC_UNARY;
+    case 'extcall':
+      return e.mode === 'try' ? PREC_UNARY : PREC_POSTFIX;
     default:
       return PREC_POSTFIX;
   }
@@ -58,6 +60,10 @@ export function printExpr(e: Expr, noStruct = false): string {
       return `${sub(e.expr, prec(e.expr) < PREC_CAST)} as ${printType(e.type)}`;
     case 'call':
       return `${e.callee.name}(${e.args.map((a) => printExpr(a)).join(', ')})`;
+    case 'extcall': {
+      const call = `${e.module.name}[${printExpr(e.index)}].${e.entry.name}(${e.args.map((a) => printExpr(a)).join(', ')})`;
+      return e.mode === 'try' ? `try ${call}` : e.orElse ? `${call} else ${e.orElse.name}` : call;
+    }
     case 'field':
       return `${sub(e.object, prec(e.object) < PREC_POSTFIX)}.${e.field.name}`;
     case 'index':
@@ -235,11 +241,22 @@ function printDecl(out: Out, d: Decl): void {
       out.line(`struct ${d.name.name} {`, d.name.span.line);
       out.indented(() => siblings(out, d.fields, (f) => out.line(`${f.name.name}: ${printType(f.type)},`, f.span.endLine)));
       return out.line('}', d.span.endLine);
+    case 'extern':
+      out.line(`extern ${d.name.name} {`, d.name.span.line);
+      out.indented(() => siblings(out, d.fns, (f) => out.line(printExternFn(f), f.span.endLine)));
+      return out.line('}', d.span.endLine);
     case 'fn': {
       const ret = d.ret ? ` -> ${printType(d.ret)}` : '';
       return printBody(out, `${d.pub ? 'pub ' : ''}fn ${d.name.name}(${params(d.params)})${ret}`, d.body, d.name.span.line);
     }
   }
+}
+
+function printExternFn(f: ExternFn): string {
+  const ret = f.ret ? ` -> ${printType(f.ret)}` : '';
+  const grant = (g: Grant): string => (g.kind === 'caps' ? `caps = [${g.caps.map((c) => c.name).join(', ')}]` : `${g.kind} = ${printExpr(g.value)}`);
+  const grants = f.grants.length > 0 ? ` with (${f.grants.map(grant).join(', ')})` : '';
+  return `fn ${f.name.name}(${f.params.map((p) => `${p.name.name}: ${printType(p.type)}`).join(', ')})${ret}${grants};`;
 }
 
 function printItem(out: Out, item: Item): void {

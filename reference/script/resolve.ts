@@ -4,7 +4,8 @@
  * cannot allow: duplicate and shadowing names, recursion (gas must be statically bounded), structs
  * containing themselves, constants depending on themselves.
  */
-import type { Decl, Expr, FnDecl, Ident, Param, SourceFile, Stmt, TypeExpr } from './ast.ts';
+import type { Decl, Expr, ExternDecl, ExternFn, FnDecl, Ident, Param, SourceFile, Stmt, TypeExpr } from './ast.ts';
+import { CAPABILITIES } from '../vm/capabilities.ts';
 import { BUILTIN_CONSTS, BUILTIN_STRUCTS, findBuiltin, SCALARS } from './builtins.ts';
 import type { Builtin } from './builtins.ts';
 import { diagnostic } from './diagnostics.ts';
@@ -16,6 +17,11 @@ export type TemplateTarget = (typeof TEMPLATE_TARGETS)[number];
 /** The venue block kind a template of each target is instantiated from (CS-BIND-001). */
 export const TEMPLATE_BLOCK: { readonly [K in TemplateTarget]: 'ROUTER' | 'SLAB' | 'ORACLE' } = { router: 'ROUTER', slab: 'SLAB', oracle: 'ORACLE' };
 export type GlobalDecl = Exclude<Decl, { kind: 'template' }>;
+/**
+ * CS-EXTERN-001: the module kinds a template of each kind may call. Modules are compiled callees first
+ * (oracles, then slabs, then the router), so an import always names a module that already exists.
+ */
+export const EXTERN_KINDS: { readonly [K in TemplateTarget]: readonly TemplateTarget[] } = { router: ['slab', 'oracle'], slab: ['oracle'], oracle: [] };
 export type LetStmt = Extract<Stmt, { kind: 'let' }>;
 export type ForStmt = Extract<Stmt, { kind: 'for' }>;
 /** What declares a local: a parameter, a `let`, or a `for` loop variable. */
@@ -26,7 +32,9 @@ export type Binding =
   | { readonly kind: 'global'; readonly decl: GlobalDecl }
   | { readonly kind: 'builtin'; readonly builtin: Builtin }
   | { readonly kind: 'builtin-const'; readonly value: bigint }
-  | { readonly kind: 'cfg' };
+  | { readonly kind: 'cfg' }
+  /** The entry name of a cross-module call (CS-EXTERN-002). */
+  | { readonly kind: 'extern-fn'; readonly ext: ExternDecl; readonly fn: ExternFn };
 
 export interface Resolution {
   readonly template: TemplateTarget | null;
@@ -83,7 +91,8 @@ class Resolver {
   declareGlobals(decls: readonly Decl[]): void {
     for (const d of decls) {
       if (d.kind === 'template') continue;
-      const why = this.reserved(d.name.name);
+      // an extern is named by its module kind; `oracle` is also a built-in function, used in another form
+      const why = d.kind === 'extern' ? undefined : this.reserved(d.name.name);
       if (why) this.report('CS2102', `'${d.name.name}' is ${why}`, d.name.span);
       else if (this.globals.has(d.name.name)) this.report('CS2102', `'${d.name.name}' is already declared`, d.name.span);
       else this.globals.set(d.name.name, d);
@@ -180,6 +189,8 @@ class Resolver {
         return this.type(e.type);
       case 'call':
         return this.call(e.callee, e.args);
+      case 'extcall':
+        return this.extcall(e);
       case 'field':
         return this.expr(e.object);
       case 'index':
@@ -202,7 +213,8 @@ class Resolver {
   private call(callee: Ident, args: readonly Expr[]): void {
     const b = findBuiltin(callee.name);
     const local = this.lookupLocal(callee.name);
-    const g = this.globals.get(callee.name);
+    const global = this.globals.get(callee.name);
+    const g = global?.kind === 'extern' && b ? undefined : global;
     if (local) this.refs.set(callee, local.binding);
     else if (g) {
       this.refs.set(callee, { kind: 'global', decl: g });
@@ -214,6 +226,52 @@ class Resolver {
       this.report('CS2101', `function '${callee.name}' is not defined${c ? ` (did you mean ${c}?)` : ''}`, callee.span);
     }
     args.forEach((a) => this.expr(a));
+  }
+
+  /** CS-EXTERN-002: `m[i].f(args) [else CODE]` names a declared extern and one of its entries. */
+  private extcall(e: Extract<Expr, { kind: 'extcall' }>): void {
+    const g = this.globals.get(e.module.name);
+    if (g?.kind !== 'extern') {
+      this.report('CS2116', `'${e.module.name}' is not an extern module (declare it with \`extern ${e.module.name} { fn … }\`)`, e.module.span);
+    } else {
+      this.refs.set(e.module, { kind: 'global', decl: g });
+      const fn = g.fns.find((f) => f.name.name === e.entry.name);
+      if (fn) this.refs.set(e.entry, { kind: 'extern-fn', ext: g, fn });
+      else {
+        const c = closest(e.entry.name, g.fns.map((f) => f.name.name));
+        this.report('CS2116', `extern ${g.name.name} declares no entry '${e.entry.name}'${c ? ` (did you mean ${c}?)` : ''}`, e.entry.span);
+      }
+    }
+    if (e.orElse) {
+      const code = this.globals.get(e.orElse.name);
+      if (code?.kind === 'error') this.refs.set(e.orElse, { kind: 'global', decl: code });
+      else this.report('CS2106', `'${e.orElse.name}' is not a declared error code`, e.orElse.span);
+    }
+    this.expr(e.index);
+    e.args.forEach((a) => this.expr(a));
+  }
+
+  /** CS-EXTERN-001/003: the kind may be called from this template; entries, grant keys and caps are well formed. */
+  externDecl(d: ExternDecl): void {
+    const allowed = this.template === null ? [] : EXTERN_KINDS[this.template];
+    if (!(allowed as readonly string[]).includes(d.name.name)) {
+      const who = this.template === null ? 'a file without a template header' : `a ${this.template} template`;
+      this.report('CS2115', `${who} cannot call ${d.name.name} modules (it may call: ${allowed.length > 0 ? allowed.join(', ') : 'none'})`, d.name.span);
+    }
+    const names = new Set<string>();
+    for (const f of d.fns) {
+      if (names.has(f.name.name)) this.report('CS2102', `extern ${d.name.name} declares '${f.name.name}' twice`, f.name.span);
+      names.add(f.name.name);
+      f.params.forEach((p) => this.type(p.type));
+      if (f.ret) this.type(f.ret);
+      const keys = new Set<string>();
+      for (const g of f.grants) {
+        if (keys.has(g.kind)) this.report('CS2117', `grant '${g.kind}' given twice`, g.key.span);
+        keys.add(g.kind);
+        if (g.kind !== 'caps') this.expr(g.value);
+        else for (const c of g.caps) if (!CAPABILITIES.some((x) => x.name === c.name)) this.report('CS2013', `'${c.name}' is not a CurveVM capability`, c.span);
+      }
+    }
   }
 
   private stmts(list: readonly Stmt[]): void {
@@ -304,6 +362,9 @@ class Resolver {
           this.type(d.type);
           break;
         case 'error':
+          break;
+        case 'extern':
+          this.externDecl(d);
           break;
         case 'const': {
           this.type(d.type);

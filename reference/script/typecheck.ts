@@ -5,7 +5,7 @@
  * lengths are static. An ill-typed expression gets the `error` type, which fits everywhere, so one
  * mistake is reported once.
  */
-import type { Expr, FnDecl, Ident, SourceFile, Stmt, TypeExpr } from './ast.ts';
+import type { Expr, ExternDecl, ExtCall, FnDecl, Ident, SourceFile, Stmt, TypeExpr } from './ast.ts';
 import type { Builtin, Type } from './builtins.ts';
 import {
   BUILTIN_STRUCTS, INTEGER_RANGE, isInteger, isUnsigned, MAX_ARRAY_LENGTH, MAX_LOOP_ITERATIONS, SCALARS, sigType, T, typeEq, typeName,
@@ -62,6 +62,28 @@ export function foldConstBinary(op: string, a: bigint, b: bigint): bigint | null
     default:
       return null;
   }
+}
+
+/** CS-CALL-003: the record type of `try m[i].f(…)`. */
+export const outcomeName = (module: string, entry: string): string => `Outcome<${module}.${entry}>`;
+
+/**
+ * CS-CALL-003: `Outcome<m.f>` is `{ status: u64, code: u128, value: R }` (no `value` when f returns
+ * nothing); null for any other name. The checker and the lowering both read records through this.
+ */
+export function outcomeFields(name: string, globals: ReadonlyMap<string, GlobalDecl>, typeOf: (t: TypeExpr) => Type): (readonly [string, Type])[] | null {
+  const m = /^Outcome<(\w+)\.(\w+)>$/.exec(name);
+  if (!m) return null;
+  const ext = globals.get(m[1] as string);
+  const fn = ext?.kind === 'extern' ? ext.fns.find((f) => f.name.name === m[2]) : undefined;
+  const head: (readonly [string, Type])[] = [['status', T.u64], ['code', T.u128]];
+  return fn?.ret ? [...head, ['value', typeOf(fn.ret)]] : head;
+}
+
+function containsArray(t: Type, fields: (name: string) => readonly (readonly [string, Type])[], depth = 0): boolean {
+  if (t.k === 'array') return true;
+  if (t.k !== 'struct' || depth > 64) return false;
+  return fields(t.name).some(([, ft]) => containsArray(ft, fields, depth + 1));
 }
 
 const isUntypedLiteral = (e: Expr): boolean => e.kind === 'int' || (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'int');
@@ -133,6 +155,8 @@ class Checker {
   private structFields(name: string): readonly (readonly [string, Type])[] {
     const builtin = BUILTIN_STRUCTS[name];
     if (builtin) return builtin;
+    const outcome = outcomeFields(name, this.res.globals, (t) => this.resolveType(t));
+    if (outcome) return outcome;
     const d = this.res.globals.get(name);
     return d?.kind === 'struct' ? d.fields.map((f) => [f.name.name, this.resolveType(f.type)] as const) : [];
   }
@@ -235,6 +259,8 @@ class Checker {
         return this.cast(e);
       case 'call':
         return this.call(e.callee, e.args, expected, e.span);
+      case 'extcall':
+        return this.extcall(e);
       case 'field':
         return this.field(e);
       case 'index':
@@ -266,11 +292,16 @@ class Checker {
         return this.report('CS2201', `'${id.name}' is a function, not a value`, id.span);
       case 'global':
         return this.globalType(b.decl, id);
+      case 'extern-fn':
+        return this.report('CS2117', `'${id.name}' is an extern entry: call it as module[i].${id.name}(…)`, id.span);
     }
   }
 
   private globalType(d: GlobalDecl, id: Ident): Type {
     if (d.kind === 'const' || d.kind === 'storage') return this.resolveType(d.type);
+    if (d.kind === 'extern') {
+      return this.report('CS2117', `'${id.name}' is an extern module, not a value: call ${id.name}[i].entry(…), or read ${id.name}[i].id or ${id.name}.count`, id.span);
+    }
     return this.report('CS2201', `'${id.name}' is ${d.kind === 'error' ? 'an error code' : `a ${d.kind}`}, not a value`, id.span);
   }
 
@@ -349,7 +380,51 @@ class Checker {
     return sigType(fn.ret, generic);
   }
 
+  /** CS-CALL-001…003: a cross-module call: `T` (propagating) or `Outcome<module.entry>` (try). */
+  private extcall(e: ExtCall): Type {
+    this.expr(e.index, T.u64);
+    const b = this.binding(e.entry);
+    if (b?.kind !== 'extern-fn') {
+      e.args.forEach((a) => this.expr(a));
+      return T.error;
+    }
+    this.args(`${b.ext.name.name}.${b.fn.name.name}`, e.args, b.fn.params.map((p) => this.resolveType(p.type)), e.span);
+    if (e.mode === 'try') return { k: 'struct', name: outcomeName(b.ext.name.name, b.fn.name.name) };
+    return b.fn.ret ? this.resolveType(b.fn.ret) : T.unit;
+  }
+
+  /** CS-EXTERN-004: `m[i].id` (the module's address) and `m.count` (how many modules of the kind). */
+  private externField(e: Extract<Expr, { kind: 'field' }>): Type | null {
+    const ext = (x: Expr): boolean => x.kind === 'name' && (() => {
+      const b = this.binding(x.name);
+      return b?.kind === 'global' && b.decl.kind === 'extern';
+    })();
+    if (ext(e.object)) return e.field.name === 'count' ? T.u64 : this.report('CS2104', `an extern has one field, count (found '${e.field.name}')`, e.field.span);
+    if (e.object.kind === 'index' && ext(e.object.object)) {
+      this.expr(e.object.index, T.u64);
+      return e.field.name === 'id' ? T.address : this.report('CS2104', `a module has one field, id (found '${e.field.name}'); call an entry with (…)`, e.field.span);
+    }
+    return null;
+  }
+
+  /** CS-EXTERN-003: extern entries exchange words (no arrays); grants are constant u64 expressions. */
+  externDecl(d: ExternDecl): void {
+    for (const f of d.fns) {
+      for (const t of [...f.params.map((p) => p.type), ...(f.ret ? [f.ret] : [])]) {
+        if (containsArray(this.resolveType(t), (n) => this.structFields(n))) this.report('CS2117', 'modules exchange words: an array cannot cross a module call', t.span);
+      }
+      for (const g of f.grants) {
+        if (g.kind === 'caps') continue;
+        this.expr(g.value, T.u64);
+        const v = this.constValue(g.value);
+        if (v === null) this.report('CS2117', `the ${g.kind} grant must be a constant expression (or a cfg value)`, g.value.span);
+      }
+    }
+  }
+
   private field(e: Extract<Expr, { kind: 'field' }>): Type {
+    const ef = this.externField(e);
+    if (ef !== null) return ef;
     if (e.object.kind === 'name' && this.binding(e.object.name)?.kind === 'cfg') {
       const c = this.cfg.get(e.field.name);
       if (c) return c.type;
@@ -452,7 +527,7 @@ class Checker {
         return;
       }
       case 'expr':
-        if (s.expr.kind !== 'call') this.report('CS2212', 'this expression does nothing: only calls stand alone as statements', s.span);
+        if (s.expr.kind !== 'call' && s.expr.kind !== 'extcall') this.report('CS2212', 'this expression does nothing: only calls stand alone as statements', s.span);
         this.expr(s.expr);
         return;
       case 'if':
@@ -544,6 +619,9 @@ export function typecheck(ast: SourceFile, res: Resolution, brokenOffsets: reado
         break;
       case 'storage':
         c.resolveType(item.type);
+        break;
+      case 'extern':
+        c.externDecl(item);
         break;
       case 'struct':
       case 'event':

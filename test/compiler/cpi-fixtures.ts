@@ -3,6 +3,7 @@
  * assembled from `.casm` so their bytes are real modules that pass the VM validator. Used by the CPI,
  * manifest and SDK tests independently of the template compiler.
  */
+import { bytesToHex } from '../../reference/lib/hex.ts';
 import { sha256Hex } from '../../reference/lib/hash.ts';
 import type { CompiledModule, ModuleKind, TypedValue } from '../../reference/compiler/artifact.ts';
 import { assemble } from '../../reference/vm/asm.ts';
@@ -49,6 +50,7 @@ export function fixtureModule(name: string, kind: ModuleKind, asm: string, sig: 
     }),
     events: [{ name: 'Filled', topic: 0xd8ab59dcfb8f3ee88e28361de73c58bbn, fields: [typed('cap', 'u128'), typed('total', 'u128')] }],
     errors: [{ name: 'E_DEBIT_FAILED', code: 4n }],
+    imports: mod.imports.map((i) => ({ module: `0x${bytesToHex(i.module)}`, hash: bytesToHex(i.module), entry: i.entry })),
     asm,
     ...extra,
   };

@@ -45,6 +45,10 @@ const { expr, type } = fc.letrec<{ expr: Expr; type: TypeExpr }>((tie) => ({
     fc
       .record({ name: ident, fields: fc.array(fc.record({ name: ident, value: tie('expr') }), { maxLength: 2 }) })
       .map((r): Expr => ({ kind: 'struct', name: r.name, fields: r.fields.map((f) => ({ ...f, span: S })), span: S })),
+    // CS-GRAM-022: cross-module calls, propagating (with or without else) and try
+    fc
+      .record({ module: ident, index: tie('expr'), entry: ident, args: fc.array(tie('expr'), { maxLength: 2 }), orElse: fc.option(ident, { nil: null }), tried: fc.boolean() })
+      .map((r): Expr => ({ kind: 'extcall', mode: r.tried && r.orElse === null ? 'try' : 'propagate', module: r.module, index: r.index, entry: r.entry, args: r.args, orElse: r.orElse, span: S })),
   ),
   type: fc.oneof(
     { maxDepth: 2, depthIdentifier: 'type' },
@@ -84,6 +88,22 @@ const decl: Arb<Decl> = fc.oneof(
   fc
     .record({ pub: fc.boolean(), name: ident, params: fc.array(param, { maxLength: 3 }), ret: fc.option(type, { nil: null }), body })
     .map((r): Decl => ({ kind: 'fn', ...r, span: S })),
+  // CS-GRAM-023: extern blocks with grants
+  fc
+    .record({ name: ident, fns: fc.array(fc.record({ name: ident, params: fc.array(param, { maxLength: 2 }), ret: fc.option(type, { nil: null }), gas: fc.option(expr, { nil: null }), caps: fc.option(fc.array(fc.constantFrom('cap.debit', 'log.emit', 'call'), { maxLength: 2 }), { nil: null }) }), { maxLength: 2 }) })
+    .map((r): Decl => ({
+      kind: 'extern',
+      name: r.name,
+      fns: r.fns.map((f) => ({
+        name: f.name, params: f.params, ret: f.ret,
+        grants: [
+          ...(f.gas ? [{ kind: 'gas' as const, key: { kind: 'ident' as const, name: 'gas', span: S }, value: f.gas, span: S }] : []),
+          ...(f.caps ? [{ kind: 'caps' as const, key: { kind: 'ident' as const, name: 'caps', span: S }, caps: f.caps.map((name) => ({ kind: 'ident' as const, name, span: S })), span: S }] : []),
+        ],
+        span: S,
+      })),
+      span: S,
+    })),
 );
 
 const value: Arb<Value> = fc.letrec<{ value: Value }>((tie) => ({

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { BLOCK_KINDS } from '../../reference/script/ast.ts';
-import { BUILTINS, BUILTIN_CONSTS } from '../../reference/script/builtins.ts';
+import { BUILTINS, BUILTIN_CONSTS, CALL_CONSTS } from '../../reference/script/builtins.ts';
 import { DIAGNOSTIC_CODES } from '../../reference/script/diagnostics.ts';
 import { cfgBindings, directivesOf } from '../../reference/script/directives.ts';
 import type { ArgSpec } from '../../reference/script/directives.ts';
@@ -66,7 +66,10 @@ export function builtinTable(): string {
     const generic = 'generic' in b ? ` (T ${b.generic})` : '';
     rows.push(`| \`${b.name}\` | \`(${params}) -> ${b.ret}\`${generic} | ${'syscall' in b ? b.syscall : '—'} | ${b.spec} | ${b.doc} |`);
   }
-  for (const [name, v] of BUILTIN_CONSTS) rows.push(`| \`${name}\` | \`u64\` = ${v} | — | CS-BUILTIN-SYS | syscall status word |`);
+  for (const [name, v] of BUILTIN_CONSTS) {
+    const call = CALL_CONSTS.has(name);
+    rows.push(`| \`${name}\` | \`u64\` = ${v} | — | ${call ? 'CS-CALL-003' : 'CS-BUILTIN-SYS'} | ${call ? 'cross-module call status / revert base' : 'syscall status word'} |`);
+  }
   return rows.join('\n');
 }
 
