@@ -115,6 +115,11 @@ export interface Backend {
   fundingTick(now: bigint): Out<{ intervals: bigint; ratePerContract: bigint; cumFunding: bigint }>;
   liquidationCall(now: bigint, user: bigint, bandBps: bigint, caller?: bigint): Out<{ closed: bigint; notional: bigint; fee: bigint }>;
   settle(now: bigint, user: bigint): Out<{ moved: bigint }>;
+  /** Governance through the router: the DLP set and the fees (PERP-REG-005/006). */
+  setDlp(now: bigint, user: bigint, on: boolean): Out<object>;
+  setFees(now: bigint, makerBps: bigint, takerBps: bigint): Out<object>;
+  /** PERP-MARGIN-001 inputs of one user (the read the Router makes). */
+  position(now: bigint, user: bigint): Out<{ qty: bigint; cost: bigint; realised: bigint; owed: bigint; buys: bigint; sells: bigint }>;
   /** Host custody (VM-SYS-*): statuses and ids exactly as the syscalls return them. */
   escrowCredit(user: bigint, amount: bigint): bigint;
   escrowDebit(user: bigint, amount: bigint): bigint;
@@ -247,6 +252,31 @@ export class ModelSide implements Backend {
       (o) => (o.moved !== 0n ? this.e('settle', { user, amount: o.moved }) : null),
     );
   }
+  setDlp(_now: bigint, user: bigint, on: boolean) {
+    return this.op((s) => {
+      const i = s.header.dlp.indexOf(user);
+      if (on && i < 0) s.header.dlp.push(user);
+      if (!on && i >= 0) s.header.dlp.splice(i, 1);
+      return {};
+    });
+  }
+  setFees(_now: bigint, makerBps: bigint, takerBps: bigint) {
+    return this.op((s) => {
+      s.header.makerBps = makerBps;
+      s.header.takerBps = takerBps;
+      return {};
+    });
+  }
+  position(_now: bigint, user: bigint) {
+    return this.op((s) => {
+      const p = Pos.findPosition(s, user, 0n);
+      const ins = s.instruments[0] as M.Instrument;
+      let buys = 0n;
+      let sells = 0n;
+      for (const o of s.orders.slots) if (o && o.owner === user) o.side === 0 ? (buys += o.qty - o.reservedQty) : (sells += o.qty - o.reservedQty);
+      return { qty: p?.qty ?? 0n, cost: p?.cost ?? 0n, realised: p?.realised ?? 0n, owed: p ? Pos.fundingOwed(p, ins) : 0n, buys, sells };
+    });
+  }
   escrowCredit(user: bigint, amount: bigint) {
     return Cu.escrowCredit(this.st.custody, user, this.slabId, ASSET, amount);
   }
@@ -341,6 +371,15 @@ export class VmSide implements Backend {
   }
   settle(now: bigint, user: bigint) {
     return this.op(this.slab.settle(ROUTER, now, user));
+  }
+  setDlp(now: bigint, user: bigint, on: boolean) {
+    return this.op(this.slab.setDlp(ROUTER, now, user, on));
+  }
+  setFees(now: bigint, makerBps: bigint, takerBps: bigint) {
+    return this.op(this.slab.setFees(ROUTER, now, makerBps, takerBps));
+  }
+  position(now: bigint, user: bigint) {
+    return this.op(this.slab.position(ROUTER, now, user));
   }
   private sys(name: string, args: bigint[], now = 0n): bigint {
     const info = syscallByName(name);

@@ -160,7 +160,16 @@ const round = fc.record({ m: fc.constantFrom(0, 1), u: fc.integer({ min: 2, max:
   }),
 );
 
-const commands = [round, round, round, place, place, place, place, cancelOrder, cancelOwn, batch, batch, reserve, reserve, reserve, reserve, commit, commit, commit, cancelHold, oracle, oracle, funding, liquidation, settle];
+/** Governance through the router (DLP set, fees within the caps) and the Router's margin read. */
+const governance = fc.record({ u: user, on: fc.boolean(), maker: fc.bigInt(0n, 10n), taker: fc.bigInt(0n, 30n), fees: fc.boolean() }).map((c) =>
+  cmd(`governance(${c.u},${c.on},${c.fees ? `${c.maker}/${c.taker}` : '-'})`, (r) => {
+    if (c.fees) both(r, 'setFees', (_d, b) => b.setFees(r.now, c.maker, c.taker));
+    else both(r, 'setDlp', (_d, b) => b.setDlp(r.now, c.u, c.on));
+    both(r, 'position', (_d, b) => b.position(r.now, c.u));
+  }),
+);
+
+const commands = [governance, round, round, round, place, place, place, place, cancelOrder, cancelOwn, batch, batch, reserve, reserve, reserve, reserve, commit, commit, commit, cancelHold, oracle, oracle, funding, liquidation, settle];
 
 function setup(): { model: object; real: Real } {
   const vm = new VmSide();
