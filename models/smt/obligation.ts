@@ -33,6 +33,11 @@ export interface ObligationResult {
   readonly reason?: string;
   /** The negated property as SMT-LIB2 (the certificate other solvers re-check); empty when not applicable. */
   readonly smt2: string;
+  /**
+   * The non-vacuity queries as SMT-LIB2, each expected `sat`: the assumptions alone, then each guarded path
+   * (certificates beside `smt2`; optional for levels that do not produce them).
+   */
+  readonly witnessSmt2?: readonly string[];
   /** A satisfying assignment of the assumptions alone (the non-vacuity witness). */
   readonly witness?: Readonly<Record<string, string>>;
   readonly counterexample?: Counterexample;

@@ -1,0 +1,71 @@
+/**
+ * Small golden-model objects for the concrete side of the spec-level obligations: an instrument, a
+ * position and a one-instrument slab with a feed, so replays and drift checks call the model's own
+ * functions (position.ts, funding.ts, …) rather than a restatement.
+ */
+import { newSlab } from '../../../reference/perp/model/slab.ts';
+import { NIL, type Feed, type Instrument, type Position, type SlabState } from '../../../reference/perp/model/types.ts';
+
+export const ROUTER = 1n;
+export const FEED = 9n;
+
+export function instrument(contractSize: bigint, cumFunding = 0n): Instrument {
+  return {
+    symbol: 1n,
+    contractSize,
+    tick: 1n,
+    lot: 1n,
+    feed: FEED,
+    index: 0n,
+    epoch: 0n,
+    batchOpenAt: 0n,
+    freezeUntil: 0n,
+    freezeBidPx: 0n,
+    freezeAskPx: 0n,
+    cumFunding,
+    fundingInterval: 0n,
+    lastTradePx: 0n,
+    bidHead: NIL,
+    askHead: NIL,
+    pendingHead: NIL,
+    pendingTail: NIL,
+    liveSeq: 1n,
+  };
+}
+
+export function position(qty: bigint, cost: bigint, realised = 0n, fundingIdx = 0n): Position {
+  return { owner: 5n, instrument: 0n, qty, cost, realised, fundingIdx };
+}
+
+/** A one-instrument slab (router ROUTER) with the given funding parameters and ratios. */
+export function slab(o: { contractSize: bigint; fundingIntervalMs?: bigint; fundingCapBps?: bigint; argTaxBps?: bigint; takerBps?: bigint }): SlabState {
+  return newSlab(
+    2n,
+    ROUTER,
+    {
+      versionHash: '00'.repeat(32),
+      instruments: [{ symbol: 1n, contractSize: o.contractSize, tick: 1n, lot: 1n, feed: FEED }],
+      imrBps: 1000n,
+      mmrBps: 500n,
+      makerBps: 0n,
+      takerBps: o.takerBps ?? 0n,
+      batchMs: 1n,
+      pendingPromotion: false,
+      dlpAllowance: 10n,
+      regAllowance: 10n,
+      killBandBps: 100n,
+      jitPenalty: false,
+      argTaxBps: o.argTaxBps ?? 0n,
+      freezeTopK: 0,
+      fundingIntervalMs: o.fundingIntervalMs ?? 1n,
+      fundingCapBps: o.fundingCapBps ?? 0n,
+      pools: { orders: 1, reservations: 1, slices: 1, positions: 1, aggressors: 1, trades: 1, accounts: 1 },
+    },
+    0n,
+  );
+}
+
+/** A fresh feed map with one price published at time 0 (fresh at `now` within its window). */
+export function feeds(price: bigint): Map<bigint, Feed> {
+  return new Map([[FEED, { price, publishTime: 0n, heartbeatMs: 1n << 70n, staleAfterMs: 1n << 70n, failover: [] }]]);
+}

@@ -1,0 +1,282 @@
+/**
+ * Safe-debit family (issue 5; P3, P5, P6, P7, R6, L2, F1, ADV1, VAL1, VAL2): every debit is at most
+ * min(cap.remaining, escrow.balance) on every branch, never wraps, and moves value without creating or
+ * destroying it. Guarded-debit obligations are over 128-bit bit-vectors (custody-enc.ts: linear, QF_BV);
+ * the router-cash steps of a route (reserve → commit → release) are linear integer arithmetic (QF_LIA)
+ * because cash is a signed i128 claim.
+ */
+import { SYS_STATUS as S } from '../../../reference/vm/syscalls.ts';
+import { U128_MAX, BvEnc, I128_MAX, I128_MIN, bits, range } from './encoding.ts';
+import { capBurn, capMint, capRemaining, escrow, escrowCredit, escrowDebit, newCustody, vault } from '../../../reference/perp/model/custody.ts';
+import { debitEnc, debitModel, debitTerms, debitVars } from './custody-enc.ts';
+import type { SpecDef } from './spec-obligation.ts';
+
+const DEBIT_BOUNDS = 'cap_slab, caller ∈ [1, 4]; burned ∈ {0, 1}; now, expiry < 2^64; amounts, balances and the vault any u128';
+
+export const safeDebitDefs: readonly SpecDef[] = [
+  {
+    id: 'SAFE-DEBIT/R6/debit-within-min',
+    family: 'safe-debit',
+    invariants: ['R6', 'P7', 'ADV1'],
+    rules: ['PERP-CUST-DEBIT', 'VM-SYS-CAP-DEBIT'],
+    description: 'a successful guarded debit moves amount ≤ min(cap.remaining, escrow.balance), exactly that amount',
+    bounds: DEBIT_BOUNDS,
+    logic: 'QF_BV',
+    encode(ctx, v) {
+      const d = debitVars(v);
+      const t = debitEnc(ctx, d);
+      const minRB = ctx.If(d.remaining.ult(d.balance), d.remaining, d.balance);
+      return {
+        assume: [],
+        reach: { ok: t.ok, 'exceeds-remaining': t.status.eq(new BvEnc(ctx).n(S.EXCEEDS_REMAINING)), 'exceeds-balance': t.status.eq(new BvEnc(ctx).n(S.EXCEEDS_BALANCE)) },
+        prove: ctx.Implies(t.ok, ctx.And(d.amount.ule(minRB), d.balance.sub(t.balance).eq(d.amount), d.remaining.sub(t.remaining).eq(d.amount))),
+        terms: debitTerms(t),
+      };
+    },
+    replay(x) {
+      const o = debitModel(x);
+      if (o.status !== S.OK) return null;
+      const m = (x.remaining as bigint) < (x.balance as bigint) ? (x.remaining as bigint) : (x.balance as bigint);
+      if ((x.amount as bigint) > m) return `debit of ${x.amount} above min(remaining, balance) = ${m}`;
+      if ((x.balance as bigint) - o.balance !== x.amount) return 'escrow moved a different amount';
+      return null;
+    },
+  },
+  {
+    id: 'SAFE-DEBIT/P3/no-underflow',
+    family: 'safe-debit',
+    invariants: ['P3', 'P5', 'VAL2'],
+    rules: ['PERP-CUST-DEBIT', 'VM-SYS-CONSERVE'],
+    description: 'a guarded debit never wraps: escrow and remaining only go down, the vault only up, and escrow + vault is unchanged',
+    bounds: DEBIT_BOUNDS,
+    logic: 'QF_BV',
+    encode(ctx, v) {
+      const d = debitVars(v);
+      const t = debitEnc(ctx, d);
+      const bv = new BvEnc(ctx);
+      // No wrap, stated on the operations themselves (faster to decide than comparing the results): each
+      // subtraction's minuend is ≥ its subtrahend and the addition fits; the three deltas are the same amount.
+      return {
+        assume: [],
+        reach: { ok: t.ok, overflow: t.status.eq(bv.n(S.OVERFLOW)) },
+        prove: ctx.And(
+          ctx.Implies(t.ok, ctx.And(d.amount.ule(d.balance), d.amount.ule(d.remaining), bv.addFits(d.vault, d.amount))),
+          d.balance.sub(t.balance).eq(t.vault.sub(d.vault)),
+          d.remaining.sub(t.remaining).eq(t.vault.sub(d.vault)),
+        ),
+        terms: debitTerms(t),
+      };
+    },
+    replay(x) {
+      const o = debitModel(x);
+      if (o.balance < 0n || o.remaining < 0n || o.vault > U128_MAX) return `negative or wrapped balance: ${JSON.stringify(o, (_k, y) => (typeof y === 'bigint' ? y.toString() : y))}`;
+      if (o.balance + o.vault !== (x.balance as bigint) + (x.vault as bigint)) return 'escrow + vault changed';
+      if (o.balance > (x.balance as bigint) || o.remaining > (x.remaining as bigint) || o.vault < (x.vault as bigint)) return 'a balance moved the wrong way';
+      return null;
+    },
+  },
+  {
+    id: 'SAFE-DEBIT/P7/expired-fails',
+    family: 'safe-debit',
+    invariants: ['P7', 'R4', 'F1'],
+    rules: ['PERP-CUST-DEBIT', 'PERP-COMMIT-001'],
+    description: 'a debit at now ≥ expiry fails and changes nothing',
+    bounds: DEBIT_BOUNDS + '; assumption now ≥ expiry',
+    logic: 'QF_BV',
+    encode(ctx, v) {
+      const d = debitVars(v);
+      const t = debitEnc(ctx, d);
+      return {
+        assume: [d.now.uge(d.expiry)],
+        reach: { expired: t.status.eq(new BvEnc(ctx).n(S.EXPIRED)) },
+        prove: ctx.And(ctx.Not(t.ok), t.balance.eq(d.balance), t.vault.eq(d.vault), t.remaining.eq(d.remaining)),
+        terms: debitTerms(t),
+      };
+    },
+    replay(x) {
+      if ((x.now as bigint) < (x.expiry as bigint)) return null;
+      const o = debitModel(x);
+      if (o.status === S.OK) return 'debit succeeded after expiry';
+      if (o.balance !== x.balance || o.vault !== x.vault || o.remaining !== x.remaining) return 'a failed debit changed custody';
+      return null;
+    },
+  },
+  {
+    id: 'SAFE-DEBIT/P7/remaining-le-max',
+    family: 'safe-debit',
+    invariants: ['P7'],
+    rules: ['PERP-CUST-DEBIT'],
+    description: '0 ≤ cap.remaining ≤ cap.amount_max is kept by every debit outcome',
+    bounds: DEBIT_BOUNDS + '; assumption remaining ≤ amount_max',
+    logic: 'QF_BV',
+    encode(ctx, v) {
+      const d = debitVars(v);
+      const t = debitEnc(ctx, d);
+      return { assume: [d.remaining.ule(d.amountMax)], reach: { ok: t.ok }, prove: ctx.And(t.remaining.ule(d.amountMax), t.remaining.ule(d.remaining)), terms: debitTerms(t) };
+    },
+    replay(x) {
+      const o = debitModel(x);
+      return o.remaining < 0n || o.remaining > (x.amount_max as bigint) ? `remaining ${o.remaining} outside [0, ${x.amount_max}]` : null;
+    },
+  },
+  {
+    id: 'SAFE-DEBIT/P6/scope-burn-expiry',
+    family: 'safe-debit',
+    invariants: ['P6', 'P1', 'R4'],
+    rules: ['PERP-CUST-DEBIT', 'PERP-SLAB-001'],
+    description: 'a debit succeeds only for the slab the cap is scoped to, on an unburned, unexpired cap',
+    bounds: DEBIT_BOUNDS,
+    logic: 'QF_BV',
+    encode(ctx, v) {
+      const d = debitVars(v);
+      const t = debitEnc(ctx, d);
+      const bv = new BvEnc(ctx);
+      return {
+        assume: [],
+        reach: { ok: t.ok, scope: t.status.eq(bv.n(S.SCOPE)), burned: t.status.eq(bv.n(S.BURNED)) },
+        prove: ctx.Implies(t.ok, ctx.And(d.capSlab.eq(d.caller), d.burned.eq(bv.n(0)), d.now.ult(d.expiry))),
+        terms: debitTerms(t),
+      };
+    },
+    replay(x) {
+      const o = debitModel(x);
+      return o.status === S.OK && (x.cap_slab !== x.caller || x.burned !== 0n || (x.now as bigint) >= (x.expiry as bigint)) ? 'debit succeeded out of scope, burned or expired' : null;
+    },
+  },
+  {
+    id: 'SAFE-DEBIT/P5/escrow-equals-caps',
+    family: 'safe-debit',
+    invariants: ['P5', 'R6'],
+    rules: ['PERP-CUST-DEBIT', 'PERP-ROUTE-002'],
+    description: 'with escrow.balance = Σ remaining of its two open caps, any debit of one cap keeps the equality',
+    bounds: DEBIT_BOUNDS + '; a second open cap rem2 on the same escrow, balance = remaining + rem2 without wrap',
+    logic: 'QF_BV',
+    encode(ctx, v) {
+      const d = debitVars(v);
+      const rem2 = v.bv('rem2', bits(128));
+      const t = debitEnc(ctx, d);
+      const bv = new BvEnc(ctx);
+      return {
+        assume: [bv.addFits(d.remaining, rem2), d.balance.eq(d.remaining.add(rem2)), d.burned.eq(bv.n(0))],
+        reach: { ok: t.ok, failed: ctx.Not(t.ok) },
+        prove: t.balance.eq(t.remaining.add(rem2)),
+        terms: debitTerms(t),
+      };
+    },
+    replay(x) {
+      const o = debitModel(x);
+      return o.balance !== o.remaining + (x.rem2 as bigint) ? `escrow ${o.balance} ≠ Σ caps ${o.remaining + (x.rem2 as bigint)}` : null;
+    },
+  },
+  {
+    id: 'SAFE-DEBIT/L2/release-keeps-escrow',
+    family: 'safe-debit',
+    invariants: ['L2', 'P5', 'F2'],
+    rules: ['PERP-ROUTE-002', 'PERP-ROUTE-003', 'PERP-LIQ-002'],
+    description: 'releasing a leg (liquidation cancels routes this way) returns cap.remaining to cash through the vault and leaves escrow = Σ the other open caps',
+    bounds: 'remaining, rem2, vault, cash any u128 with escrow = remaining + rem2 and vault + escrow ≤ 2^128 − 1 (the asset supply is a u128)',
+    logic: 'QF_BV',
+    encode(ctx, v) {
+      const bv = new BvEnc(ctx);
+      const rem = v.bv('remaining', bits(128));
+      const rem2 = v.bv('rem2', bits(128));
+      const vlt = v.bv('vault', bits(128));
+      const cash = v.bv('cash', bits(128));
+      const bal = rem.add(rem2);
+      // PERP-ROUTE-002: rest = CAP_REMAINING; ESCROW_DEBIT(rest) = transfer escrow → vault; cash += rest; CAP_BURN.
+      const moved = ctx.And(rem.ule(bal), bv.addFits(vlt, rem));
+      const bal2 = ctx.If(moved, bal.sub(rem), bal);
+      const vault2 = ctx.If(moved, vlt.add(rem), vlt);
+      const cash2 = cash.add(rem);
+      return {
+        assume: [bv.addFits(rem, rem2), bv.addFits(vlt, bal), bv.addFits(cash, rem)],
+        reach: { release: rem.ugt(bv.n(0)) },
+        prove: ctx.And(moved, bal2.eq(rem2), vault2.sub(vlt).eq(cash2.sub(cash))),
+      };
+    },
+    replay(x) {
+      // PERP-ROUTE-002 on the golden model's custody: CAP_REMAINING, ESCROW_DEBIT, CAP_BURN.
+      const c = newCustody();
+      const [user, slab, asset] = [7n, 1n, 3n];
+      const bal = (x.remaining as bigint) + (x.rem2 as bigint);
+      c.vaults.set(asset, bal);
+      escrowCredit(c, user, slab, asset, bal);
+      c.vaults.set(asset, x.vault as bigint);
+      const id = capMint(c, user, slab, asset, x.remaining as bigint, 1n);
+      const rest = capRemaining(c, id);
+      if (escrowDebit(c, user, slab, asset, rest) !== S.OK) return 'the release transfer fails';
+      capBurn(c, id);
+      if (escrow(c, user, slab, asset).balance !== x.rem2) return `escrow ${escrow(c, user, slab, asset).balance} ≠ Σ open caps ${x.rem2}`;
+      if (capRemaining(c, id) !== 0n || vault(c, asset) - (x.vault as bigint) !== rest) return 'the released amount did not reach the vault';
+      return null;
+    },
+  },
+  {
+    id: 'SAFE-DEBIT/F1/expired-commit-returns-escrow',
+    family: 'safe-debit',
+    invariants: ['F1', 'R4', 'E2E1'],
+    rules: ['PERP-ROUTE-001', 'PERP-COMMIT-001', 'PERP-ROUTE-002', 'PERP-ROUTE-005'],
+    description: 'reserve a leg (cash → escrow, cap = max_charge), commit at now ≥ expiry (fails before the debit), release: cash and escrow are back where they were',
+    bounds: 'cash, max_charge i128/u128 integers with cash ≥ max_charge; now, expiry < 2^64',
+    logic: 'QF_LIA',
+    encode(ctx, v) {
+      const cash = v.int('cash', range(0n, I128_MAX));
+      const m = v.int('max_charge', range(0n, U128_MAX));
+      const esc = v.int('escrow', range(0n, U128_MAX));
+      const now = v.int('now', bits(64));
+      const expiry = v.int('expiry', bits(64));
+      const charge = v.int('charge', range(0n, U128_MAX));
+      const cash1 = cash.sub(m);
+      const esc1 = esc.add(m);
+      // commit: RESERVATION_EXPIRED is checked (3) before the debit (8): nothing moves.
+      const committed = ctx.And(now.lt(expiry), charge.le(m));
+      const rem = ctx.If(committed, m.sub(charge), m);
+      const esc2 = ctx.If(committed, esc1.sub(charge), esc1);
+      const cash3 = cash1.add(rem);
+      const esc3 = esc2.sub(rem);
+      return {
+        assume: [cash.ge(m), esc1.le(ctx.Int.val(U128_MAX)), now.ge(expiry)],
+        reach: { expired: now.ge(expiry) },
+        prove: ctx.And(cash3.eq(cash), esc3.eq(esc), cash1.ge(ctx.Int.val(I128_MIN))),
+      };
+    },
+    replay(x) {
+      // The route steps on plain integers: reserve moves max_charge cash → escrow; the commit fails (expired); release.
+      const [cash, m, esc] = [x.cash as bigint, x.max_charge as bigint, x.escrow as bigint];
+      const committed = (x.now as bigint) < (x.expiry as bigint) && (x.charge as bigint) <= m;
+      const rem = committed ? m - (x.charge as bigint) : m;
+      const escAfter = esc + m - (committed ? (x.charge as bigint) : 0n) - rem;
+      return cash - m + rem !== cash || escAfter !== esc ? `cash ${cash - m + rem} / escrow ${escAfter} not restored` : null;
+    },
+  },
+  {
+    id: 'SAFE-DEBIT/ADV1/charge-above-cap-fails',
+    family: 'safe-debit',
+    invariants: ['ADV1', 'S9', 'R6'],
+    rules: ['PERP-COMMIT-001', 'PERP-CUST-DEBIT'],
+    description: 'a commit whose charge exceeds max_charge or the cap fails with custody unchanged; a successful one debits charge ≤ min(max_charge, remaining, balance)',
+    bounds: DEBIT_BOUNDS + '; max_charge any u128; the commit debits amount = charge',
+    logic: 'QF_BV',
+    encode(ctx, v) {
+      const d = debitVars(v);
+      const maxCharge = v.bv('max_charge', bits(128));
+      const t = debitEnc(ctx, d);
+      const committed = ctx.And(d.amount.ule(maxCharge), t.ok);
+      const unchanged = ctx.And(t.balance.eq(d.balance), t.vault.eq(d.vault), t.remaining.eq(d.remaining));
+      return {
+        assume: [],
+        reach: { committed, 'above-max': d.amount.ugt(maxCharge), 'above-cap': ctx.And(d.amount.ule(maxCharge), d.amount.ugt(d.remaining)) },
+        prove: ctx.And(
+          ctx.Implies(d.amount.ugt(d.remaining), ctx.And(ctx.Not(t.ok), unchanged)),
+          ctx.Implies(committed, ctx.And(d.amount.ule(maxCharge), d.amount.ule(d.remaining), d.amount.ule(d.balance))),
+        ),
+        terms: debitTerms(t),
+      };
+    },
+    replay(x) {
+      const o = debitModel(x);
+      if ((x.amount as bigint) > (x.remaining as bigint) && (o.status === S.OK || o.balance !== x.balance)) return 'a debit above the cap succeeded or moved funds';
+      return null;
+    },
+  },
+];
