@@ -1,10 +1,10 @@
 /**
  * Gate `conformance` (spec/gate.md GATE-CONF-001): every conformance vector against the reference, in
- * process (conformance/runner.ts), with spec-rule coverage (conformance/coverage.ts). A failing vector
+ * process (conformance/runner.ts), with spec-rule coverage (rule ids from conformance/coverage.ts). A failing vector
  * fails the gate and names the `curve conformance --filter <id>` that reproduces it; vectors citing
  * PERP_DESIGN invariant ids are evidence for the matrix.
  */
-import { coverage, definedIds, perpIds } from '../../conformance/coverage.ts';
+import { definedIds, perpIds } from '../../conformance/coverage.ts';
 import { failureText, referenceImplementation, runVectors, summarize } from '../../conformance/runner.ts';
 import type { Stage } from '../stage.ts';
 import { outcome, statusOf, threshold, thresholdReasons, type EvidenceItem } from '../types.ts';
@@ -33,11 +33,10 @@ export const conformanceStage: Stage = {
 
     const vmIds = definedIds(ctx.inputs.vmSpecText, 'VM');
     const perp = perpIds(ctx.inputs.designText);
-    const cov = coverage(
-      vectors.map((v) => ({ id: v.vector.id, covers: v.vector.covers })),
-      vmIds,
-      perp,
-    );
+    const counts = new Map<string, number>();
+    for (const { vector } of vectors) for (const c of vector.covers) counts.set(c, (counts.get(c) ?? 0) + 1);
+    const uncoveredVm = vmIds.filter((r) => !counts.has(r));
+    const uncoveredPerp = perp.filter((r) => !counts.has(r));
     const verdictOf = new Map(outcomes.map((x) => [x.id, x.verdict]));
     const perpSet = new Set(perp);
     const evidence: EvidenceItem[] = vectors.flatMap(({ vector }) =>
@@ -51,16 +50,16 @@ export const conformanceStage: Stage = {
       byArea.set(areaOf(x.file), a);
     });
     const families = new Map<string, { covered: number; uncovered: number }>();
-    for (const r of cov.byRule.filter((r) => r.rule.startsWith('VM-'))) {
-      const f = families.get(familyOf(r.rule)) ?? { covered: 0, uncovered: 0 };
-      if (r.vectors > 0) f.covered += 1;
+    for (const rule of vmIds) {
+      const f = families.get(familyOf(rule)) ?? { covered: 0, uncovered: 0 };
+      if (counts.has(rule)) f.covered += 1;
       else f.uncovered += 1;
-      families.set(familyOf(r.rule), f);
+      families.set(familyOf(rule), f);
     }
 
     const thresholds = [threshold('failed vectors', s.failed, '<=', limits.maxFailures), threshold('malformed vectors', s.malformed, '<=', limits.maxMalformed), threshold('vectors run', s.vectors, '>=', limits.minVectors)];
     const status = statusOf(thresholds);
-    const covered = vmIds.length - cov.uncovered.vm.length;
+    const covered = vmIds.length - uncoveredVm.length;
     return outcome({
       status,
       summary: `ran ${s.vectors} conformance vectors against the reference in process`,
@@ -72,13 +71,13 @@ export const conformanceStage: Stage = {
         malformed: s.malformed,
         vm_rules: vmIds.length,
         vm_rules_covered: covered,
-        perp_invariants_covered: perp.length - cov.uncovered.perp.length,
+        perp_invariants_covered: perp.length - uncoveredPerp.length,
       },
       thresholds,
       reasons: [...thresholdReasons(thresholds), ...failed.slice(0, MAX_REPRODUCE).map((x) => `vector ${x.id} fails (covers ${x.covers.join(', ') || '—'})`), ...vectorProblems.map((p) => `malformed vector: ${p}`)],
       reproduce: failed.slice(0, MAX_REPRODUCE).map((x) => `curve conformance --filter '${x.id}'`),
       evidence,
-      details: [...failed.slice(0, MAX_REPRODUCE).flatMap((x) => failureText(x).split('\n')), `uncovered VM rules (${cov.uncovered.vm.length} of ${vmIds.length}): ${cov.uncovered.vm.join(', ') || 'none'}`],
+      details: [...failed.slice(0, MAX_REPRODUCE).flatMap((x) => failureText(x).split('\n')), `uncovered VM rules (${uncoveredVm.length} of ${vmIds.length}): ${uncoveredVm.join(', ') || 'none'}`],
       charts: [
         { id: 'conformance-areas', title: 'Conformance results by area', kind: 'grouped-bar', x: 'area', y: 'vectors', series: 'result', rows: [...byArea].flatMap(([area, c]) => (['pass', 'fail', 'skip'] as const).filter((k) => c[k] > 0).map((k) => ({ area, result: k, vectors: c[k] }))) },
         { id: 'conformance-coverage', title: 'Spec-rule coverage by VM rule family', kind: 'grouped-bar', x: 'family', y: 'rules', series: 'coverage', rows: [...families].flatMap(([family, c]) => [{ family, coverage: 'covered', rules: c.covered }, { family, coverage: 'uncovered', rules: c.uncovered }]) },
