@@ -12,24 +12,22 @@ import { commit } from '../reference/perp/model/commit.ts';
 import { addFeed, approveVersion, deploySlab, deposit, newState, publishPrice, registerSlab, setDlp, setWallet } from '../reference/perp/model/index.ts';
 import { reserve } from '../reference/perp/model/reserve.ts';
 import { placeOrder } from '../reference/perp/model/slab.ts';
-import type { PerpState, RouterParams, SlabParams } from '../reference/perp/model/types.ts';
+import type { PerpState, RouterParams } from '../reference/perp/model/types.ts';
+import { slabParamsOf } from '../reference/perp/vm/slab-vm.ts';
 import { cashOf, setCash } from '../reference/perp/model/state.ts';
 import { commitment, nameId, routeId } from '../reference/script/ids.ts';
 import { SYS_STATUS } from '../reference/vm/syscalls.ts';
 import type { VenueConfig } from '../reference/script/venue.ts';
 import type { BenchBook, BenchVenue, Prepared } from './perp-book.ts';
-import { compileBenchVenue } from './perp-vm.ts';
+import { BENCH_MAKERS, BENCH_NOW, BENCH_ORACLE_PX, BENCH_ROUTER, compileBenchVenue } from './perp-vm.ts';
 
-const NOW = 1_000n;
+const NOW = BENCH_NOW;
 const GOV = 1n;
 const SLAB = 0x501an;
 const USDC = nameId('USDC');
-const SOL_FEED = nameId('pyth:SOLUSD');
-/** Oracle price: 100 USDC per SOL (6 decimals), the middle of the bench book (bench/perp.ts MID_PX). */
-const ORACLE_PX = 100_000_000n;
 
 type Cfg = Readonly<Record<string, unknown>>;
-const obj = (c: Cfg, k: string): Cfg => c[k] as Cfg;
+const obj = (c: Cfg, k: string): Cfg => (c[k] ?? {}) as Cfg;
 const num = (c: Cfg, k: string): bigint => c[k] as bigint;
 
 /** The ROUTER block of the compiled bench venue as model parameters. */
@@ -39,7 +37,7 @@ export function routerParamsOf(v: VenueConfig): RouterParams {
   const caps = obj(r, 'feeCaps');
   const collateral = (r['collateral'] as Cfg[])[0] as Cfg;
   return {
-    routerId: 0x100n,
+    routerId: BENCH_ROUTER,
     governance: GOV,
     asset: nameId(collateral['asset'] as string),
     vaultCap: 10n ** 30n, // the bench moves more than examples/perp.curve's vault cap over a run
@@ -53,37 +51,6 @@ export function routerParamsOf(v: VenueConfig): RouterParams {
   };
 }
 
-/** A SLAB block of the compiled bench venue as model parameters (one instrument per slab, as the template). */
-export function slabParamsOf(v: VenueConfig, name: string, versionHash: string): SlabParams {
-  const c = v.slabs.find((x) => x.name === name) as unknown as Cfg | undefined;
-  if (!c) throw new Error(`bench perp: no SLAB "${name}"`);
-  const ins = obj(c, 'instrument');
-  const at = obj(c, 'antiToxicity');
-  const classes = c['makerClass'] as Cfg[];
-  const allowance = (cls: string): bigint => num(classes.find((m) => m['class'] === cls) ?? { allowance: 0n }, 'allowance');
-  const pools = obj(c, 'pools');
-  const pool = (k: string): number => Number(num(pools, k));
-  return {
-    versionHash,
-    instruments: [{ symbol: nameId(ins['symbol'] as string), contractSize: num(ins, 'contractSize'), tick: num(ins, 'tick'), lot: num(ins, 'lot'), feed: nameId(obj(c, 'oracle')['feed'] as string) }],
-    imrBps: num(obj(c, 'risk'), 'imrBps'),
-    mmrBps: num(obj(c, 'risk'), 'mmrBps'),
-    makerBps: num(obj(c, 'fee'), 'makerBps'),
-    takerBps: num(obj(c, 'fee'), 'takerBps'),
-    batchMs: num(obj(c, 'batch'), 'ms'),
-    pendingPromotion: obj(c, 'matching')['pendingPromotion'] === true,
-    dlpAllowance: allowance('DLP'),
-    regAllowance: allowance('REG'),
-    killBandBps: num(at, 'killBandBps'),
-    jitPenalty: at['jitPenalty'] === true,
-    argTaxBps: num(at, 'argTaxBps'),
-    freezeTopK: Number(num(at, 'freezeTopK')),
-    fundingIntervalMs: num(obj(c, 'funding'), 'intervalMs'),
-    fundingCapBps: num(obj(c, 'funding'), 'capBps'),
-    pools: { accounts: pool('accounts'), orders: pool('orders'), positions: pool('positions'), reservations: pool('reservations'), slices: pool('slices'), trades: pool('trades'), aggressors: pool('aggressors') },
-  };
-}
-
 interface ModelPrepared extends Prepared {
   readonly route: bigint;
   readonly com: Uint8Array;
@@ -92,16 +59,14 @@ interface ModelPrepared extends Prepared {
   cap?: bigint;
 }
 
-/** Makers of the bench book; they are put in the slab's DLP class so their orders are LIVE at once (M7). */
-export const BENCH_MAKERS: readonly bigint[] = [0x31n, 0x32n, 0x33n, 0x34n];
-
 export function modelVenue(): BenchVenue {
-  const { venue, slab: compiled } = compileBenchVenue();
-  const router = routerParamsOf(venue);
-  const params = slabParamsOf(venue, 'perp:SOL-PERP', compiled.hash);
+  const mods = compileBenchVenue();
+  const router = routerParamsOf(mods.venue);
+  const params = slabParamsOf(mods.slab, mods.allowances);
   const st: PerpState = newState(router);
-  addFeed(st, SOL_FEED, { heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [] });
-  publishPrice(st, SOL_FEED, ORACLE_PX, NOW);
+  const feed = params.instruments[0]?.feed ?? 0n;
+  addFeed(st, feed, { heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [] });
+  publishPrice(st, feed, BENCH_ORACLE_PX, NOW);
   approveVersion(st, GOV, params.versionHash);
   const s = deploySlab(st, SLAB, params, NOW);
   registerSlab(st, GOV, SLAB);

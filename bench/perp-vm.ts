@@ -1,13 +1,15 @@
 /**
  * The VM side of `npm run bench -- perp` (PFM1): the one adapter between the bench harness and the
  * compiled Router/Slab templates, so an ABI change of stdlib/slab.curve or stdlib/router.curve touches
- * this file only. It compiles a venue with the project's compiler, deploys the router and one slab in a
- * ModuleStore + World, and calls their entry points on the fast interpreter (reference/vm/fast.ts).
+ * this file only. The slab is deployed and initialised through H1's driver (reference/perp/vm/slab-vm.ts,
+ * `VmSlab`: init with the MAKER_CLASS allowances and the feed's staleness, set_dlp); the timed calls go
+ * straight to the fast interpreter (reference/vm/fast.ts), since VmSlab calls the reference interpreter
+ * and decodes events, which the bench must not time.
  *
- * ABI driven (the first-cut templates of commit 01e528b):
- *   slab.init(router) · slab.post(owner, side, px, qty, dlp) → slot
- *   slab.reserve(route, user, side, qty, limit, ttl, commitment lo, hi) → (slot, hold, qty, worst, max_charge, expiry, seqno)
- *   slab.commit(slot, cap, instrument, salt lo, hi) → charge · slab.cancel(slot) → bool
+ * ABI driven (stdlib/slab.curve header; stdlib/router.curve):
+ *   slab.place(owner, instrument, side, px, qty) → (order_id, state)
+ *   slab.reserve(route, user, instrument, side, qty, limit, ttl, commitment lo, hi) → (hold_id, slot, vwap, worst, notional, max_charge, expiry, seqno)
+ *   slab.commit(hold_id, slot, cap, side, qty, limit, salt lo, hi) → (filled, notional, fee, tax, charge)
  *   router.deposit(user, asset, amount) · router.fund(user, slab, asset, max_charge) → cap
  *   router.release(user, slab, asset, cap) → refund
  */
@@ -15,13 +17,23 @@ import { readFileSync } from 'node:fs';
 import type { CompiledModule } from '../reference/compiler/artifact.ts';
 import { compileVenue, type TemplateSet } from '../reference/compiler/compile.ts';
 import { readUintLE } from '../reference/lib/u128.ts';
+import { VmSlab } from '../reference/perp/vm/slab-vm.ts';
 import { commitment, nameId, routeId } from '../reference/script/ids.ts';
+import type { VenueConfig } from '../reference/script/venue.ts';
 import { executeFast } from '../reference/vm/fast.ts';
 import type { ExecResult } from '../reference/vm/interpreter.ts';
 import { ModuleStore, type LoadedModule } from '../reference/vm/store.ts';
 import { World } from '../reference/vm/world.ts';
-import type { VenueConfig } from '../reference/script/venue.ts';
-import type { BenchBook, BenchSide, BenchVenue, Prepared } from './perp-book.ts';
+import type { BenchBook, BenchVenue, Prepared } from './perp-book.ts';
+
+const read = (file: string) => ({ file, text: readFileSync(file, 'utf8') });
+const GAS_LIMIT = 2_000_000_000;
+export const BENCH_NOW = 1_000_000n;
+export const BENCH_ROUTER = 0x100n;
+export const BENCH_ORACLE_PX = 100_000_000n;
+export const BENCH_SLAB = 'slab:perp:SOL-PERP';
+/** The makers of the bench book, in the DLP class (M7: LIVE at once). */
+export const BENCH_MAKERS: readonly bigint[] = [0x31n, 0x32n, 0x33n, 0x34n];
 
 /** Result word i of an entry (the ABI says it is there). */
 function word(r: ExecResult, i: number): bigint {
@@ -30,89 +42,89 @@ function word(r: ExecResult, i: number): bigint {
   return w;
 }
 
-const read = (file: string) => ({ file, text: readFileSync(file, 'utf8') });
-const GAS_LIMIT = 50_000_000;
-const NOW = 1_000n;
-
-/** The venue of the bench: examples/perp.curve with the DLP allowance raised to the order pool size, so a 50 % book can be DLP (LIVE at once). */
-export function benchVenueText(): string {
-  const text = read('examples/perp.curve').text;
-  const out = text.replace('MAKER_CLASS DLP allowance=256', 'MAKER_CLASS DLP allowance=65_536');
-  if (out === text) throw new Error('bench perp: examples/perp.curve no longer has "MAKER_CLASS DLP allowance=256"; update bench/perp-vm.ts');
-  return out;
+export interface BenchModules {
+  readonly venue: VenueConfig;
+  readonly router: CompiledModule;
+  readonly slab: CompiledModule;
+  /** DLP allowance = the order pool, so a half-full book can be all DLP; REG as the venue says. */
+  readonly allowances: { readonly dlp: bigint; readonly reg: bigint };
 }
 
-export function compileBenchVenue(): { venue: VenueConfig; router: CompiledModule; slab: CompiledModule } {
+/** examples/perp.curve compiled against the standard library: the router and the SOL slab. */
+export function compileBenchVenue(): BenchModules {
   const templates: TemplateSet = { router: read('stdlib/router.curve'), slab: read('stdlib/slab.curve'), oracle: read('stdlib/oracle.curve') };
-  const r = compileVenue({ file: 'bench-perp.curve', text: benchVenueText() }, templates);
-  if (r.modules === undefined) throw new Error(r.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code} ${d.message}`).join('\n'));
+  const r = compileVenue(read('examples/perp.curve'), templates);
+  if (r.modules === undefined || !r.venue) throw new Error(r.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code} ${d.message}`).join('\n'));
   const router = r.modules.find((m) => m.kind === 'router');
-  const slab = r.modules.find((m) => m.name === 'slab:perp:SOL-PERP');
-  if (!router || !slab || !r.venue) throw new Error('bench perp: the venue has no router or no SOL slab');
-  return { venue: r.venue, router, slab };
+  const slab = r.modules.find((m) => m.name === BENCH_SLAB);
+  if (!router || !slab) throw new Error(`bench perp: the venue has no router or no ${BENCH_SLAB}`);
+  const reg = (r.venue.slabs.find((s) => `slab:${s.name}` === BENCH_SLAB)?.makerClass ?? []).find((m) => m.class === 'REG')?.allowance ?? 0n;
+  return { venue: r.venue, router, slab, allowances: { dlp: slab.constants.get('orders') ?? 0n, reg } };
 }
 
 interface VmPrepared extends Prepared {
   readonly route: bigint;
   readonly com: Uint8Array;
+  holdId?: bigint;
   slot?: bigint;
   maxCharge?: bigint;
   cap?: bigint;
 }
 
-/** The VM venue: one router, the SOL slab (orders pool from POOLS orders=…). */
+/** The VM venue: the router and the SOL slab in one world, the feed published at BENCH_NOW. */
 export function vmVenue(): BenchVenue {
-  const { router, slab } = compileBenchVenue();
+  const mods = compileBenchVenue();
   const store = new ModuleStore();
   const world = new World();
-  const lr: LoadedModule = store.add(router.bytes);
-  const ls: LoadedModule = store.add(slab.bytes);
-  const ROUTER_KEY = 0x100n;
+  const feed = mods.slab.constants.get('feed') ?? 0n;
+  world.setOracle(feed, { price: BENCH_ORACLE_PX, publishTime: BENCH_NOW });
+  const stale = mods.venue.oracles.find((o) => nameId(o.name) === feed)?.heartbeat?.staleAfterMs ?? 2_000n;
+  const vmSlab = new VmSlab(store, world, { module: mods.slab, router: BENCH_ROUTER, allowances: mods.allowances, staleAfterMs: stale, failover: [], now: BENCH_NOW, deployer: BENCH_ROUTER });
+  for (const m of BENCH_MAKERS) if (!vmSlab.setDlp(BENCH_ROUTER, BENCH_NOW, m, true).ok) throw new Error('bench perp: set_dlp failed');
+  const ls: LoadedModule = store.add(mods.slab.bytes); // the module VmSlab deployed (the store is idempotent per hash)
+  const lr: LoadedModule = store.add(mods.router.bytes);
   const asset = nameId('USDC');
-  const call = (lm: LoadedModule, m: CompiledModule, entry: string, args: readonly bigint[]): ExecResult => {
-    const r = executeFast(store, world, lm.hashHex, entry, args, { gasLimit: GAS_LIMIT, now: NOW, origin: ROUTER_KEY, stateRoot: false });
-    if (r.status !== 'ok') throw new Error(`bench perp: ${m.name}.${entry} ended ${r.status} ${r.halt ?? ''} ${r.revertCode ?? ''}`);
+  const call = (lm: LoadedModule, entry: string, args: readonly bigint[]): ExecResult => {
+    const r = executeFast(store, world, lm.hashHex, entry, args, { gasLimit: GAS_LIMIT, now: BENCH_NOW, origin: BENCH_ROUTER, stateRoot: false });
+    if (r.status !== 'ok') throw new Error(`bench perp: ${entry} ended ${r.status} ${r.halt ?? ''} ${r.revertCode ?? ''}`);
     world.commit();
     return r;
   };
-  const slabCall = (entry: string, args: readonly bigint[]): ExecResult => call(ls, slab, entry, args);
-  const routerCall = (entry: string, args: readonly bigint[]): ExecResult => call(lr, router, entry, args);
-  slabCall('init', [ROUTER_KEY]);
-  const capacity = Number(slab.storage.find((s) => s.name === 'orders')?.capacity ?? 0) - 1; // slot 0 is "none"
   const book: BenchBook = {
     engine: 'vm',
-    capacity,
+    capacity: Number(mods.slab.constants.get('orders') ?? 0n),
     post(owner, side, px, qty) {
-      slabCall('post', [owner, BigInt(side), px, qty, 1n]);
+      call(ls, 'place', [owner, 0n, BigInt(side), px, qty]);
     },
-    prepare(n, user, side: BenchSide, qty, limitPx, salt) {
+    prepare(n, user, side, qty, limitPx, salt) {
       const route = routeId(user, BigInt(n));
       return { n, user, side, qty, limitPx, salt, route, com: commitment(route, 0n, BigInt(side), qty, limitPx, salt) } satisfies VmPrepared;
     },
     reserve(p) {
       const q = p as VmPrepared;
-      const r = slabCall('reserve', [q.route, q.user, BigInt(q.side), q.qty, q.limitPx, 60_000n, readUintLE(q.com, 0, 16), readUintLE(q.com, 16, 16)]);
-      q.slot = word(r, 0);
-      q.maxCharge = word(r, 4);
+      const r = call(ls, 'reserve', [q.route, q.user, 0n, BigInt(q.side), q.qty, q.limitPx, 60_000n, readUintLE(q.com, 0, 16), readUintLE(q.com, 16, 16)]);
+      q.holdId = word(r, 0);
+      q.slot = word(r, 1);
+      q.maxCharge = word(r, 5);
     },
     fund(p) {
       const q = p as VmPrepared;
-      q.cap = word(routerCall('fund', [q.user, ls.id, asset, q.maxCharge as bigint]), 0);
+      q.cap = word(call(lr, 'fund', [q.user, ls.id, asset, q.maxCharge as bigint]), 0);
     },
     commit(p) {
       const q = p as VmPrepared;
-      slabCall('commit', [q.slot as bigint, q.cap as bigint, 0n, readUintLE(q.salt, 0, 16), readUintLE(q.salt, 16, 16)]);
+      call(ls, 'commit', [q.holdId as bigint, q.slot as bigint, q.cap as bigint, BigInt(q.side), q.qty, q.limitPx, readUintLE(q.salt, 0, 16), readUintLE(q.salt, 16, 16)]);
     },
     release(p) {
       const q = p as VmPrepared;
-      routerCall('release', [q.user, ls.id, asset, q.cap as bigint]);
+      call(lr, 'release', [q.user, ls.id, asset, q.cap as bigint]);
     },
   };
   return {
     book,
     fundUser(user, amount) {
       world.setWallet(user, asset, amount);
-      routerCall('deposit', [user, asset, amount]);
+      call(lr, 'deposit', [user, asset, amount]);
     },
   };
 }

@@ -16,20 +16,20 @@
  * Timings: process.hrtime.bigint around each call, after WARMUP pairs; ids and commitment hashes are
  * prepared outside the timed region.
  */
+import { loadavg } from 'node:os';
 import { modelVenue } from './perp-model.ts';
-import { vmVenue } from './perp-vm.ts';
+import { BENCH_MAKERS, BENCH_ORACLE_PX, vmVenue } from './perp-vm.ts';
 import type { BenchSide, BenchVenue, Prepared } from './perp-book.ts';
 
 /** PFM1 targets through the VM (issue 4, Performance). */
 export const PFM1_TARGETS = { pairsPerS: 20_000, reserveMedianUs: 200, commitMedianUs: 500, insertsPerS: 50_000 } as const;
 
-const MID_PX = 100_000_000n;
+const MID_PX = BENCH_ORACLE_PX;
 const TICK = 1_000n;
 const ORDER_QTY = 1_000_000n;
 const PAIR_QTY = 3n;
 const INSERT_SHARE = 0.2;
 const TAKER = 0x77n;
-const MAKERS: readonly bigint[] = [0x31n, 0x32n, 0x33n, 0x34n];
 
 export interface PerpBenchOptions {
   /** Small sizes for a smoke run (the gate): a 2,048-order pool share and few pairs. */
@@ -85,7 +85,7 @@ function fillBook(v: BenchVenue, resting: number): number[] {
     const level = BigInt(perSide - k); // worst level first: each post becomes the new best
     for (const side of [1, 0] as const) {
       const px = side === 1 ? MID_PX + level * TICK : MID_PX - level * TICK;
-      const owner = MAKERS[k % MAKERS.length] as bigint;
+      const owner = BENCH_MAKERS[k % BENCH_MAKERS.length] as bigint;
       if (k < timedFrom) v.book.post(owner, side, px, ORDER_QTY);
       else {
         const t0 = ns();
@@ -182,5 +182,7 @@ export async function runPerpBench(o: PerpBenchOptions = {}): Promise<PerpBenchR
     },
     workload: 'one slab, half the order pool resting (one DLP order per level, inserts at the top), alternating 3-lot taker buys/sells at the touch; pair = reserve + fund + commit + release',
     node: process.version,
+    /** The machine is shared: the 1-minute load average at the end of the run, to read the timings against. */
+    loadavg_1m: round2(loadavg()[0] ?? 0),
   };
 }
