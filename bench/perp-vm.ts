@@ -6,12 +6,15 @@
  * straight to the fast interpreter (reference/vm/fast.ts), since VmSlab calls the reference interpreter
  * and decodes events, which the bench must not time.
  *
- * ABI driven (stdlib/slab.curve header; stdlib/router.curve):
- *   slab.place(owner, instrument, side, px, qty) → (order_id, state)
- *   slab.reserve(route, user, instrument, side, qty, limit, ttl, commitment lo, hi) → (hold_id, slot, vwap, worst, notional, max_charge, expiry, seqno)
- *   slab.commit(hold_id, slot, cap, side, qty, limit, salt lo, hi) → (filled, notional, fee, tax, charge)
- *   router.deposit(user, asset, amount) · router.fund(user, slab, asset, max_charge) → cap
- *   router.release(user, slab, asset, cap) → refund
+ * The Router's custody steps around the slab (escrow credit + cap mint; cap remainder back, burn, nonce
+ * bump — PERP-ROUTE-001/002) run as the host syscalls the Router template issues (reference/vm/host.ts),
+ * as test/perp/vm/harness.ts does: the Router template is being rewritten to call the slab itself
+ * (extern slab, CPI); once it is committed, a route workload through router entries belongs here.
+ *
+ * Slab ABI driven (stdlib/slab.curve header):
+ *   place(owner, instrument, side, px, qty) → (order_id, state)
+ *   reserve(route, user, instrument, side, qty, limit, ttl, commitment lo, hi) → (hold_id, slot, vwap, worst, notional, max_charge, expiry, seqno)
+ *   commit(hold_id, slot, cap, side, qty, limit, salt lo, hi) → (filled, notional, fee, tax, charge)
  */
 import { readFileSync } from 'node:fs';
 import type { CompiledModule } from '../reference/compiler/artifact.ts';
@@ -21,7 +24,9 @@ import { VmSlab } from '../reference/perp/vm/slab-vm.ts';
 import { commitment, nameId, routeId } from '../reference/script/ids.ts';
 import type { VenueConfig } from '../reference/script/venue.ts';
 import { executeFast } from '../reference/vm/fast.ts';
+import { runSyscall } from '../reference/vm/host.ts';
 import type { ExecResult } from '../reference/vm/interpreter.ts';
+import { syscallByName } from '../reference/vm/syscalls.ts';
 import { ModuleStore, type LoadedModule } from '../reference/vm/store.ts';
 import { World } from '../reference/vm/world.ts';
 import type { BenchBook, BenchVenue, Prepared } from './perp-book.ts';
@@ -44,22 +49,22 @@ function word(r: ExecResult, i: number): bigint {
 
 export interface BenchModules {
   readonly venue: VenueConfig;
-  readonly router: CompiledModule;
   readonly slab: CompiledModule;
   /** DLP allowance = the order pool, so a half-full book can be all DLP; REG as the venue says. */
   readonly allowances: { readonly dlp: bigint; readonly reg: bigint };
 }
 
-/** examples/perp.curve compiled against the standard library: the router and the SOL slab. */
+/** examples/perp.curve compiled against the standard library's slab template: the venue config and the SOL slab. */
 export function compileBenchVenue(): BenchModules {
-  const templates: TemplateSet = { router: read('stdlib/router.curve'), slab: read('stdlib/slab.curve'), oracle: read('stdlib/oracle.curve') };
+  // The bench calls no router entry (see the file comment): an empty router template keeps it independent
+  // of the Router template's state.
+  const templates: TemplateSet = { router: { file: 'bench-router.curve', text: 'template router;\npub fn noop() {}\n' }, slab: read('stdlib/slab.curve'), oracle: read('stdlib/oracle.curve') };
   const r = compileVenue(read('examples/perp.curve'), templates);
   if (r.modules === undefined || !r.venue) throw new Error(r.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code} ${d.message}`).join('\n'));
-  const router = r.modules.find((m) => m.kind === 'router');
   const slab = r.modules.find((m) => m.name === BENCH_SLAB);
-  if (!router || !slab) throw new Error(`bench perp: the venue has no router or no ${BENCH_SLAB}`);
+  if (!slab) throw new Error(`bench perp: the venue has no ${BENCH_SLAB}`);
   const reg = (r.venue.slabs.find((s) => `slab:${s.name}` === BENCH_SLAB)?.makerClass ?? []).find((m) => m.class === 'REG')?.allowance ?? 0n;
-  return { venue: r.venue, router, slab, allowances: { dlp: slab.constants.get('orders') ?? 0n, reg } };
+  return { venue: r.venue, slab, allowances: { dlp: slab.constants.get('orders') ?? 0n, reg } };
 }
 
 interface VmPrepared extends Prepared {
@@ -71,7 +76,7 @@ interface VmPrepared extends Prepared {
   cap?: bigint;
 }
 
-/** The VM venue: the router and the SOL slab in one world, the feed published at BENCH_NOW. */
+/** The VM venue: the SOL slab in a world with host custody, the feed published at BENCH_NOW. */
 export function vmVenue(): BenchVenue {
   const mods = compileBenchVenue();
   const store = new ModuleStore();
@@ -82,8 +87,18 @@ export function vmVenue(): BenchVenue {
   const vmSlab = new VmSlab(store, world, { module: mods.slab, router: BENCH_ROUTER, allowances: mods.allowances, staleAfterMs: stale, failover: [], now: BENCH_NOW, deployer: BENCH_ROUTER });
   for (const m of BENCH_MAKERS) if (!vmSlab.setDlp(BENCH_ROUTER, BENCH_NOW, m, true).ok) throw new Error('bench perp: set_dlp failed');
   const ls: LoadedModule = store.add(mods.slab.bytes); // the module VmSlab deployed (the store is idempotent per hash)
-  const lr: LoadedModule = store.add(mods.router.bytes);
   const asset = nameId('USDC');
+  /** One Router custody syscall, as the Router program would issue it (a non-OK status is a bench bug). */
+  const sys = (name: string, args: readonly bigint[]): bigint => {
+    const info = syscallByName(name);
+    if (!info) throw new Error(`bench perp: no syscall ${name}`);
+    const out = runSyscall(info, args, { world, now: BENCH_NOW, origin: BENCH_ROUTER, selfId: BENCH_ROUTER, callerId: BENCH_ROUTER })[0] as bigint;
+    world.commit();
+    return out;
+  };
+  const ok = (status: bigint, what: string): void => {
+    if (status !== 0n) throw new Error(`bench perp: ${what} status ${status}`);
+  };
   const call = (lm: LoadedModule, entry: string, args: readonly bigint[]): ExecResult => {
     const r = executeFast(store, world, lm.hashHex, entry, args, { gasLimit: GAS_LIMIT, now: BENCH_NOW, origin: BENCH_ROUTER, stateRoot: false });
     if (r.status !== 'ok') throw new Error(`bench perp: ${entry} ended ${r.status} ${r.halt ?? ''} ${r.revertCode ?? ''}`);
@@ -109,7 +124,8 @@ export function vmVenue(): BenchVenue {
     },
     fund(p) {
       const q = p as VmPrepared;
-      q.cap = word(call(lr, 'fund', [q.user, ls.id, asset, q.maxCharge as bigint]), 0);
+      ok(sys('ESCROW_CREDIT', [q.user, ls.id, asset, q.maxCharge as bigint]), 'escrow credit');
+      q.cap = sys('CAP_MINT', [q.user, ls.id, asset, q.maxCharge as bigint, BENCH_NOW + 60_000n]);
     },
     commit(p) {
       const q = p as VmPrepared;
@@ -117,14 +133,17 @@ export function vmVenue(): BenchVenue {
     },
     release(p) {
       const q = p as VmPrepared;
-      call(lr, 'release', [q.user, ls.id, asset, q.cap as bigint]);
+      const rest = sys('CAP_REMAINING', [q.cap as bigint]);
+      ok(sys('ESCROW_DEBIT', [q.user, ls.id, asset, rest]), 'escrow debit');
+      sys('CAP_BURN', [q.cap as bigint]);
+      sys('ESCROW_BUMP_NONCE', [q.user, ls.id, asset]);
     },
   };
   return {
     book,
     fundUser(user, amount) {
       world.setWallet(user, asset, amount);
-      call(lr, 'deposit', [user, asset, amount]);
+      ok(sys('VAULT_DEPOSIT', [user, asset, amount]), 'vault deposit');
     },
   };
 }
