@@ -36,6 +36,7 @@ export interface ProfileConfig {
   readonly differential: { readonly seed: number; readonly sequences: number; readonly steps: number };
   readonly soak: { readonly seeds: readonly number[]; readonly events: number };
   readonly bench: { readonly vm: boolean; readonly perpScale: 'quick' | 'full' };
+  readonly experiments: { readonly seeds: readonly number[]; readonly rounds: number };
 }
 
 export interface GateConfig {
@@ -64,6 +65,7 @@ const profileSchema = obj({
   differential: obj({ seed: nat, sequences: pos, steps: pos }),
   soak: obj({ seeds: { type: 'array', minItems: 1, items: nat }, events: pos }),
   bench: obj({ vm: { type: 'boolean' }, perpScale: { enum: ['quick', 'full'] } }),
+  experiments: obj({ seeds: { type: 'array', minItems: 1, items: nat }, rounds: pos }),
 });
 
 const criterionSchema = obj({

@@ -20,6 +20,8 @@ export const CHART_SLOTS: readonly { readonly id: string; readonly gate: string;
   { id: 'soak-events', gate: 'soak', title: 'Soak events per seed' },
   { id: 'soak-time', gate: 'soak', title: 'Simulated time per seed (s)' },
   { id: 'bench-ratios', gate: 'bench', title: 'Benchmark ratios (higher is faster)' },
+  { id: 'capital-efficiency', gate: 'experiments', title: 'IM_router / IM_monolithic per canonical case' },
+  { id: 'lp-variance', gate: 'experiments', title: 'LP PnL variance: features on vs control, per seed' },
   { id: 'matrix-families', gate: 'matrix', title: 'Evidence matrix: invariant ids by family and status' },
 ];
 

@@ -168,7 +168,7 @@ async function gateCommand(file: string | undefined, f: GateFlags): Promise<void
   checkTarget(out, 'summary.json');
   const inputs = readInputs(venueFile);
   const base = config.profiles[flags.profile];
-  const settings = flags.seed === undefined ? base : { ...base, differential: { ...base.differential, seed: flags.seed, sequences: 1 }, soak: { ...base.soak, seeds: [flags.seed] } };
+  const settings = flags.seed === undefined ? base : { ...base, differential: { ...base.differential, seed: flags.seed, sequences: 1 }, soak: { ...base.soak, seeds: [flags.seed] }, experiments: { ...base.experiments, seeds: [flags.seed] } };
   const only = flags.only;
   const wanted = only && only.some((n) => NEED_COMPILE.includes(n)) ? [...only, 'compile'] : only;
   const stages = wanted ? STAGES.filter((s) => wanted.includes(s.name)) : STAGES;
@@ -189,12 +189,12 @@ async function gateCommand(file: string | undefined, f: GateFlags): Promise<void
 export function registerGateCommand(program: Command): void {
   program
     .command('gate')
-    .description('the go/no-go run: compile, prove, conformance, tests, differential perp check, soak, benchmarks → report (exit 0 GO, 1 NO-GO, 2 bad input)')
+    .description('the go/no-go run: compile, prove, conformance, tests, differential perp check, experiments, soak, benchmarks → report (exit 0 GO, 1 NO-GO, 2 bad input)')
     .argument('[file]', 'venue script (.curve); default examples/perp.curve')
     .option('--profile <name>', 'quick (bounded, for npm start and CI) or full', 'quick')
     .option('--out <dir>', 'report folder, replaced as a whole (default reports/out)')
     .option('--config <file>', 'JSON merged over the embedded defaults (reports/gate.defaults.json, spec/gate.md)')
     .option('--only <gates>', 'run only these gates (comma-separated; compile is added when a gate needs it)')
-    .option('--seed <n>', 'reproduce one seed: one differential sequence and one soak seed')
+    .option('--seed <n>', 'reproduce one seed: one differential sequence, one soak seed, one anti-toxicity seed')
     .action((file: string | undefined, f: GateFlags) => gateCommand(file, f));
 }

@@ -8,8 +8,9 @@ import { benchStage } from './bench.ts';
 import { compileStage } from './compile.ts';
 import { conformanceStage } from './conformance.ts';
 import { differentialStage } from './differential.ts';
+import { experimentsStage } from './experiments.ts';
 import { proveStage } from './prove.ts';
 import { soakStage } from './soak.ts';
 import { testsStage } from './tests.ts';
 
-export const STAGES: readonly Stage[] = [compileStage, proveStage, conformanceStage, testsStage, differentialStage, soakStage, benchStage];
+export const STAGES: readonly Stage[] = [compileStage, proveStage, conformanceStage, testsStage, differentialStage, experimentsStage, soakStage, benchStage];

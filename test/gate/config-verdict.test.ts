@@ -63,7 +63,8 @@ const rec = (name: string, status: StageRecord['status'], figures: StageRecord['
 const allPass = (): StageRecord[] => [
   ...['compile', 'prove', 'conformance', 'tests', 'differential'].map((n) => rec(n, 'pass')),
   rec('soak', 'pass', { violations: 0 }),
-  rec('bench', 'pass', { im_ratio: 1.01, reserve_median_us: 50, commit_median_us: 60, inserts_per_s: 90_000, lp_variance_ratio: 0.5, sandwich_payoff: 0 }),
+  rec('experiments', 'pass', { im_ratio_max: 1.01, lp_variance_ratio: 0.5, sandwich_payoff_max: 0 }),
+  rec('bench', 'pass', { reserve_median_us: 50, commit_median_us: 60, inserts_per_s: 90_000 }),
 ];
 const fullMatrix = buildMatrix(['P1'], [{ invariant: 'P1', kind: 'test', ref: 'a', status: 'pass' }], false);
 
@@ -75,12 +76,12 @@ test('GATE-VERDICT-002 every gate passing with figures inside the thresholds and
 });
 
 test('GATE-VERDICT-001 each criterion fails on its own evidence: a figure over its limit, an absent figure, a gate without evidence, a matrix gap', (t) => {
-  const over = allPass().map((r) => (r.name === 'bench' ? { ...r, figures: { ...r.figures, reserve_median_us: 250, im_ratio: null } } : r));
+  const over = allPass().map((r) => (r.name === 'bench' ? { ...r, figures: { ...r.figures, reserve_median_us: 250 } } : r.name === 'experiments' ? { ...r, figures: { ...r.figures, im_ratio_max: null } } : r));
   const v = decide(config(), over, fullMatrix);
   t.is(v.verdict, 'NO-GO');
   t.deepEqual(v.criteria.filter((c) => !c.passed).map((c) => c.name), ['capitalEfficiency', 'performance']);
   t.true(v.reasons.includes('Performance: reserve_median_us = 250 (gate bench) needs < 200'));
-  t.true(v.reasons.includes('Capital efficiency: no evidence: figure im_ratio of gate bench is absent (needs <= 1.05)'));
+  t.true(v.reasons.includes('Capital efficiency: no evidence: figure im_ratio_max of gate experiments is absent (needs <= 1.05)'));
 
   const noSoak = allPass().map((r) => (r.name === 'soak' ? rec('soak', 'no-evidence') : r));
   const v2 = decide(config(), noSoak, buildMatrix(['P1', 'P2'], [], false));

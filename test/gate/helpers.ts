@@ -31,7 +31,7 @@ export function inputs(over: Partial<GateInputs> = {}, venueText?: string): Gate
 
 /** The defaults with `over` merged in (as a --config file would be). */
 export function config(over: unknown = {}): GateConfig {
-  return loadConfig(DEFAULTS_TEXT, { file: 'test.json', text: JSON.stringify(mergeConfig({ profiles: { quick: { differential: { sequences: 2, steps: 40 } } } }, over)) });
+  return loadConfig(DEFAULTS_TEXT, { file: 'test.json', text: JSON.stringify(mergeConfig({ profiles: { quick: { differential: { sequences: 2, steps: 40 }, experiments: { seeds: [1], rounds: 40 } } } }, over)) });
 }
 
 /** A context with a counting clock (1 ms per read) and no producers unless given. */

@@ -9,6 +9,7 @@ import { benchStage } from '../../reports/stages/bench.ts';
 import { compileStage } from '../../reports/stages/compile.ts';
 import { conformanceStage } from '../../reports/stages/conformance.ts';
 import { differentialStage } from '../../reports/stages/differential.ts';
+import { experimentsStage } from '../../reports/stages/experiments.ts';
 import { proveStage } from '../../reports/stages/prove.ts';
 import { soakStage } from '../../reports/stages/soak.ts';
 import { parseTap, testsStage } from '../../reports/stages/tests.ts';
@@ -144,4 +145,14 @@ test('GATE-STAGE-004 a stage that throws becomes a failed record; later stages s
   t.deepEqual(r.map((x) => [x.name, x.status]), [['boom', 'fail'], ['fine', 'pass']]);
   t.deepEqual(r[0]?.reasons, ['boom stage error: disk on fire']);
   t.true(r.every((x) => x.seconds > 0), 'seconds come from the injected clock');
+});
+
+test('GATE-EXP-001 the capital-efficiency and anti-toxicity experiments give the criteria figures and evidence', async (t) => {
+  const o = await experimentsStage.run(context());
+  t.is(typeof o.figures['im_ratio_max'], 'number');
+  t.true((o.figures['im_ratio_max'] as number) <= 1.05, 'IM_router within 5 % on the canonical cases');
+  t.is(typeof o.figures['lp_variance_ratio'], 'number');
+  t.is(o.status, o.reasons.length ? 'fail' : 'pass');
+  t.deepEqual([...new Set(o.evidence.map((e) => e.invariant))], ['P8', 'RM4', 'RM5', 'M7', 'M8', 'M9', 'M10', 'S11']);
+  t.deepEqual(o.charts.map((c) => c.id), ['capital-efficiency', 'lp-variance']);
 });
