@@ -5,10 +5,19 @@
  * and a PERP_DESIGN.md invariant is an id of one of its families (P1, RM3, E2E2, …).
  */
 
-/** Ids defined in a spec text: each id written in bold (`**VM-…**`, `**CONF-…**`). */
+/**
+ * Ids defined in a spec text: the ids a bold run starts with — `**VM-GAS-004**`, `**CS-LEX-001 — tokens.**`,
+ * `**PERP-ORD-006, PERP-ORD-007 — cancel**` (both) — for one prefix or several (`CS`, `MAN|CPI`).
+ */
 export function definedIds(text: string, prefix: string): string[] {
-  const re = new RegExp(`\\*\\*(${prefix}-[A-Z0-9_]+(?:-[A-Z0-9_]+)*)\\*\\*`, 'g');
-  return [...new Set([...text.matchAll(re)].map((m) => m[1] as string))].sort();
+  const id = `(?:${prefix})-[A-Z0-9_]+(?:-[A-Z0-9_]+)*`;
+  const head = new RegExp(`^${id}(?:, ${id})*`);
+  const out = new Set<string>();
+  for (const m of text.matchAll(/\*\*([^*\n]+)\*\*/g)) {
+    const h = head.exec(m[1] as string);
+    if (h) for (const x of h[0].split(', ')) out.add(x);
+  }
+  return [...out].sort();
 }
 
 /** Invariant ids of PERP_DESIGN.md: its families P, S, R, RM, M, L, F, ADV, E2E, GOV, OBS, PFM with a number. */
@@ -22,22 +31,25 @@ export function perpIds(text: string): string[] {
 export interface Coverage {
   /** Per vector, the ids it covers. */
   readonly byVector: readonly { readonly id: string; readonly covers: readonly string[] }[];
-  /** Per id (spec ids first, in spec order of the sorted list), how many vectors cover it. */
+  /** Per id (families in the order given, each in its sorted order), how many vectors cover it. */
   readonly byRule: readonly { readonly rule: string; readonly vectors: number }[];
-  /** Spec ids no vector covers. */
-  readonly uncovered: { readonly vm: readonly string[]; readonly perp: readonly string[] };
+  /** Per family (vm and perp always; cs, manifest, perpSpec… when given), the ids no vector covers. */
+  readonly uncovered: { readonly vm: readonly string[]; readonly perp: readonly string[]; readonly [family: string]: readonly string[] };
   /** Ids cited by vectors that no document defines (a typo, or a rule that was retired). */
   readonly unknown: readonly string[];
 }
 
-export function coverage(vectors: readonly { readonly id: string; readonly covers: readonly string[] }[], vmIds: readonly string[], perp: readonly string[]): Coverage {
+/** The coverage of the VM rules, the PERP_DESIGN invariants and `more` families (name → the ids a document defines). */
+export function coverage(vectors: readonly { readonly id: string; readonly covers: readonly string[] }[], vmIds: readonly string[], perp: readonly string[], more: Readonly<Record<string, readonly string[]>> = {}): Coverage {
+  const families: Readonly<Record<string, readonly string[]>> = { vm: vmIds, ...more, perp };
   const counts = new Map<string, number>();
   for (const v of vectors) for (const c of v.covers) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const known = new Set([...vmIds, ...perp]);
+  const all = Object.values(families).flat();
+  const known = new Set(all);
   return {
     byVector: vectors.map((v) => ({ id: v.id, covers: v.covers })),
-    byRule: [...vmIds, ...perp].map((rule) => ({ rule, vectors: counts.get(rule) ?? 0 })),
-    uncovered: { vm: vmIds.filter((r) => !counts.has(r)), perp: perp.filter((r) => !counts.has(r)) },
+    byRule: all.map((rule) => ({ rule, vectors: counts.get(rule) ?? 0 })),
+    uncovered: { vm: [], perp: [], ...Object.fromEntries(Object.entries(families).map(([name, ids]) => [name, ids.filter((r) => !counts.has(r))])) },
     unknown: [...counts.keys()].filter((c) => !known.has(c)).sort(),
   };
 }

@@ -10,6 +10,7 @@
  * Other kinds use `draftVector` directly (see conformance/README.md).
  */
 import { bigToJson, bytesToHex } from '../reference/lib/hex.ts';
+import { DIAGNOSTIC_CODES } from '../reference/script/diagnostics.ts';
 import { assembleToBytes } from '../reference/vm/asm.ts';
 import { execute } from '../reference/vm/interpreter.ts';
 import { moduleHashHex } from '../reference/vm/module.ts';
@@ -188,10 +189,55 @@ export function gasBoundary(spec: CallVectorSpec, op: string): FillSpec[] {
   return [withGas('gas-exact', used, last.check ?? { status: 'revert' }), withGas('gas-short', used - 1, { status: 'halt', halt: 'out_of_gas' })];
 }
 
+/** spec/perp.md rules each perp operation exercises, and those a step's error names (CONF-COV-002). */
+const PERP_OP_RULES: Readonly<Record<string, readonly string[]>> = {
+  deposit: ['PERP-RTR-001'],
+  withdraw: ['PERP-RTR-002', 'PERP-RTR-003'],
+  settle: ['PERP-RTR-004'],
+  placeOrder: ['PERP-RTR-005', 'PERP-ORD-002', 'PERP-ORD-004', 'PERP-BOOK-002'],
+  cancelOrder: ['PERP-ORD-006', 'PERP-ORD-007'],
+  openBatch: ['PERP-BATCH-001'],
+  tickFunding: ['PERP-FUND-001'],
+  publishPrice: ['PERP-ORC-003'],
+  reserveRoute: ['PERP-ROUTE-001', 'PERP-RES-001', 'PERP-RES-002', 'PERP-MARGIN-001', 'PERP-MARGIN-002'],
+  commitRoute: ['PERP-ROUTE-004', 'PERP-COMMIT-001', 'PERP-ROUTE-002'],
+  cancelRoute: ['PERP-ROUTE-003', 'PERP-ROUTE-002', 'PERP-RES-003'],
+  expireRoutes: ['PERP-ROUTE-006'],
+  liquidate: ['PERP-LIQ-002'],
+  liquidationCall: ['PERP-LIQ-001'],
+  coverDeficit: ['PERP-LIQ-003'],
+  guardedDebit: ['PERP-CUST-DEBIT'],
+  registerSlab: ['PERP-REG-001'],
+  setSlabFees: ['PERP-REG-002'],
+  setSlabVersion: ['PERP-REG-002'],
+  approveVersion: ['PERP-REG-002'],
+  slabReserve: ['PERP-SLAB-001'],
+  slabCommit: ['PERP-SLAB-001', 'PERP-COMMIT-001'],
+};
+const PERP_ERROR_RULES: Readonly<Record<string, readonly string[]>> = {
+  COMMITMENT_MISMATCH: ['PERP-COMMIT-002', 'PERP-ROUTE-005'],
+  SLICE_VANISHED: ['PERP-COMMIT-003', 'PERP-ROUTE-005'],
+  KILL_BAND: ['PERP-COMMIT-004'],
+  STALE_VERSION: ['PERP-REG-007'],
+  SLAB_NOT_REGISTERED: ['PERP-REG-007'],
+  POOL_FULL_ORDERS: ['PERP-POOL-001'],
+  INSUFFICIENT_MARGIN: ['PERP-RTR-003'],
+};
+
 /** Rule ids every result of a kind exercises, added at fill time (CONF-COV-002). */
-function impliedCovers(kind: string, expect: unknown): string[] {
+function impliedCovers(kind: string, expect: unknown, input: unknown): string[] {
   const out: string[] = [];
-  if (kind === 'vm.call') {
+  if (kind === 'perp.scenario') {
+    out.push('PERP-OP-001', 'PERP-OP-002', 'PERP-OP-003', 'PERP-OBS-001', 'PERP-OBS-002', 'PERP-OBS-004');
+    const ops = (input as { ops: { op: string }[] }).ops;
+    const steps = (expect as { steps: { ok: boolean; error?: string }[] }).steps;
+    ops.forEach((o, i) => {
+      out.push(...(PERP_OP_RULES[o.op] ?? []));
+      const err = steps[i]?.error;
+      if (err) out.push(...(PERP_ERROR_RULES[err] ?? []));
+    });
+  }
+  if (kind === 'vm.call' || kind === 'vm.trace') {
     const e = expect as VmCallExpect | { error: string };
     if ('error' in e) return [e.error];
     for (const c of e.calls) {
@@ -199,7 +245,7 @@ function impliedCovers(kind: string, expect: unknown): string[] {
         out.push(c.error);
         continue;
       }
-      out.push('VM-RES-001', 'VM-GAS-006', 'VM-STATE-ROOT');
+      out.push('VM-RES-001', 'VM-RESULT-JSON', 'VM-GAS-006', 'VM-STATE-ROOT');
       if (c.status === 'revert') out.push('VM-TRAP-004');
       if (c.status === 'halt') out.push('VM-TRAP-001', 'VM-TRAP-003', 'VM-TRAP-006');
       // A non-empty state has leaves, nodes and a root (VM-MERKLE-001…003).
@@ -211,6 +257,15 @@ function impliedCovers(kind: string, expect: unknown): string[] {
       if (c.logs.length > 0) out.push('VM-EXEC-005');
       if (c.stateDiff.length > 0) out.push('VM-STATE-DIFF');
     }
+  }
+  if (kind === 'compiler.compile') {
+    // The rule each reported code enforces; a compile without errors exercises the driver and the manifest.
+    const e = expect as { diagnostics: { code: string }[]; modules?: unknown };
+    for (const d of e.diagnostics) {
+      const spec = (DIAGNOSTIC_CODES as Record<string, { spec: string } | undefined>)[d.code]?.spec;
+      if (spec) out.push(spec);
+    }
+    if (e.modules) out.push('CS-COMPILE-001', 'CS-COMPILE-002', 'CS-COMPILE-003', 'MAN-BUILD-001', 'MAN-VENUE-001', 'MAN-MOD-001', 'MAN-HASH-001', 'CPI-HASH-001');
   }
   if (kind === 'vm.validate') {
     const e = expect as { valid: boolean; error?: string };
@@ -228,7 +283,7 @@ export function fillOne(spec: FillSpec): Vector {
   const expect = h.run(draft);
   const problem = spec.check?.(expect);
   if (problem) throw new Error(`filler ${draft.id}: ${problem}`);
-  const covers = [...new Set([...draft.covers, ...impliedCovers(draft.kind, expect)])].sort();
+  const covers = [...new Set([...draft.covers, ...impliedCovers(draft.kind, expect, draft.input)])].sort();
   return { format: FORMAT_VERSION, edition: VM_EDITION, id: draft.id, kind: draft.kind, description: draft.description, covers, pre: draft.pre, input: draft.input, expect };
 }
 

@@ -6,7 +6,7 @@
  */
 import { CurveError, ModuleFormatError, ValidationError } from '../reference/lib/errors.ts';
 import { hexToBytes } from '../reference/lib/hex.ts';
-import { execute, type ExecResult, type MachineFactory } from '../reference/vm/interpreter.ts';
+import { execute, type CallOptions, type ExecResult, type MachineFactory } from '../reference/vm/interpreter.ts';
 import { decodeModule } from '../reference/vm/module.ts';
 import { resultJson } from '../reference/vm/result-json.ts';
 import { worldFromJson } from '../reference/vm/state-json.ts';
@@ -66,28 +66,31 @@ export function loadPre(pre: PreState): { store: ModuleStore; world: ReturnType<
   return { store, world: worldFromJson(pre.state, 'pre.state') };
 }
 
-function runCall(store: ModuleStore, world: ReturnType<typeof worldFromJson>, c: CallInput, hooks: RunHooks): CallExpect {
+/** The options `execute` takes for one call of a vector (VM-DET-001: clock, signer, gas, pages, caps). */
+export function callOptions(c: CallInput, trace = false): CallOptions {
+  return {
+    gasLimit: c.gasLimit,
+    now: BigInt(c.now),
+    origin: BigInt(c.origin),
+    memoryPages: c.memoryPages,
+    ...(c.caps !== undefined ? { caps: Number(BigInt(c.caps)) } : {}),
+    ...(trace ? { trace: true } : {}),
+  };
+}
+
+/** Run one call of a vector; a boundary error (VM-STORE-*, VM-ABI-001) is returned, not thrown. */
+export function execCall(store: ModuleStore, world: ReturnType<typeof worldFromJson>, c: CallInput, hooks: RunHooks, trace = false): ExecResult | { error: string } {
   try {
-    const r = execute(
-      store,
-      world,
-      c.module,
-      c.entry,
-      c.args.map((a) => BigInt(a)),
-      {
-        gasLimit: c.gasLimit,
-        now: BigInt(c.now),
-        origin: BigInt(c.origin),
-        memoryPages: c.memoryPages,
-        ...(c.caps !== undefined ? { caps: Number(BigInt(c.caps)) } : {}),
-      },
-      ...(hooks.machine ? [hooks.machine] : []),
-    );
-    return callExpectOf(r);
+    return execute(store, world, c.module, c.entry, c.args.map((a) => BigInt(a)), callOptions(c, trace), ...(hooks.machine ? [hooks.machine] : []));
   } catch (e) {
     if (e instanceof CurveError) return { error: errorCode(e) };
     throw e;
   }
+}
+
+function runCall(store: ModuleStore, world: ReturnType<typeof worldFromJson>, c: CallInput, hooks: RunHooks): CallExpect {
+  const r = execCall(store, world, c, hooks);
+  return 'error' in r ? r : callExpectOf(r);
 }
 
 registerKind({

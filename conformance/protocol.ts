@@ -6,6 +6,8 @@
  *   ← {"type":"hello","protocol":1,"implementation":"…","features":["vm.call","vm.validate"]}
  *   → {"type":"run","id":"…","kind":"vm.call","pre":{…},"input":{…}}
  *   ← {"type":"result","id":"…","actual":{…}}        or  {"type":"error","id":"…","message":"…"}
+ *   → {"type":"trace","id":"…","kind":"vm.call","pre":{…},"input":{…}}   (only if hello listed "trace")
+ *   ← {"type":"trace","id":"…","traces":[[{depth,module,fn,pc,op,gas,gasCost,stack,memSize}…]…]}
  *   → {"type":"bye"}                                   (then stdin closes; the adapter exits)
  *
  * `serveAdapter` is the implementation side (`curve adapter`); `processImplementation` the runner side,
@@ -17,6 +19,7 @@ import { FORMAT_VERSION, PROTOCOL_VERSION } from './format.ts';
 import './kinds-all.ts';
 import { kindHandler, kindNames, type Request, type RunHooks } from './kinds.ts';
 import type { Implementation } from './runner.ts';
+import { TRACE_FEATURE, referenceTraces, type Traces } from './trace.ts';
 
 /** Answer one request line (the adapter side); returns the response line, or undefined for `bye`. */
 export function answer(line: string, hooks: RunHooks = {}, implementation = 'curve reference'): string | undefined {
@@ -29,10 +32,17 @@ export function answer(line: string, hooks: RunHooks = {}, implementation = 'cur
   const id = typeof msg.id === 'string' ? msg.id : null;
   if (msg.type === 'hello') {
     if (msg.protocol !== PROTOCOL_VERSION) return JSON.stringify({ type: 'error', id: null, message: `protocol ${String(msg.protocol)} not supported (this adapter speaks ${PROTOCOL_VERSION})` });
-    return JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, implementation, features: kindNames() });
+    return JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, implementation, features: [...kindNames(), TRACE_FEATURE] });
   }
   if (msg.type === 'bye') return undefined;
-  if (msg.type !== 'run' || id === null) return JSON.stringify({ type: 'error', id, message: 'expected a hello, run or bye request' });
+  if ((msg.type !== 'run' && msg.type !== 'trace') || id === null) return JSON.stringify({ type: 'error', id, message: 'expected a hello, run, trace or bye request' });
+  if (msg.type === 'trace') {
+    try {
+      return JSON.stringify({ type: 'trace', id, traces: referenceTraces(msg as unknown as Request, hooks) });
+    } catch (e) {
+      return JSON.stringify({ type: 'error', id, message: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+    }
+  }
   const h = typeof msg.kind === 'string' ? kindHandler(msg.kind) : undefined;
   if (!h) return JSON.stringify({ type: 'error', id, message: `unsupported kind ${String(msg.kind)}` });
   try {
@@ -177,25 +187,42 @@ export async function processImplementation(cmd: string, o: ProcessOptions): Pro
     child = c.child;
     return child;
   };
+  /** One request, one response line of the wanted type (or a failure naming what went wrong). */
+  const request = async (line: string, id: string, type: string): Promise<{ msg: Record<string, unknown> } | { failure: string }> => {
+    const c = await ensure();
+    if (!c) return { failure: gaveUp };
+    const r = await exchange(c, line, o.timeoutMs);
+    if ('failure' in r) return r;
+    let msg: Record<string, unknown>;
+    try {
+      msg = JSON.parse(r.line) as Record<string, unknown>;
+    } catch {
+      return { failure: `malformed response (not JSON): ${r.line.slice(0, 200)}` };
+    }
+    if (msg.id !== id) return { failure: `malformed response: id ${JSON.stringify(msg.id)} for request ${id}` };
+    if (msg.type === 'error') return { failure: `the adapter reported an error: ${String(msg.message)}` };
+    if (msg.type !== type) return { failure: `malformed response: ${r.line.slice(0, 200)}` };
+    return { msg };
+  };
   return {
     name: first.name,
     features: first.features,
     async run(req: Request) {
-      const c = await ensure();
-      if (!c) return { failure: gaveUp };
-      const r = await exchange(c, JSON.stringify({ type: 'run', id: req.id, kind: req.kind, pre: req.pre, input: req.input }), o.timeoutMs);
+      const r = await request(JSON.stringify({ type: 'run', id: req.id, kind: req.kind, pre: req.pre, input: req.input }), req.id, 'result');
       if ('failure' in r) return r;
-      let msg: { type?: string; id?: unknown; actual?: unknown; message?: unknown };
-      try {
-        msg = JSON.parse(r.line) as typeof msg;
-      } catch {
-        return { failure: `malformed response (not JSON): ${r.line.slice(0, 200)}` };
-      }
-      if (msg.id !== req.id) return { failure: `malformed response: id ${JSON.stringify(msg.id)} for request ${req.id}` };
-      if (msg.type === 'error') return { failure: `the adapter reported an error: ${String(msg.message)}` };
-      if (msg.type !== 'result' || msg.actual === undefined) return { failure: `malformed response: ${r.line.slice(0, 200)}` };
-      return { actual: msg.actual };
+      if (r.msg.actual === undefined) return { failure: `malformed response: no actual result` };
+      return { actual: r.msg.actual };
     },
+    ...(first.features.includes(TRACE_FEATURE)
+      ? {
+          async trace(req: Request) {
+            const r = await request(JSON.stringify({ type: 'trace', id: req.id, kind: req.kind, pre: req.pre, input: req.input }), req.id, 'trace');
+            if ('failure' in r) return r;
+            if (!Array.isArray(r.msg.traces)) return { failure: 'malformed trace response: no traces array' };
+            return { traces: r.msg.traces as Traces };
+          },
+        }
+      : {}),
     async close() {
       const c = child;
       if (!c || c.exited) return;

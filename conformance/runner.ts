@@ -8,6 +8,7 @@ import type { Vector } from './format.ts';
 import { requestOf } from './format.ts';
 import './kinds-all.ts';
 import { diffJson, kindHandler, kindNames, maskDiffs, type FieldDiff, type Request, type RunHooks } from './kinds.ts';
+import { TRACEABLE_KINDS, divergenceText, firstDivergence, referenceTraces, type Divergence, type Traces } from './trace.ts';
 
 /** An implementation under test. */
 export interface Implementation {
@@ -15,8 +16,12 @@ export interface Implementation {
   /** Vector kinds it runs; others are skipped (CONF-PROTO-002). */
   readonly features: readonly string[];
   run(req: Request): Promise<{ readonly actual: unknown } | { readonly failure: string }>;
+  /** Per-step traces of a `vm.call` request (CONF-TRACE-001); absent when the implementation has none. */
+  trace?(req: Request): Promise<{ readonly traces: Traces } | { readonly failure: string }>;
   close(): Promise<void>;
 }
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0] : String(e)) ?? '';
 
 /** The reference, in process; `hooks` lets the mutation measure inject a faulty interpreter. */
 export function referenceImplementation(hooks: RunHooks = {}, name = 'reference (in process)'): Implementation {
@@ -29,7 +34,14 @@ export function referenceImplementation(hooks: RunHooks = {}, name = 'reference 
       try {
         return Promise.resolve({ actual: h.run(req, hooks) });
       } catch (e) {
-        return Promise.resolve({ failure: `implementation error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` });
+        return Promise.resolve({ failure: `implementation error: ${errorText(e)}` });
+      }
+    },
+    trace: (req) => {
+      try {
+        return Promise.resolve({ traces: referenceTraces(req, hooks) });
+      } catch (e) {
+        return Promise.resolve({ failure: `trace error: ${errorText(e)}` });
       }
     },
     close: () => Promise.resolve(),
@@ -47,6 +59,8 @@ export interface Outcome {
   readonly diffs: readonly FieldDiff[];
   /** Why it failed or was skipped when there is no diff (crash, timeout, unsupported kind, nondeterminism). */
   readonly message?: string;
+  /** With `--trace-diff`: the first step where the traces diverge, or why there is no trace diff. */
+  readonly traceDiff?: Divergence | string | null;
   readonly seconds: number;
 }
 
@@ -59,6 +73,17 @@ export interface RunOptions {
   readonly clock?: () => number;
   /** Stop at the first failure (the mutation measure: one failing vector kills a mutant). */
   readonly stopAtFirstFailure?: boolean;
+  /** Re-run a failing `vm.call` vector on both sides with traces and report the first divergence. */
+  readonly traceDiff?: boolean;
+}
+
+/** CONF-TRACE-002: the reference's traces against the implementation's; null when they are equal. */
+async function traceDiffOf(impl: Implementation, req: Request): Promise<Divergence | string | null> {
+  if (!TRACEABLE_KINDS.includes(req.kind)) return `kind ${req.kind} has no per-step trace`;
+  if (!impl.trace) return `${impl.name} does not offer traces (adapter feature "trace", spec/conformance.md CONF-PROTO-006)`;
+  const actual = await impl.trace(req);
+  if ('failure' in actual) return actual.failure;
+  return firstDivergence(referenceTraces(req), actual.traces) ?? null;
 }
 
 /** Run one vector: compare, and with `repeat` > 1 compare the runs with each other. */
@@ -76,7 +101,10 @@ async function runOne(impl: Implementation, v: Vector, file: string, o: RunOptio
     if (i === 0) {
       first = r.actual;
       const diffs = maskDiffs(diffJson(v.expect, r.actual), o.ignore ?? []);
-      if (diffs.length > 0) return done('fail', diffs);
+      if (diffs.length > 0) {
+        if (!o.traceDiff) return done('fail', diffs);
+        return { ...done('fail', diffs), traceDiff: await traceDiffOf(impl, req) };
+      }
     } else {
       const drift = diffJson(first, r.actual);
       if (drift.length > 0) return done('fail', drift, `nondeterministic: run ${i + 1} differs from run 1`);
@@ -126,6 +154,7 @@ export function failureText(x: Outcome): string {
   const lines = [`FAIL ${x.id}  (${x.file})`, `  covers ${x.covers.join(', ') || '—'}`];
   if (x.message) lines.push(`  ${x.message}`);
   for (const d of x.diffs) lines.push(`  ${d.path}: expected ${show(d.expected)}, actual ${show(d.actual)}`);
+  if (x.traceDiff !== undefined) lines.push(...divergenceText(x.traceDiff ?? undefined));
   return lines.join('\n');
 }
 

@@ -11,14 +11,14 @@ import * as G from '../reference/vm/gas.ts';
 import { Halt, type HaltKind } from '../reference/vm/halts.ts';
 import { HANDLERS, type Handler } from '../reference/vm/handlers.ts';
 import type { Instr } from '../reference/vm/instructions.ts';
-import { MAX_FUNCTION_FRAMES, Machine, type FunctionFrame, type MachineFactory, type ModuleFrame } from '../reference/vm/interpreter.ts';
+import { MAX_FUNCTION_FRAMES, Machine, type FunctionFrame, type MachineFactory, type ModuleFrame, type TraceStep } from '../reference/vm/interpreter.ts';
 import { OPCODES, type OpName } from '../reference/vm/opcodes.ts';
 import { SYSCALLS, syscallById } from '../reference/vm/syscalls.ts';
 
 type HandlerMap = Record<OpName, Handler>;
 type GasTable = Record<OpName, number>;
 
-/** The reference loop (Machine.runFunction) over a given handler map and gas table; no trace, no pause. */
+/** The reference loop (Machine.runFunction) over a given handler map and gas table, with its trace; no pause. */
 class MutantMachine extends Machine {
   constructor(
     base: ConstructorParameters<typeof Machine>,
@@ -41,8 +41,16 @@ class MutantMachine extends Machine {
         this.steps++;
         f.next++;
         const name = ins.info.name as OpName;
-        this.use(this.gasOf[name]);
-        this.handlers[name](this, f, ins);
+        // VM-TRACE-001 records, so `--trace-diff` can show where a mutant departs from the reference.
+        const rec: TraceStep | undefined = this.trace ? { depth: this.depth, module: f.mf.lm.hashHex, fn: f.fn, pc: ins.pc, op: name, gas: this.gas, stack: f.stack.slice(), gasCost: 0, memSize: f.mf.memory.size } : undefined;
+        if (rec) this.trace?.push(rec);
+        const before = this.gas;
+        try {
+          this.use(this.gasOf[name]);
+          this.handlers[name](this, f, ins);
+        } finally {
+          if (rec) rec.gasCost = before - this.gas;
+        }
       }
     } finally {
       this.frames--;

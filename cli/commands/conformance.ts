@@ -40,6 +40,7 @@ interface RunFlags {
   ignore: string[];
   repeat: string;
   vectors?: string;
+  traceDiff?: boolean;
 }
 
 /** Load, report malformed files (one line each, the run goes on), select. */
@@ -74,13 +75,13 @@ async function runCommand(f: RunFlags): Promise<void> {
       impl = { name: f.impl, features: [], run: () => Promise.resolve({ failure: p.failure }), close: () => Promise.resolve() };
     } else impl = p;
   } else impl = referenceImplementation();
-  outcomes ??= await runVectors(impl, selected, { ignore: f.ignore, repeat, clock: () => performance.now() }, (x) => {
+  outcomes ??= await runVectors(impl, selected, { ignore: f.ignore, repeat, clock: () => performance.now(), traceDiff: f.traceDiff === true }, (x) => {
     if (x.verdict === 'fail' && !f.json) stdout.line(failureText(x));
   });
   const s = summarize(impl.name, outcomes, problems.length, (performance.now() - t0) / 1000, f.ignore);
   if (f.junit) writeFileSync(f.junit, junitXml(s, outcomes, problems));
   if (f.json) {
-    const failures = outcomes.filter((x) => x.verdict === 'fail').map((x) => ({ id: x.id, file: x.file, covers: x.covers, ...(x.message ? { message: x.message } : {}), diffs: x.diffs }));
+    const failures = outcomes.filter((x) => x.verdict === 'fail').map((x) => ({ id: x.id, file: x.file, covers: x.covers, ...(x.message ? { message: x.message } : {}), diffs: x.diffs, ...(x.traceDiff !== undefined ? { traceDiff: x.traceDiff } : {}) }));
     stdout.json({ ...s, failures, malformedVectors: problems });
   } else {
     if (s.failed > 0 && f.impl === undefined) stdout.line('');
@@ -124,27 +125,42 @@ function fillCommand(o: { check?: boolean; out?: string }): void {
   stdout.line(`wrote ${files.size} files, ${vectors} vectors under ${relative(process.cwd(), dir) || dir}${stale.length ? ` (removed ${stale.length} stale)` : ''}`);
 }
 
+/** The rule-id families of the coverage map: the spec documents and the prefixes they define (CONF-COV-001). */
+const SPEC_FAMILIES: readonly { name: string; title: string; file: string; prefix: string }[] = [
+  { name: 'vm', title: 'VM rules (spec/curvevm.md)', file: 'spec/curvevm.md', prefix: 'VM' },
+  { name: 'cs', title: 'CurveScript rules (spec/curvescript.md)', file: 'spec/curvescript.md', prefix: 'CS' },
+  { name: 'manifest', title: 'manifest and CPI rules (spec/manifest.md)', file: 'spec/manifest.md', prefix: 'MAN|CPI' },
+  { name: 'perpSpec', title: 'perp rules (spec/perp.md)', file: 'spec/perp.md', prefix: 'PERP' },
+];
+
 function coverageCommand(o: { vectors?: string; json?: boolean; byVector?: boolean; perpDesign?: string }): void {
   const { selected } = loadSelected(o);
-  const vmIds = definedIds(readFileSync(join(ROOT, 'spec/curvevm.md'), 'utf8'), 'VM');
+  const families: Record<string, string[]> = {};
+  for (const f of SPEC_FAMILIES) families[f.name] = existsSync(join(ROOT, f.file)) ? definedIds(readFileSync(join(ROOT, f.file), 'utf8'), f.prefix) : [];
   const perpPath = o.perpDesign ?? [join(ROOT, 'spec/design/PERP_DESIGN.md'), join(ROOT, '../shared/PERP_DESIGN.md')].find((p) => existsSync(p));
   if (o.perpDesign !== undefined && !existsSync(o.perpDesign)) throw new UsageError('no such file', o.perpDesign);
-  const perp = perpPath ? perpIds(readFileSync(perpPath, 'utf8')) : [];
+  families.perp = perpPath ? perpIds(readFileSync(perpPath, 'utf8')) : [];
+  const { vm, perp, ...more } = families;
   const c = coverage(
     selected.map((v) => ({ id: v.vector.id, covers: v.vector.covers })),
-    vmIds,
-    perp,
+    vm ?? [],
+    perp ?? [],
+    more,
   );
+  const sizes = Object.fromEntries(Object.entries(families).map(([k, ids]) => [k, ids.length]));
   if (o.json) {
-    stdout.json({ vectors: selected.length, vmRules: vmIds.length, perpInvariants: perp.length, uncovered: c.uncovered, unknown: c.unknown, byRule: c.byRule, ...(o.byVector ? { byVector: c.byVector } : {}) });
+    stdout.json({ vectors: selected.length, vmRules: sizes.vm, perpInvariants: sizes.perp, rules: sizes, uncovered: c.uncovered, unknown: c.unknown, byRule: c.byRule, ...(o.byVector ? { byVector: c.byVector } : {}) });
     return;
   }
   if (o.byVector) for (const v of c.byVector) stdout.line(`${v.id}: ${v.covers.join(', ')}`);
   for (const r of c.byRule) if (r.vectors > 0) stdout.line(`${r.rule.padEnd(24)} ${r.vectors} vector(s)`);
-  stdout.line(`uncovered VM rules (${c.uncovered.vm.length} of ${vmIds.length}): ${c.uncovered.vm.join(', ') || 'none'}`);
+  for (const f of SPEC_FAMILIES) {
+    const u = c.uncovered[f.name] ?? [];
+    stdout.line(`uncovered ${f.title} (${u.length} of ${sizes[f.name]}): ${u.join(', ') || 'none'}`);
+  }
   stdout.line(
     perpPath
-      ? `uncovered PERP_DESIGN invariants (${c.uncovered.perp.length} of ${perp.length}; no perp vectors exist yet): ${c.uncovered.perp.join(', ') || 'none'}`
+      ? `uncovered PERP_DESIGN invariants (${(c.uncovered.perp ?? []).length} of ${sizes.perp}): ${(c.uncovered.perp ?? []).join(', ') || 'none'}`
       : 'PERP_DESIGN.md not found (pass --perp-design FILE): perp invariants not listed',
   );
   if (c.unknown.length) stdout.line(`ids cited by vectors but defined nowhere: ${c.unknown.join(', ')}`);
@@ -183,6 +199,7 @@ export function registerConformanceCommands(program: Command): void {
     .option('--ignore <field>', 'mask a result field from the comparison (repeatable; the summary says so)', collect, [] as string[])
     .option('--repeat <n>', 'run each vector n times and flag any difference between runs', '1')
     .option('--vectors <dir>', 'vector folder (default: the committed conformance/vectors)')
+    .option('--trace-diff', 're-run each failing vm.call vector with per-step traces on both sides and print the first step where they diverge')
     .action((f: RunFlags) => runCommand(f));
   conf
     .command('fill')
