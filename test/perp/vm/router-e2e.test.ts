@@ -1,0 +1,318 @@
+/**
+ * The Router on CurveVM end to end (issue 4; spec/perp.md §10–§11): stdlib/router.curve compiled with the
+ * venue's slabs by compileVenue, calling them through CALL (spec/curvescript.md CS-CALL-*), run next to
+ * the golden model (reference/perp/model) on the same operations. After each step the observables the
+ * slab ABI exposes — cash, vault, wallets, escrows, positions, fees, insurance, error codes — are equal.
+ */
+import test, { type ExecutionContext } from 'ava';
+import { readFileSync } from 'node:fs';
+import { compileVenue } from '../../../reference/compiler/compile.ts';
+import type { CompiledModule } from '../../../reference/compiler/artifact.ts';
+import { commitment, nameId } from '../../../reference/script/ids.ts';
+import { execute, type ExecResult } from '../../../reference/vm/interpreter.ts';
+import { ModuleStore } from '../../../reference/vm/store.ts';
+import { World } from '../../../reference/vm/world.ts';
+import { readUintLE } from '../../../reference/lib/u128.ts';
+import * as M from '../../../reference/perp/model/index.ts';
+import { findPosition } from '../../../reference/perp/model/position.ts';
+
+const GOV = 0x60n;
+const DEPLOYER = 0xdeadn;
+const USDC = nameId('USDC');
+const FEED = nameId('pyth:SOLUSD');
+const MAKER = 0x11n;
+const MAKER2 = 0x12n;
+const ALICE = 0x21n;
+const T0 = 10_000_000n;
+/** 100 USDC per SOL contract of 10⁶ base units (the oracle quotes per 10⁶ base units). */
+const PX = 100_000_000n;
+const TICK = 1_000n;
+const VAULT_CAP = 10n ** 18n;
+const FUND = 1_000_000_000n;
+const SALT = new Uint8Array(32).fill(9);
+const U128 = 1n << 128n;
+
+const SLAB = (name: string, taker: number): string => `SLAB "perp:${name}" {
+  INSTRUMENT symbol=SOL contract_size=1_000_000 tick=1_000 lot=1
+  ORACLE feed="pyth:SOLUSD"
+  RISK imr_bps=500 mmr_bps=350
+  FEE maker_bps=2 taker_bps=${taker}
+  BATCH ms=50
+  ANTI_TOXICITY kill_band_bps=500 jit_penalty=false arg_tax_bps=0 freeze_top_k=0
+  POOLS accounts=16 orders=32 positions=16 reservations=8 slices=16 trades=8 aggressors=8
+}
+`;
+
+/** Two SOL slabs on one feed (so their exposures net, RM5) and the feed. */
+const VENUE = `ROUTER "main" {
+  COLLATERAL asset=USDC vault_cap=1_000_000_000_000_000_000 decimals=6
+  CAP_TTL ms=120_000
+  RESERVATION_BATCH ms=50
+  FEE_CAPS maker_bps_max=10 taker_bps_max=25
+  INSURANCE asset=USDC
+}
+
+${SLAB('SOL-A', 5)}
+${SLAB('SOL-B', 4)}
+ORACLE "pyth:SOLUSD" {
+  HEARTBEAT ms=400 stale_after_ms=2_000
+}
+`;
+
+const src = (f: string) => ({ file: f, text: readFileSync(f, 'utf8') });
+
+function compile(): readonly CompiledModule[] {
+  const r = compileVenue({ file: 'router-e2e.curve', text: VENUE }, { router: src('stdlib/router.curve'), slab: src('stdlib/slab.curve'), oracle: src('stdlib/oracle.curve') });
+  if (r.modules === undefined) throw new Error(r.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code} ${d.message}`).join('\n'));
+  return r.modules;
+}
+
+const MODULES = compile();
+
+interface LegSpec {
+  readonly slab: number;
+  readonly side: 0 | 1;
+  readonly qty: bigint;
+  readonly limitPx: bigint;
+}
+
+/** The VM venue and the model, driven by the same calls. */
+class Both {
+  readonly store = new ModuleStore();
+  readonly world = new World();
+  readonly loaded = MODULES.map((m) => this.store.add(m.bytes));
+  readonly routerId = this.loaded[0]?.id ?? 0n;
+  readonly slabIds = [this.loaded[1]?.id ?? 0n, this.loaded[2]?.id ?? 0n];
+  st: M.PerpState;
+  now = T0;
+
+  constructor(readonly t: ExecutionContext) {
+    this.st = M.newState({
+      routerId: this.routerId, governance: GOV, asset: USDC, vaultCap: VAULT_CAP, capTtlMs: 120_000n, makerBpsMax: 10n, takerBpsMax: 25n,
+      graceMs: 5_000n, bandBps: 200n, maxSlices: 8, marginModel: 'net',
+    });
+    M.addFeed(this.st, FEED, { heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [] });
+    this.publish(PX);
+    this.slabIds.forEach((id, i) => {
+      const taker = i === 0 ? 5n : 4n;
+      M.deploySlab(this.st, id, slabParams(taker), this.now);
+      this.vmOk(this.vm(1 + i, 'init', [this.routerId, 256n, 4_096n, 2_000n], DEPLOYER));
+    });
+    this.vmOk(this.vm(0, 'init', [GOV, VAULT_CAP], DEPLOYER));
+    this.model((s) => M.approveVersion(s, GOV, 'v1'));
+    this.slabIds.forEach((id, i) => {
+      this.vmOk(this.vm(0, 'approve_version', [id], GOV));
+      this.vmOk(this.vm(0, 'register_slab', [BigInt(i), 500n, 350n, 2n, i === 0 ? 5n : 4n, 1_000_000n, FEED], GOV));
+      this.model((s) => M.registerSlab(s, GOV, id));
+      for (const m of [MAKER, MAKER2]) {
+        this.vmOk(this.vm(0, 'set_dlp', [BigInt(i), m, 1n], GOV));
+        this.model((s) => M.setDlp(s, GOV, id, m, true));
+      }
+    });
+  }
+
+  publish(price: bigint): void {
+    this.world.setOracle(FEED, { price, publishTime: this.now });
+    M.publishPrice(this.st, FEED, price, this.now);
+  }
+
+  vm(i: number, entry: string, args: readonly bigint[], origin = ALICE): ExecResult {
+    const r = execute(this.store, this.world, this.loaded[i]?.hashHex ?? '', entry, [...args], { gasLimit: 3_000_000_000, now: this.now, origin, stateRoot: false });
+    if (r.status === 'ok') this.world.commit();
+    if (r.status === 'halt') this.t.fail(`${MODULES[i]?.name}.${entry} halted: ${r.halt}`);
+    return r;
+  }
+
+  vmOk(r: ExecResult): ExecResult {
+    if (r.status !== 'ok') this.t.fail(`VM call ${r.status} ${r.revertCode ?? ''}`);
+    return r;
+  }
+
+  model<T>(f: (s: M.PerpState) => T): M.OpResult<T> {
+    const r = M.step(this.st, f);
+    this.st = r.state;
+    return r;
+  }
+
+  /** One operation on both sides: same success, same error code. */
+  both<T>(entry: string, args: readonly bigint[], f: (s: M.PerpState) => T, origin = ALICE): { vm: ExecResult; model: M.OpResult<T> } {
+    const vm = this.vm(0, entry, args, origin);
+    const model = this.model(f);
+    this.t.is(vm.status === 'ok', model.ok, `${entry}: VM ${vm.status} ${vm.revertCode ?? ''}, model ${model.ok ? 'ok' : model.error}`);
+    if (!model.ok) this.t.is(vm.revertCode, BigInt(model.code), `${entry}: error ${model.error}`);
+    return { vm, model };
+  }
+
+  deposit(user: bigint, amount: bigint): void {
+    this.world.setWallet(user, USDC, this.world.wallet(user, USDC) + amount);
+    this.world.commit();
+    M.setWallet(this.st.custody, user, USDC, M.wallet(this.st.custody, user, USDC) + amount);
+    this.both('deposit', [user, USDC, amount], (s) => M.deposit(s, user, USDC, amount));
+  }
+
+  legArgs(routeId: bigint, legs: readonly LegSpec[]): bigint[] {
+    const words: bigint[] = [];
+    for (let k = 0; k < 8; k++) {
+      const l = legs[k];
+      if (!l) {
+        words.push(0n, 0n, 0n, 0n, 0n, 0n, 0n);
+        continue;
+      }
+      const c = commitment(routeId, 0n, BigInt(l.side), l.qty, l.limitPx, SALT);
+      words.push(BigInt(l.slab), 0n, BigInt(l.side), l.qty, l.limitPx, readUintLE(c, 0, 16), readUintLE(c, 16, 16));
+    }
+    return words;
+  }
+
+  reserveRoute(user: bigint, legs: readonly LegSpec[], ttl = 60_000n): { routeId: bigint; ok: boolean; code?: bigint } {
+    const routeId = this.vmOk(this.vm(0, 'next_route_id', [user])).results[0] as bigint;
+    this.t.is(routeId, M.nextRouteId(this.st, user), 'CS-ID-003: the same next route id');
+    const requests: M.LegRequest[] = legs.map((l) => ({ slab: this.slabIds[l.slab] as bigint, instrument: 0n, side: l.side, qty: l.qty, limitPx: l.limitPx, commitment: commitment(routeId, 0n, BigInt(l.side), l.qty, l.limitPx, SALT) }));
+    const r = this.both('reserve_route', [user, ttl, BigInt(legs.length), ...this.legArgs(routeId, legs)], (s) => M.reserveRoute(s, user, requests, ttl, this.now));
+    if (r.vm.status === 'ok') this.t.is(r.vm.results[0], routeId);
+    return { routeId, ok: r.vm.status === 'ok', ...(r.vm.revertCode === undefined ? {} : { code: r.vm.revertCode }) };
+  }
+
+  holds(routeId: bigint): bigint[] {
+    return (this.st.router.routes.get(routeId)?.legs ?? []).map((l) => l.holdId);
+  }
+
+  commitRoute(user: bigint, routeId: bigint, legs: readonly LegSpec[]): void {
+    const holds = this.holds(routeId);
+    const words: bigint[] = [];
+    for (let k = 0; k < 8; k++) {
+      const l = legs[k];
+      words.push(...(l ? [holds[k] as bigint, BigInt(l.side), l.qty, l.limitPx, readUintLE(SALT, 0, 16), readUintLE(SALT, 16, 16)] : [0n, 0n, 0n, 0n, 0n, 0n]));
+    }
+    const chosen: M.Chosen[] = legs.map((l, k) => ({ holdId: holds[k] as bigint, reveal: { side: l.side, qty: l.qty, limitPx: l.limitPx, salt: SALT } }));
+    const vm = this.vm(0, 'commit_route', [user, routeId, BigInt(legs.length), ...words]);
+    const r = M.commitRoute(this.st, user, routeId, chosen, this.now);
+    this.st = r.state;
+    this.t.is(vm.status === 'ok', r.ok, `commit_route: VM ${vm.status} ${vm.revertCode ?? ''}`);
+  }
+
+  /** Every observable the router and slab ABIs expose, on both sides. */
+  same(users: readonly bigint[], what: string): void {
+    const t = this.t;
+    t.is(this.world.vault(USDC), M.vault(this.st.custody, USDC), `${what}: vault`);
+    t.is(this.vmOk(this.vm(0, 'insurance_of', [])).results[0], this.st.router.insurance, `${what}: insurance`);
+    this.slabIds.forEach((id, i) => t.is(this.vmOk(this.vm(0, 'fees_of', [BigInt(i)])).results[0], this.st.router.fees.get(id) ?? 0n, `${what}: fees of slab ${i}`));
+    for (const u of users) {
+      const cash = this.vmOk(this.vm(0, 'cash_of', [u])).results[0] as bigint;
+      t.is(cash >= U128 / 2n ? cash - U128 : cash, M.cashOf(this.st, u), `${what}: cash of ${u}`);
+      t.is(this.world.wallet(u, USDC), M.wallet(this.st.custody, u, USDC), `${what}: wallet of ${u}`);
+      this.slabIds.forEach((id, i) => {
+        t.is(this.world.escrow(u, id, USDC).balance, M.escrow(this.st.custody, u, id, USDC).balance, `${what}: escrow of ${u} on slab ${i}`);
+        const [qty, cost, realised] = this.vmOk(this.vm(1 + i, 'position', [u])).results as bigint[];
+        const p = findPosition(this.st.slabs.get(id) as M.SlabState, u, 0n);
+        const signed = (w: bigint | undefined): bigint => ((w ?? 0n) >= U128 / 2n ? (w ?? 0n) - U128 : (w ?? 0n));
+        t.deepEqual([signed(qty), signed(cost), signed(realised)], [p?.qty ?? 0n, p?.cost ?? 0n, p?.realised ?? 0n], `${what}: position of ${u} on slab ${i}`);
+      });
+    }
+  }
+
+  /** DLP makers offer `qty` at each of `pxs` on both slabs (sell side). */
+  book(pxs: readonly bigint[], qty: bigint): void {
+    for (let i = 0; i < 2; i++) {
+      for (const [k, px] of pxs.entries()) {
+        const m = k % 2 === 0 ? MAKER : MAKER2;
+        const id = this.slabIds[i] as bigint;
+        this.both('place_order', [m, BigInt(i), 0n, 1n, px, qty], (s) => M.placeOrder(s, m, id, 0n, 1, px, qty, this.now), m);
+      }
+    }
+  }
+}
+
+function slabParams(takerBps: bigint): M.SlabParams {
+  return {
+    versionHash: 'v1',
+    instruments: [{ symbol: nameId('SOL'), contractSize: 1_000_000n, tick: TICK, lot: 1n, feed: FEED }],
+    imrBps: 500n, mmrBps: 350n, makerBps: 2n, takerBps, batchMs: 50n, pendingPromotion: true, dlpAllowance: 256n, regAllowance: 4_096n,
+    killBandBps: 500n, jitPenalty: false, argTaxBps: 0n, freezeTopK: 0, fundingIntervalMs: 3_600_000n, fundingCapBps: 50n,
+    pools: { accounts: 16, orders: 32, positions: 16, reservations: 8, slices: 16, trades: 8, aggressors: 8 },
+  };
+}
+
+const USERS = [MAKER, MAKER2, ALICE] as const;
+
+test('E2E1 P1 P3 P7 deposit → reserve route → commit: cash, escrows, positions and fees equal the golden model', (t) => {
+  const v = new Both(t);
+  for (const u of USERS) v.deposit(u, FUND);
+  v.same(USERS, 'after deposits');
+  v.book([PX, PX + TICK], 3n);
+  v.same(USERS, 'after the book');
+  const legs: LegSpec[] = [{ slab: 0, side: 0, qty: 4n, limitPx: PX + TICK }];
+  const r = v.reserveRoute(ALICE, legs);
+  t.true(r.ok);
+  v.same(USERS, 'after reserve (escrow funded, cap minted)');
+  t.true(v.world.escrow(ALICE, v.slabIds[0] as bigint, USDC).balance > 0n, 'P4: the escrow holds the max charge');
+  v.now += 10n;
+  v.commitRoute(ALICE, r.routeId, legs);
+  v.same(USERS, 'after commit');
+  t.is(v.world.escrow(ALICE, v.slabIds[0] as bigint, USDC).balance, 0n, 'the rest of the escrow is back in cash');
+  t.is(findPosition(v.st.slabs.get(v.slabIds[0] as bigint) as M.SlabState, ALICE, 0n)?.qty, 4n);
+  v.both('cancel_route', [ALICE, r.routeId], (s) => M.cancelRoute(s, ALICE, r.routeId));
+  v.same(USERS, 'a committed route cancels nothing');
+});
+
+test('E2E2 a two-slab route where one leg cannot fill reverts as a whole: nothing reserved, nothing funded (same error as the model)', (t) => {
+  const v = new Both(t);
+  for (const u of USERS) v.deposit(u, FUND);
+  v.book([PX], 2n);
+  const bad = v.reserveRoute(ALICE, [{ slab: 0, side: 0, qty: 2n, limitPx: PX }, { slab: 1, side: 0, qty: 5n, limitPx: PX }]);
+  t.false(bad.ok);
+  t.is(bad.code, 107n, 'INSUFFICIENT_DEPTH from slab 1 passes through the router (CS-CALL-002)');
+  v.same(USERS, 'after the failed route');
+  t.is(v.world.escrow(ALICE, v.slabIds[0] as bigint, USDC).balance, 0n, 'the first leg left no escrow');
+  // the same two legs within depth: all reserved, then all committed (E2E1)
+  const legs: LegSpec[] = [{ slab: 0, side: 0, qty: 2n, limitPx: PX }, { slab: 1, side: 0, qty: 2n, limitPx: PX }];
+  const good = v.reserveRoute(ALICE, legs);
+  t.true(good.ok);
+  v.same(USERS, 'after the two-leg reserve');
+  v.commitRoute(ALICE, good.routeId, legs);
+  v.same(USERS, 'after the two-leg commit');
+  // a route cancelled before commit releases every leg (R8, F2)
+  v.book([PX], 1n);
+  const third = v.reserveRoute(ALICE, [{ slab: 0, side: 0, qty: 1n, limitPx: PX }, { slab: 1, side: 0, qty: 1n, limitPx: PX }]);
+  t.true(third.ok);
+  v.both('cancel_route', [ALICE, third.routeId], (s) => M.cancelRoute(s, ALICE, third.routeId));
+  v.same(USERS, 'after cancel');
+  v.both('cancel_route', [ALICE, third.routeId], (s) => M.cancelRoute(s, ALICE, third.routeId));
+  v.both('cancel_route', [MAKER, third.routeId], (s) => M.cancelRoute(s, MAKER, third.routeId), MAKER);
+});
+
+test('P9 RM2 a withdrawal beyond free collateral is refused (INSUFFICIENT_MARGIN), one beyond cash too (INSUFFICIENT_CASH); within it succeeds', (t) => {
+  const v = new Both(t);
+  for (const u of USERS) v.deposit(u, FUND);
+  v.book([PX], 5n);
+  const legs: LegSpec[] = [{ slab: 0, side: 0, qty: 5n, limitPx: PX }];
+  const r = v.reserveRoute(ALICE, legs);
+  v.commitRoute(ALICE, r.routeId, legs);
+  v.same(USERS, 'with a position');
+  const cash = M.cashOf(v.st, ALICE);
+  const over = v.both('withdraw', [ALICE, USDC, cash + 1n], (s) => M.withdraw(s, ALICE, USDC, cash + 1n, v.now));
+  t.is(over.vm.revertCode, 402n);
+  const all = v.both('withdraw', [ALICE, USDC, cash], (s) => M.withdraw(s, ALICE, USDC, cash, v.now));
+  t.is(all.vm.revertCode, 403n, 'the position needs initial margin');
+  const margin = M.portfolio(v.st, ALICE, v.now);
+  const free = margin.imEquity - margin.imWorst;
+  t.true(free > 0n);
+  v.both('withdraw', [ALICE, USDC, free], (s) => M.withdraw(s, ALICE, USDC, free, v.now));
+  v.same(USERS, 'after withdrawing exactly the free collateral');
+  v.both('withdraw', [ALICE, USDC, 1n], (s) => M.withdraw(s, ALICE, USDC, 1n, v.now));
+  v.same(USERS, 'nothing more is free');
+});
+
+test('P10 P11 GOV1 the registry: only governance registers; an unapproved version or a fee above the caps is refused', (t) => {
+  const v = new Both(t);
+  t.is(v.vm(0, 'approve_version', [1n], ALICE).revertCode, 410n, 'NOT_GOVERNANCE');
+  t.is(v.vm(0, 'register_slab', [0n, 500n, 350n, 2n, 5n, 1_000_000n, FEED], GOV).revertCode, 413n, 'ALREADY_REGISTERED');
+  t.is(v.vm(0, 'set_slab_fees', [0n, 2n, 26n], GOV).revertCode, 412n, 'FEE_CAP (S2, ADV3)');
+  t.is(v.vm(0, 'set_slab_version', [0n, 77n], GOV).revertCode, 411n, 'UNKNOWN_VERSION');
+  t.is(v.vm(0, 'approve_version', [77n], GOV).status, 'ok');
+  t.is(v.vm(0, 'set_slab_version', [0n, 77n], GOV).status, 'ok');
+  v.deposit(ALICE, FUND);
+  const stale = v.vm(0, 'reserve_route', [ALICE, 60_000n, 1n, ...v.legArgs(0n, [{ slab: 0, side: 0, qty: 1n, limitPx: PX }])]);
+  t.is(stale.revertCode, 409n, 'P11 STALE_VERSION: the registered version is not the code slab 0 runs');
+  t.is(v.vm(0, 'reserve_route', [ALICE, 60_000n, 1n, ...v.legArgs(0n, [{ slab: 5, side: 0, qty: 1n, limitPx: PX }])]).revertCode, 408n, 'SLAB_NOT_REGISTERED');
+});
