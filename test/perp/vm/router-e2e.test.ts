@@ -316,3 +316,68 @@ test('P10 P11 GOV1 the registry: only governance registers; an unapproved versio
   t.is(stale.revertCode, 409n, 'P11 STALE_VERSION: the registered version is not the code slab 0 runs');
   t.is(v.vm(0, 'reserve_route', [ALICE, 60_000n, 1n, ...v.legArgs(0n, [{ slab: 5, side: 0, qty: 1n, limitPx: PX }])]).revertCode, 408n, 'SLAB_NOT_REGISTERED');
 });
+
+/** The router's margin view against the model's portfolio (PERP-MARGIN-003/004). */
+function sameMargin(v: Both, user: bigint, what: string): void {
+  const [equity, imEquity, imWorst, mm] = v.vmOk(v.vm(0, 'margin', [user])).results as bigint[];
+  const signed = (w: bigint | undefined): bigint => ((w ?? 0n) >= U128 / 2n ? (w ?? 0n) - U128 : (w ?? 0n));
+  const pf = M.portfolio(v.st, user, v.now);
+  v.t.deepEqual([signed(equity), signed(imEquity), imWorst, mm], [pf.equity, pf.imEquity, pf.imWorst, pf.mm], `${what}: margin of ${user}`);
+}
+
+test('RM4 RM5 portfolio margin on net exposure: a long on one slab and a short on the other offset; the margin view equals the model', (t) => {
+  const v = new Both(t);
+  for (const u of USERS) v.deposit(u, FUND);
+  v.book([PX], 2n);
+  // MAKER2 bids on slab 1 so that Alice can sell there
+  v.both('place_order', [MAKER2, 1n, 0n, 0n, PX - TICK, 2n], (s) => M.placeOrder(s, MAKER2, v.slabIds[1] as bigint, 0n, 0, PX - TICK, 2n, v.now), MAKER2);
+  const legs: LegSpec[] = [{ slab: 0, side: 0, qty: 2n, limitPx: PX }, { slab: 1, side: 1, qty: 2n, limitPx: PX - TICK }];
+  const r = v.reserveRoute(ALICE, legs);
+  t.true(r.ok);
+  sameMargin(v, ALICE, 'open legs');
+  v.commitRoute(ALICE, r.routeId, legs);
+  v.same(USERS, 'long A, short B');
+  for (const u of USERS) sameMargin(v, u, 'after commit');
+  const pf = M.portfolio(v.st, ALICE, v.now);
+  t.is(pf.mm, 0n, 'RM5: +2 and −2 on one feed net to zero');
+  v.now += 1_000n;
+  v.publish(PX + 7n * TICK);
+  for (const u of USERS) sameMargin(v, u, 'after a price move');
+});
+
+test('L1 L3 RM3 E2E3 E2E4 liquidation: margin call, grace window, then slab liquidation_call, settlement and insurance for a flat deficit', (t) => {
+  const v = new Both(t);
+  for (const u of [MAKER, MAKER2]) v.deposit(u, FUND);
+  v.deposit(ALICE, 30_000_000n);
+  v.world.setWallet(GOV, USDC, 10n ** 9n);
+  v.world.commit();
+  M.setWallet(v.st.custody, GOV, USDC, 10n ** 9n);
+  v.both('fund_insurance', [GOV, 1_000_000n], (s) => M.fundInsurance(s, GOV, 1_000_000n), GOV);
+  v.book([PX], 5n);
+  const legs: LegSpec[] = [{ slab: 0, side: 0, qty: 5n, limitPx: PX }];
+  const r = v.reserveRoute(ALICE, legs);
+  t.true(r.ok);
+  v.commitRoute(ALICE, r.routeId, legs);
+  sameMargin(v, ALICE, 'long 5');
+  const liq = (what: string): bigint => {
+    const out = v.both('liquidate', [ALICE, 0n], (s) => M.liquidate(s, ALICE, v.now), MAKER);
+    v.same(USERS, what);
+    return (out.vm.results[0] ?? 0n) as bigint;
+  };
+  t.is(v.vm(0, 'liquidate', [ALICE, 0n], MAKER).revertCode, 414n, 'NOT_LIQUIDATABLE above maintenance');
+  // the price falls 4 %: equity below maintenance margin
+  v.now += 1_000n;
+  v.publish(PX - 4_000_000n);
+  sameMargin(v, ALICE, 'after the fall');
+  t.is(liq('margin call'), 2n);
+  v.now += 1_000n;
+  v.publish(PX - 4_000_000n);
+  t.is(liq('within grace'), 3n, 'L1: the router waits grace_ms');
+  // bids inside the 200 bps band around the index let the slab close the position (L3)
+  for (const i of [0, 1]) v.both('place_order', [MAKER2, BigInt(i), 0n, 0n, PX - 5_000_000n, 5n], (s) => M.placeOrder(s, MAKER2, v.slabIds[i] as bigint, 0n, 0, PX - 5_000_000n, 5n, v.now), MAKER2);
+  v.now += 5_000n;
+  v.publish(PX - 4_000_000n);
+  t.is(liq('liquidated'), 4n);
+  t.is(findPosition(v.st.slabs.get(v.slabIds[0] as bigint) as M.SlabState, ALICE, 0n)?.qty ?? 0n, 0n, 'closed');
+  for (const u of USERS) sameMargin(v, u, 'after liquidation');
+});
