@@ -150,3 +150,26 @@ test('CS-CALL-005 a module that calls needs the call capability (CS4002 when its
   t.true(d.length > 0);
   t.true(d.every((x) => x.message.includes('call')));
 });
+
+test('CS-CALL-002 CS-CALL-003 property: a propagating call reverts exactly when the try form reports a failure, with the code CS-CALL-002 derives from it', (t) => {
+  const mods = compile();
+  fc.assert(fc.property(fc.bigInt(0n, 3n), fc.bigInt(0n, 2_000n), (i, qty) => {
+    const r = run(mods);
+    const tried = r.call('tried', [i, qty]);
+    const one = r.call('one', [i, 0n, qty]);
+    const out = tried.results[0] as bigint;
+    // `tried` encodes a failure as status · 1000 + code: 1007 (E_BIG) or 3000 (no module); else the value
+    const [status, code] = out === 1_007n || out === 3_000n ? [out / 1_000n, out % 1_000n] : [0n, 0n];
+    t.is(one.status === 'ok', status === 0n);
+    if (status === 1n) t.is(one.revertCode, code);
+    if (status === 3n) t.is(one.revertCode, 65_536n);
+    if (status === 0n) t.deepEqual(one.results, [out + qty], 'the second call sees the reservation of the first');
+  }), { numRuns: 30 });
+});
+
+test('CS4009 a page grant that, with the caller pages, passes MAX_PAGES', (t) => {
+  const big: TemplateSet = { ...T, router: { ...T.router, text: T.router.text.replace('fn total_of() -> u128;', 'fn total_of() -> u128 with (pages = 160);') } };
+  const d = compileVenue(VENUE, big).diagnostics.filter((x) => x.code === 'CS4009');
+  t.true(d.length > 0);
+  t.true(d.every((x) => x.message.includes('VM-CALL-007')));
+});
