@@ -13,6 +13,13 @@ import type { Vector } from './format.ts';
 export const SCHEMA_PATH = new URL('./schema.json', import.meta.url).pathname;
 /** The committed fixtures. */
 export const VECTORS_DIR = new URL('./vectors/', import.meta.url).pathname;
+/**
+ * Groups under vectors/ that no filler writes (CONF-FILL-003): `regressions/` holds vectors frozen from
+ * found bugs. The runner loads them like any other; `fill` neither rewrites nor removes them, and the
+ * drift check ignores them.
+ */
+export const UNFILLED_GROUPS: readonly string[] = ['regressions'];
+export const isFilledPath = (rel: string): boolean => !UNFILLED_GROUPS.some((g) => rel === g || rel.startsWith(`${g}/`));
 
 export interface LoadedVector {
   readonly file: string;

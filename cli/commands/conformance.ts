@@ -11,7 +11,7 @@ import { UsageError } from '../../reference/lib/errors.ts';
 import { coverage, definedIds, perpIds } from '../../conformance/coverage.ts';
 import { fillAll } from '../../conformance/filler.ts';
 import { FILLERS } from '../../conformance/fillers/index.ts';
-import { VECTORS_DIR, loadVectors, problemLine, type LoadedVector } from '../../conformance/files.ts';
+import { VECTORS_DIR, isFilledPath, loadVectors, problemLine, type LoadedVector } from '../../conformance/files.ts';
 import type { RunHooks } from '../../conformance/kinds.ts';
 import { processImplementation, serveAdapter } from '../../conformance/protocol.ts';
 import { failureText, junitXml, referenceImplementation, runVectors, summarize, type Implementation, type Outcome } from '../../conformance/runner.ts';
@@ -109,7 +109,7 @@ function fillCommand(o: { check?: boolean; out?: string }): void {
   const dir = o.out ?? VECTORS_DIR;
   const files = fillAll(FILLERS);
   const vectors = [...files.values()].reduce((n, t) => n + (JSON.parse(t) as { vectors: unknown[] }).vectors.length, 0);
-  const stale = existingFiles(dir).filter((p) => !files.has(p));
+  const stale = existingFiles(dir).filter((p) => isFilledPath(p) && !files.has(p));
   if (o.check) {
     const differ = [...files].filter(([p, text]) => !existsSync(join(dir, p)) || readFileSync(join(dir, p), 'utf8') !== text).map(([p]) => p);
     for (const p of [...differ, ...stale]) stdout.line(`drift: ${join(relative(process.cwd(), dir) || '.', p)} ${stale.includes(p) ? 'is not produced by any filler' : 'differs from a fresh fill'}`);
