@@ -33,6 +33,19 @@ export interface BenchBook {
   commit(p: Prepared): void;
   /** Router: burn the cap, refund what is left of the escrow. */
   release(p: Prepared): void;
+  /**
+   * Optional (VM): while on, calls run traced (slowly, never timed) and their executed instructions,
+   * gas and hottest opcodes are recorded per entry; `traced()` returns them.
+   */
+  trace?(on: boolean): void;
+  traced?(): Readonly<Record<string, TracedCall>>;
+}
+
+/** One traced call: executed instructions, gas, and the most executed opcodes. */
+export interface TracedCall {
+  readonly instructions: number;
+  readonly gas: number;
+  readonly top_ops: Readonly<Record<string, number>>;
 }
 
 export interface BenchVenue {

@@ -24,12 +24,13 @@ import { VmSlab } from '../reference/perp/vm/slab-vm.ts';
 import { commitment, nameId, routeId } from '../reference/script/ids.ts';
 import type { VenueConfig } from '../reference/script/venue.ts';
 import { executeFast } from '../reference/vm/fast.ts';
+import { execute } from '../reference/vm/interpreter.ts';
 import { runSyscall } from '../reference/vm/host.ts';
 import type { ExecResult } from '../reference/vm/interpreter.ts';
 import { syscallByName } from '../reference/vm/syscalls.ts';
 import { ModuleStore, type LoadedModule } from '../reference/vm/store.ts';
 import { World } from '../reference/vm/world.ts';
-import type { BenchBook, BenchVenue, Prepared } from './perp-book.ts';
+import type { BenchBook, BenchVenue, Prepared, TracedCall } from './perp-book.ts';
 
 const read = (file: string) => ({ file, text: readFileSync(file, 'utf8') });
 const GAS_LIMIT = 2_000_000_000;
@@ -67,6 +68,14 @@ export function compileBenchVenue(): BenchModules {
   return { venue: r.venue, slab, allowances: { dlp: slab.constants.get('orders') ?? 0n, reg } };
 }
 
+/** Executed instructions of one traced call, with its eight most executed opcodes. */
+function summarise(ops: readonly string[], gas: number): TracedCall {
+  const count = new Map<string, number>();
+  for (const op of ops) count.set(op, (count.get(op) ?? 0) + 1);
+  const top = [...count].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  return { instructions: ops.length, gas, top_ops: Object.fromEntries(top) };
+}
+
 interface VmPrepared extends Prepared {
   readonly route: bigint;
   readonly com: Uint8Array;
@@ -99,10 +108,14 @@ export function vmVenue(): BenchVenue {
   const ok = (status: bigint, what: string): void => {
     if (status !== 0n) throw new Error(`bench perp: ${what} status ${status}`);
   };
+  let tracing = false;
+  const traced: Record<string, TracedCall> = {};
   const call = (lm: LoadedModule, entry: string, args: readonly bigint[]): ExecResult => {
-    const r = executeFast(store, world, lm.hashHex, entry, args, { gasLimit: GAS_LIMIT, now: BENCH_NOW, origin: BENCH_ROUTER, stateRoot: false });
+    const opts = { gasLimit: GAS_LIMIT, now: BENCH_NOW, origin: BENCH_ROUTER, stateRoot: false, trace: tracing };
+    const r = tracing ? execute(store, world, lm.hashHex, entry, args, opts) : executeFast(store, world, lm.hashHex, entry, args, opts);
     if (r.status !== 'ok') throw new Error(`bench perp: ${entry} ended ${r.status} ${r.halt ?? ''} ${r.revertCode ?? ''}`);
     world.commit();
+    if (r.trace) traced[entry] = summarise(r.trace.map((t) => t.op), r.gasUsed);
     return r;
   };
   const book: BenchBook = {
@@ -131,6 +144,10 @@ export function vmVenue(): BenchVenue {
       const q = p as VmPrepared;
       call(ls, 'commit', [q.holdId as bigint, q.slot as bigint, q.cap as bigint, BigInt(q.side), q.qty, q.limitPx, readUintLE(q.salt, 0, 16), readUintLE(q.salt, 16, 16)]);
     },
+    trace(on) {
+      tracing = on;
+    },
+    traced: () => traced,
     release(p) {
       const q = p as VmPrepared;
       const rest = sys('CAP_REMAINING', [q.cap as bigint]);

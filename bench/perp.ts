@@ -19,7 +19,7 @@
 import { loadavg } from 'node:os';
 import { modelVenue } from './perp-model.ts';
 import { BENCH_MAKERS, BENCH_ORACLE_PX, vmVenue } from './perp-vm.ts';
-import type { BenchSide, BenchVenue, Prepared } from './perp-book.ts';
+import type { BenchSide, BenchVenue, Prepared, TracedCall } from './perp-book.ts';
 
 /** PFM1 targets through the VM (issue 4, Performance). */
 export const PFM1_TARGETS = { pairsPerS: 20_000, reserveMedianUs: 200, commitMedianUs: 500, insertsPerS: 50_000 } as const;
@@ -39,7 +39,11 @@ export interface PerpBenchOptions {
 }
 
 export interface EngineFigures {
+  /** Pairs / Σ pair time (every stall of a shared machine counts). */
   readonly pairs_per_s: number;
+  readonly pair_median_us: number;
+  /** 1 / median pair time: less sensitive to other processes on the machine. */
+  readonly pairs_per_s_at_median: number;
   readonly reserve_median_us: number;
   readonly commit_median_us: number;
   readonly reserve_p99_us: number;
@@ -50,6 +54,8 @@ export interface EngineFigures {
   readonly pool_orders: number;
   readonly utilisation: number;
   readonly setup_s: number;
+  /** VM: one traced call per entry (executed instructions, gas, hottest opcodes). */
+  readonly traced?: Readonly<Record<string, TracedCall>>;
 }
 
 export interface PerpBenchResult extends Record<string, unknown> {
@@ -127,20 +133,28 @@ function runEngine(make: () => BenchVenue, opts: { resting: (capacity: number) =
   const setupS = Number(ns() - s0) / 1e9;
   const res: number[] = [];
   const com: number[] = [];
+  const whole: number[] = [];
   let totalUs = 0;
+  // one traced insert and pair first (VM: executed instructions per entry; not timed)
+  v.book.trace?.(true);
+  v.book.post(BENCH_MAKERS[0] as bigint, 1, MID_PX + TICK, ORDER_QTY);
   for (let n = 0; n < opts.warmup + opts.pairs; n++) {
     const side: BenchSide = n % 2 === 0 ? 0 : 1;
     const limit = side === 0 ? MID_PX + TICK : MID_PX - TICK;
     const p = v.book.prepare(n, TAKER, side, PAIR_QTY, limit, salt(n));
     const [r, c, all] = pair(v, p);
+    if (n === 0) v.book.trace?.(false);
     if (n < opts.warmup) continue;
     res.push(r);
     com.push(c);
+    whole.push(all);
     totalUs += all;
   }
   const insertTotal = insertTimes.reduce((a, b) => a + b, 0);
   return {
     pairs_per_s: Math.round((opts.pairs / totalUs) * 1e6),
+    pair_median_us: round1(quantile(whole, 0.5)),
+    pairs_per_s_at_median: Math.round(1e6 / quantile(whole, 0.5)),
     reserve_median_us: round1(quantile(res, 0.5)),
     commit_median_us: round1(quantile(com, 0.5)),
     reserve_p99_us: round1(quantile(res, 0.99)),
@@ -151,6 +165,7 @@ function runEngine(make: () => BenchVenue, opts: { resting: (capacity: number) =
     pool_orders: v.book.capacity,
     utilisation: round2((2 * Math.floor(resting / 2)) / v.book.capacity),
     setup_s: round2(setupS),
+    ...(v.book.traced ? { traced: v.book.traced() } : {}),
   };
 }
 
