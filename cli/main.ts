@@ -11,6 +11,7 @@ import { registerConformanceCommands } from './commands/conformance.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerGateCommand } from './commands/gate.ts';
 import { registerScriptCommands } from './commands/script.ts';
+import { registerSoakCommand } from './commands/soak.ts';
 import { registerVmCommands } from './commands/vm.ts';
 
 export const EXIT = { ok: 0, halted: 1, badInput: 2, internal: 3 } as const;
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerCompileCommands(program);
   registerDemoCommand(program);
   registerConformanceCommands(program);
+  registerSoakCommand(program);
   registerGateCommand(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => {} });
   return program;

@@ -76,17 +76,22 @@ export class Byzantine {
     return [o];
   }
 
-  /** A block at this node's height with a certificate of one real and 2f fake signatures. */
+  /** Per peer, a different block at this node's height with a certificate of one real and 2f fake signatures. */
   private forge(): Outgoing[] {
     const node = this.node();
     if (!node) return [];
     const tip = node.tipOf();
-    const block: Block = { height: node.height, prevHash: tip.hash, time: tip.time + 1n, proposer: this.self, intents: [] };
-    const h = blockHash(block);
-    const root = node.rootOf(block);
-    const own = signVote(this.key, { type: 'precommit', height: block.height, round: 0, block: h, root, from: this.self });
-    const fakes = [...Array(this.n).keys()].filter((i) => i !== this.self).slice(0, 2 * Math.floor((this.n - 1) / 3)).map((from) => ({ from, sig: 'ab'.repeat(64) }));
-    const cert = { height: block.height, round: 0, block: h, root, votes: [{ from: this.self, sig: own.sig }, ...fakes] };
-    return [{ to: 'all', msg: { t: 'sync-resp', from: this.self, blocks: [{ block, cert }] } }];
+    const out: Outgoing[] = [];
+    for (let to = 0; to < this.n; to++) {
+      if (to === this.self) continue;
+      const block: Block = { height: node.height, prevHash: tip.hash, time: tip.time + 1n + BigInt(to), proposer: this.self, intents: [] };
+      const h = blockHash(block);
+      const root = node.rootOf(block);
+      const own = signVote(this.key, { type: 'precommit', height: block.height, round: 0, block: h, root, from: this.self });
+      const fakes = [...Array(this.n).keys()].filter((i) => i !== this.self).slice(0, 2 * Math.floor((this.n - 1) / 3)).map((from) => ({ from, sig: 'ab'.repeat(64) }));
+      const cert = { height: block.height, round: 0, block: h, root, votes: [{ from: this.self, sig: own.sig }, ...fakes] };
+      out.push({ to, msg: { t: 'sync-resp', from: this.self, blocks: [{ block, cert }] } });
+    }
+    return out;
   }
 }

@@ -12,6 +12,7 @@ import { Prng } from '../reference/lib/prng.ts';
 import { keyPairOf, SigVerifier, type KeyPair } from '../reference/sequencer/crypto.ts';
 import { faultBound } from '../reference/sequencer/block.ts';
 import { accountOf, type Intent } from '../reference/sequencer/intent.ts';
+import { ExecutionMemo } from '../reference/sequencer/ledger.ts';
 import { ModelExecutor } from '../reference/sequencer/model-executor.ts';
 import { DEFAULT_TIMING, newDurable, SequencerNode, type Action, type DivergenceReport, type Durable, type Message, type NodeConfig, type Timer } from '../reference/sequencer/node.ts';
 import type { IntentReceipt } from '../reference/sequencer/executor.ts';
@@ -120,6 +121,7 @@ export class Simulation {
     const genesis = soakGenesis(acc);
     const descriptor = venueDescriptor(acc);
     const verifier = new SigVerifier();
+    const memo = new ExecutionMemo();
     const keys = Array.from({ length: k.nodes }, (_, i) => keyPairOf(`${tag}-validator-${i}`));
     const policy = { descriptor, oracleKeys: [(clientKeys[0] as { key: KeyPair }).key.publicHex], operatorKeys: [(clientKeys[1] as { key: KeyPair }).key.publicHex] };
     const Exec = options.plant === 'double-commit' ? DoubleCommitExecutor : options.plant === 'ttl-off-by-one' ? TtlOffByOneExecutor : ModelExecutor;
@@ -137,6 +139,7 @@ export class Simulation {
         timing: DEFAULT_TIMING,
         maxIntents: 64,
         snapshotEvery: 16,
+        memo,
         ...(bugs && !byzBehaviour ? { bugs } : {}),
       };
       const durable = newDurable();

@@ -20,7 +20,19 @@ export interface Block {
 export const GENESIS_HASH = '00'.repeat(32);
 
 /** SEQ-BFT-001: the block hash covers the header and the ids and signatures of its intents. */
+const blockHashes = new WeakMap<Block, string>();
+
+/** SEQ-BFT-001 (memoised per block object; blocks are immutable). */
 export function blockHash(b: Block): string {
+  let h = blockHashes.get(b);
+  if (h === undefined) {
+    h = computeBlockHash(b);
+    blockHashes.set(b, h);
+  }
+  return h;
+}
+
+function computeBlockHash(b: Block): string {
   return hashHex(
     tagged('curve-block-v1', {
       height: b.height,
@@ -54,6 +66,8 @@ export interface Proposal {
   readonly validRound: number;
   readonly from: number;
   readonly sig: string;
+  /** The proof of lock of a re-proposal (validRound ≥ 0): 2f+1 prevotes for the block in validRound; not signed over (votes sign themselves). */
+  readonly pol?: readonly Vote[];
 }
 
 export function voteBytes(v: Omit<Vote, 'sig'>): Uint8Array {
@@ -68,7 +82,7 @@ export function signVote(key: KeyPair, v: Omit<Vote, 'sig'>): Vote {
   return { ...v, sig: sign(key, voteBytes(v)) };
 }
 
-export function signProposal(key: KeyPair, p: Omit<Proposal, 'sig'>): Proposal {
+export function signProposal(key: KeyPair, p: Omit<Proposal, 'sig' | 'pol'>): Proposal {
   return { ...p, sig: sign(key, proposalBytes({ ...p, blockHash: blockHash(p.block) })) };
 }
 

@@ -70,8 +70,16 @@ export function signingBytes(i: UnsignedIntent): Uint8Array {
 
 /** SEQ-INT-003: the intent id (mempool de-duplication, receipts): sha256 of the signed bytes. */
 export function intentId(i: UnsignedIntent): string {
-  return hashHex(signingBytes(i));
+  let id = intentIds.get(i);
+  if (id === undefined) {
+    id = hashHex(signingBytes(i));
+    intentIds.set(i, id);
+  }
+  return id;
 }
+
+/** Memo of intent ids per intent object (intents are immutable). */
+const intentIds = new WeakMap<UnsignedIntent, string>();
 
 export function signIntent(key: KeyPair, descriptor: string, nonce: bigint, body: IntentBody): Intent {
   const u: UnsignedIntent = { account: accountOf(key.publicHex), publicKey: key.publicHex, nonce, descriptor, body };

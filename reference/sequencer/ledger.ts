@@ -85,3 +85,29 @@ export class Ledger {
     return l;
   }
 }
+
+/**
+ * SEQ-EXE-004: a memo of block execution keyed by (executor kind, pre-state root, block hash). Execution
+ * is a pure function of those, and committed ledgers are never mutated in place (the next block runs on a
+ * fork), so nodes that run the same executor kind may share results — a simulation of n nodes then
+ * executes each distinct (state, block) once. A node with another executor (a planted bug) has another
+ * kind and never shares.
+ */
+export class ExecutionMemo {
+  private readonly m = new Map<string, { readonly ledger: Ledger; readonly outcome: BlockOutcome }>();
+  constructor(private readonly capacity = 256) {}
+
+  run(pre: Ledger, blockHash: string, intents: readonly Intent[], now: bigint): { readonly ledger: Ledger; readonly outcome: BlockOutcome } {
+    const key = `${pre.executor.constructor.name}|${pre.root}|${blockHash}`;
+    const hit = this.m.get(key);
+    if (hit) return hit;
+    const ledger = pre.fork();
+    const e = { ledger, outcome: ledger.executeBlock(intents, now) };
+    if (this.m.size >= this.capacity) {
+      const first = this.m.keys().next();
+      if (!first.done) this.m.delete(first.value);
+    }
+    this.m.set(key, e);
+    return e;
+  }
+}

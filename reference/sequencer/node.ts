@@ -30,7 +30,7 @@ import {
 import type { KeyPair, SigVerifier } from './crypto.ts';
 import type { BatchExecutor } from './executor.ts';
 import { checkIntent, intentId, type AdmissionPolicy, type Intent, type Rejection } from './intent.ts';
-import { Ledger, type BlockOutcome, type LedgerSnapshot } from './ledger.ts';
+import { ExecutionMemo, Ledger, type BlockOutcome, type LedgerSnapshot } from './ledger.ts';
 import { Mempool, type AdmitResult } from './mempool.ts';
 
 export interface CommittedBlock {
@@ -104,6 +104,8 @@ export interface NodeConfig {
   /** SEQ-DUR-001: a durable snapshot every this many commits. */
   readonly snapshotEvery: number;
   readonly bugs?: PlantedNodeBugs;
+  /** Shared execution results (SEQ-EXE-004); without one each node executes every block itself. */
+  readonly memo?: ExecutionMemo;
 }
 
 interface LockState {
@@ -142,7 +144,8 @@ export class SequencerNode {
   private step: Step = 'wait';
   private lock: LockState;
   private proposals = new Map<number, Proposal>();
-  private votes = { prevote: new Map<number, Map<number, Vote>>(), precommit: new Map<number, Map<number, Vote>>() };
+  /** Votes by round, keyed `from|block|root`: an equivocating validator may appear with two values (at most two are kept). */
+  private votes = { prevote: new Map<number, Map<string, Vote>>(), precommit: new Map<number, Map<string, Vote>>() };
   private fired = new Set<string>();
   private exec = new Map<string, { ledger: Ledger; outcome: BlockOutcome }>();
   private future: Message[] = [];
@@ -270,8 +273,9 @@ export class SequencerNode {
     if (this.proposer(this.height, r) === this.id) {
       const block = this.lock.validBlock ?? this.newBlock(now);
       const key = `${this.height}/${r}/proposal`;
-      const p = (this.durable.signed.get(key) as Proposal | undefined) ?? signProposal(this.config.key, { height: this.height, round: r, block, validRound: this.lock.validRound, from: this.id });
-      this.durable.signed.set(key, p);
+      const signed = (this.durable.signed.get(key) as Proposal | undefined) ?? signProposal(this.config.key, { height: this.height, round: r, block, validRound: this.lock.validRound, from: this.id });
+      this.durable.signed.set(key, signed);
+      const p: Proposal = signed.validRound >= 0 ? { ...signed, pol: this.polOf(blockHash(signed.block), signed.validRound) } : signed;
       this.send('all', { t: 'proposal', p });
       this.proposals.set(r, p);
     } else {
@@ -313,9 +317,7 @@ export class SequencerNode {
     const h = blockHash(b);
     let e = this.exec.get(h);
     if (!e) {
-      const ledger = this.ledger.fork();
-      const outcome = ledger.executeBlock(b.intents, b.time);
-      e = { ledger, outcome };
+      e = (this.config.memo ?? new ExecutionMemo(1)).run(this.ledger, h, b.intents, b.time);
       this.exec.set(h, e);
     }
     return e;
@@ -336,20 +338,36 @@ export class SequencerNode {
 
   private record(v: Vote): boolean {
     const byRound = this.votes[v.type];
-    const m = byRound.get(v.round) ?? new Map<number, Vote>();
+    const m = byRound.get(v.round) ?? new Map<string, Vote>();
     byRound.set(v.round, m);
-    if (m.has(v.from)) return false;
-    m.set(v.from, v);
+    const key = `${v.from}|${v.block}|${v.root}`;
+    if (m.has(key)) return false;
+    let same = 0;
+    for (const x of m.values()) if (x.from === v.from) same++;
+    if (same >= 2) return false;
+    m.set(key, v);
     return true;
   }
 
+  /** Distinct validators with a vote of `type` in round r (for `block`, and `root`, when given). */
   private count(type: VoteType, r: number, block?: string | null, root?: string): number {
     const m = this.votes[type].get(r);
     if (!m) return 0;
-    if (block === undefined) return m.size;
-    let c = 0;
-    for (const v of m.values()) if (v.block === block && (root === undefined || v.root === root)) c++;
-    return c;
+    const from = new Set<number>();
+    for (const v of m.values()) if ((block === undefined || v.block === block) && (root === undefined || v.root === root)) from.add(v.from);
+    return from.size;
+  }
+
+  private ownVote(type: VoteType, r: number): Vote | undefined {
+    for (const v of this.votes[type].get(r)?.values() ?? []) if (v.from === this.id) return v;
+    return undefined;
+  }
+
+  /** SEQ-BFT-002: the 2f+1 prevotes for `block` in round `r` (the proof of lock a re-proposal carries). */
+  private polOf(block: string, r: number): Vote[] {
+    const out = new Map<number, Vote>();
+    for (const v of this.votes.prevote.get(r)?.values() ?? []) if (v.block === block) out.set(v.from, v);
+    return [...out.values()];
   }
 
   private once(tag: string): boolean {
@@ -409,11 +427,13 @@ export class SequencerNode {
       const p = this.proposals.get(round) ?? [...this.proposals.values()].find((x) => [...m.values()].some((v) => v.block === blockHash(x.block)));
       if (!p) continue;
       const h = blockHash(p.block);
-      const roots = new Map<string, number>();
-      for (const v of m.values()) if (v.block === h && v.root) roots.set(v.root, (roots.get(v.root) ?? 0) + 1);
-      for (const [root, c] of roots) {
-        if (c < this.q || !this.extendsTip(p.block)) continue;
-        const votes = [...m.values()].filter((v) => v.block === h && v.root === root).sort((a, b) => a.from - b.from);
+      const roots = new Set<string>();
+      for (const v of m.values()) if (v.block === h && v.root) roots.add(v.root);
+      for (const root of roots.keys()) {
+        if (this.count('precommit', round, h, root) < this.q || !this.extendsTip(p.block)) continue;
+        const byFrom = new Map<number, Vote>();
+        for (const v of m.values()) if (v.block === h && v.root === root) byFrom.set(v.from, v);
+        const votes = [...byFrom.values()].sort((a, b) => a.from - b.from);
         const cert: Certificate = { height: this.height, round, block: h, root, votes: votes.map((v) => ({ from: v.from, sig: v.sig })) };
         this.commit({ block: p.block, cert }, now, true);
         return true;
@@ -432,7 +452,7 @@ export class SequencerNode {
       senders.set(r, s);
     };
     for (const [r, p] of this.proposals) add(r, p.from);
-    for (const t of ['prevote', 'precommit'] as const) for (const [r, m] of this.votes[t]) for (const from of m.keys()) add(r, from);
+    for (const t of ['prevote', 'precommit'] as const) for (const [r, m] of this.votes[t]) for (const v of m.values()) add(r, v.from);
     const rounds = [...senders].filter(([, s]) => s.size >= this.f + 1).map(([r]) => r);
     if (rounds.length) this.startRound(Math.min(...rounds), now);
   }
@@ -511,9 +531,11 @@ export class SequencerNode {
     if (this.step === 'wait') return;
     const p = this.proposals.get(this.round);
     if (p) this.send('all', { t: 'proposal', p });
-    for (const t of ['prevote', 'precommit'] as const) {
-      const v = this.votes[t].get(this.round)?.get(this.id);
-      if (v) this.send('all', { t: 'vote', v });
+    for (let r = Math.max(0, this.round - 1); r <= this.round; r++) {
+      for (const t of ['prevote', 'precommit'] as const) {
+        const v = this.ownVote(t, r);
+        if (v) this.send('all', { t: 'vote', v });
+      }
     }
     void now;
   }
@@ -570,6 +592,7 @@ export class SequencerNode {
     if (p.height < this.height || p.from !== this.proposer(p.height, p.round) || this.proposals.has(p.round)) return;
     if (!verifyProposal(p, this.config.validators, this.config.verifier)) return;
     this.proposals.set(p.round, p);
+    for (const v of p.pol ?? []) if (v.type === 'prevote' && v.height === this.height && v.round === p.validRound && verifyVote(v, this.config.validators, this.config.verifier)) this.record(v);
     this.evaluate(now);
   }
 

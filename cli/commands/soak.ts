@@ -1,0 +1,93 @@
+/**
+ * `curve soak`: the deterministic simulator's campaigns (spec/sequencer.md §9). Runs seeds through
+ * soak/ (safety phase under faults, then liveness), prints each seed's derived parameters, simulated
+ * events and time, and a JSON summary with `--json`. This file keeps the wall clock and maps the worst
+ * outcome to a typed exit status: 0 ok, 1 correctness, 4 liveness, 5 crash (SEQ-SOAK-EXIT); bad
+ * arguments exit 2.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Command } from 'commander';
+import { UsageError } from '../../reference/lib/errors.ts';
+import { inShard, parseShard } from '../../conformance/select.ts';
+import { PLANTED_BUGS, runSoak, type PlantedBug, type SeedSummary } from '../../soak/index.ts';
+import { stdout } from '../output.ts';
+
+export const SOAK_EXIT = { ok: 0, correctness: 1, liveness: 4, crash: 5 } as const;
+
+interface SoakFlags {
+  seed?: string;
+  seeds?: string;
+  swarm?: boolean;
+  events: string;
+  json?: boolean;
+  plant?: string;
+  shard?: string;
+  livenessBound?: string;
+}
+
+function natural(flag: string, v: string): number {
+  if (!/^[0-9]+$/.test(v) || !Number.isSafeInteger(Number(v)) || Number(v) > 0xffff_ffff) throw new UsageError(`${flag} expects an integer 0..4294967295, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+/** `--seeds A..B` (inclusive) or `--seeds N` (= 1..N). */
+export function parseSeeds(text: string): number[] {
+  const m = /^([0-9]+)\.\.([0-9]+)$/.exec(text.trim());
+  const [lo, hi] = m ? [natural('--seeds', m[1] as string), natural('--seeds', m[2] as string)] : [1, natural('--seeds', text.trim())];
+  if (hi < lo) throw new UsageError(`--seeds: empty range ${JSON.stringify(text)}`);
+  if (hi - lo >= 1_000_000) throw new UsageError(`--seeds: at most 1000000 seeds per run, got ${hi - lo + 1}`);
+  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+}
+
+function seedLine(s: SeedSummary): string {
+  const conv = s.liveness_convergence_ms === null ? 'no convergence' : `converged ${s.liveness_convergence_ms}ms after heal`;
+  const head = `seed ${s.seed}: ${s.events} simulated events (${s.messages} messages, ${s.intents} intents), ${s.simulated_seconds.toFixed(1)} simulated s, ${s.committed_batches} batches, ${conv}, trace ${s.trace_hash.slice(0, 16)}`;
+  const v = s.violations[0];
+  return v ? `${head}\n  ${v.kind} violation ${v.check} at ${v.atMs}ms: ${v.message}\n  reproduce with: ${v.reproduce}` : head;
+}
+
+export function registerSoakCommand(program: Command): void {
+  program
+    .command('soak')
+    .description('deterministic fault simulation of the sequencer (safety under faults, then liveness); one seed drives everything')
+    .option('--seed <n>', 'run one seed')
+    .option('--seeds <range>', 'run seeds A..B, or 1..N for a single number')
+    .option('--swarm', 'draw every fault knob from the seed')
+    .option('--events <n>', 'simulated events of each safety phase', '20000')
+    .option('--plant <bug>', `run with a planted bug (${PLANTED_BUGS.join(', ')}) to see the checkers find it`)
+    .option('--shard <i/n>', 'run only the seeds at positions p with p mod n = i − 1')
+    .option('--liveness-bound <ms>', 'simulated ms the liveness phase may take', '60000')
+    .option('--json', 'print one JSON summary object')
+    .action((f: SoakFlags) => {
+      if (f.seed !== undefined && f.seeds !== undefined) throw new UsageError('--seed and --seeds are exclusive');
+      let seeds = f.seed !== undefined ? [natural('--seed', f.seed)] : parseSeeds(f.seeds ?? '1');
+      if (f.shard !== undefined) {
+        const shard = parseShard(f.shard);
+        seeds = seeds.filter((_, i) => inShard(i, shard));
+      }
+      const events = natural('--events', f.events);
+      if (events < 1) throw new UsageError('--events must be ≥ 1');
+      if (f.plant !== undefined && !PLANTED_BUGS.includes(f.plant as PlantedBug)) throw new UsageError(`--plant: unknown bug ${JSON.stringify(f.plant)} (one of ${PLANTED_BUGS.join(', ')})`);
+      const started = performance.now();
+      const summary = runSoak({
+        seeds,
+        events,
+        ...(f.swarm ? { swarm: true } : {}),
+        ...(f.plant ? { plant: f.plant as PlantedBug } : {}),
+        livenessBoundMs: natural('--liveness-bound', f.livenessBound ?? '60000'),
+        onSeed: (s, header) => {
+          if (!f.json) stdout.line(`${header}\n${seedLine(s)}`);
+          else if (s.violations.length) process.stderr.write(`${seedLine(s)}\n`);
+        },
+      });
+      const wall = (performance.now() - started) / 1000;
+      if (f.json) {
+        stdout.json({ ...summary, wall_seconds: Number(wall.toFixed(3)), simulated_seconds_per_wall_second: Number((summary.simulated_seconds / Math.max(wall, 1e-9)).toFixed(2)) });
+      } else {
+        stdout.line(
+          `soak: ${summary.seeds} seed(s), ${summary.simulated_events} simulated events, ${summary.simulated_seconds.toFixed(1)} simulated s in ${wall.toFixed(1)} wall s, ${summary.committed_batches} batches, ${summary.violations} violation(s)${summary.failing_seeds.length ? ` (seeds ${summary.failing_seeds.join(', ')})` : ''}`,
+        );
+      }
+      process.exitCode = SOAK_EXIT[summary.status];
+    });
+}
