@@ -381,3 +381,37 @@ test('L1 L3 RM3 E2E3 E2E4 liquidation: margin call, grace window, then slab liqu
   t.is(findPosition(v.st.slabs.get(v.slabIds[0] as bigint) as M.SlabState, ALICE, 0n)?.qty ?? 0n, 0n, 'closed');
   for (const u of USERS) sameMargin(v, u, 'after liquidation');
 });
+
+test('PERP-RTR-004 PERP-RTR-005 PERP-ROUTE-006 settle, maker order cancel, batch open and funding through the router, route expiry: equal to the model', (t) => {
+  const v = new Both(t);
+  for (const u of USERS) v.deposit(u, FUND);
+  v.book([PX, PX + TICK], 2n);
+  const legs: LegSpec[] = [{ slab: 1, side: 0, qty: 3n, limitPx: PX + TICK }];
+  const r = v.reserveRoute(ALICE, legs);
+  v.commitRoute(ALICE, r.routeId, legs);
+  // a maker order placed and cancelled through the router
+  const placed = v.both('place_order', [MAKER, 0n, 0n, 1n, PX + 2n * TICK, 1n], (s) => M.placeOrder(s, MAKER, v.slabIds[0] as bigint, 0n, 1, PX + 2n * TICK, 1n, v.now), MAKER);
+  const orderId = placed.model.ok ? placed.model.out.orderId : 0n;
+  t.is(placed.vm.results[0], orderId);
+  v.both('cancel_order', [MAKER, 0n, orderId], (s) => M.cancelOrder(s, MAKER, v.slabIds[0] as bigint, orderId), MAKER);
+  v.both('cancel_order', [MAKER, 0n, orderId], (s) => M.cancelOrder(s, MAKER, v.slabIds[0] as bigint, orderId), MAKER);
+  // batches and funding are sequencer-driven through the router
+  v.now += 60n;
+  v.both('open_batch', [1n, 0n], (s) => M.openBatch(s, v.slabIds[1] as bigint, 0n, v.now));
+  v.now += 3_600_000n;
+  v.publish(PX + 3n * TICK);
+  v.both('tick_funding', [1n, 0n], (s) => M.tickFunding(s, v.slabIds[1] as bigint, 0n, v.now));
+  for (const u of USERS) v.both('settle', [u], (s) => M.settle(s, u));
+  v.same(USERS, 'after funding and settlement');
+  for (const u of USERS) sameMargin(v, u, 'after settlement');
+  // an open route past its expiry is cancelled by anyone (PERP-ROUTE-006)
+  v.book([PX], 1n);
+  const open = v.reserveRoute(ALICE, [{ slab: 0, side: 0, qty: 1n, limitPx: PX }], 1_000n);
+  t.true(open.ok);
+  t.deepEqual(v.vm(0, 'expire_route', [open.routeId], MAKER).results, [0n], 'not yet expired');
+  v.now += 1_000n;
+  v.publish(PX);
+  t.deepEqual(v.vm(0, 'expire_route', [open.routeId], MAKER).results, [1n]);
+  t.is(M.expireRoutes(v.st, v.now), 1);
+  v.same(USERS, 'after expiry');
+});
