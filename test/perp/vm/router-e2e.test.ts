@@ -415,3 +415,25 @@ test('PERP-RTR-004 PERP-RTR-005 PERP-ROUTE-006 settle, maker order cancel, batch
   t.is(M.expireRoutes(v.st, v.now), 1);
   v.same(USERS, 'after expiry');
 });
+
+test('E2E1 PERP-ROUTE-005 a commit whose second leg fails (wrong salt, M6) commits nothing; after cancel_route the VM state equals the model failed route', (t) => {
+  const v = new Both(t);
+  for (const u of USERS) v.deposit(u, FUND);
+  v.book([PX], 2n);
+  const legs: LegSpec[] = [{ slab: 0, side: 0, qty: 2n, limitPx: PX }, { slab: 1, side: 0, qty: 2n, limitPx: PX }];
+  const r = v.reserveRoute(ALICE, legs);
+  const holds = v.holds(r.routeId);
+  const wrong = new Uint8Array(32).fill(1);
+  const words = [...legs.flatMap((l, k) => [holds[k] as bigint, BigInt(l.side), l.qty, l.limitPx, ...[k === 1 ? wrong : SALT].flatMap((s) => [readUintLE(s, 0, 16), readUintLE(s, 16, 16)])]), ...Array<bigint>(36).fill(0n)];
+  const vm = v.vm(0, 'commit_route', [ALICE, r.routeId, 2n, ...words]);
+  const chosen: M.Chosen[] = legs.map((l, k) => ({ holdId: holds[k] as bigint, reveal: { side: l.side, qty: l.qty, limitPx: l.limitPx, salt: k === 1 ? wrong : SALT } }));
+  const model = M.commitRoute(v.st, ALICE, r.routeId, chosen, v.now);
+  v.st = model.state;
+  t.false(model.ok);
+  t.is(vm.status, 'revert');
+  t.is(vm.revertCode, model.ok ? 0n : BigInt(model.code), 'COMMITMENT_MISMATCH from slab 1');
+  t.is(v.st.router.routes.get(r.routeId)?.status, 'failed');
+  t.deepEqual(v.vm(0, 'cancel_route', [ALICE, r.routeId]).results, [2n], 'the VM caller cancels the route the revert left open');
+  v.same(USERS, 'after the failed commit');
+  t.is(findPosition(v.st.slabs.get(v.slabIds[0] as bigint) as M.SlabState, ALICE, 0n)?.qty ?? 0n, 0n, 'no leg committed');
+});
