@@ -33,6 +33,8 @@ export interface BenchBook {
   commit(p: Prepared): void;
   /** Router: burn the cap, refund what is left of the escrow. */
   release(p: Prepared): void;
+  /** Optional (VM): the cheapest entry call there is (a read), to time the fixed cost of one call. */
+  noop?(): void;
   /**
    * Optional (VM): while on, calls run traced (slowly, never timed) and their executed instructions,
    * gas and hottest opcodes are recorded per entry; `traced()` returns them.

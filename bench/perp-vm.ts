@@ -144,6 +144,9 @@ export function vmVenue(): BenchVenue {
       const q = p as VmPrepared;
       call(ls, 'commit', [q.holdId as bigint, q.slot as bigint, q.cap as bigint, BigInt(q.side), q.qty, q.limitPx, readUintLE(q.salt, 0, 16), readUintLE(q.salt, 16, 16)]);
     },
+    noop() {
+      call(ls, 'oracle_price', []);
+    },
     trace(on) {
       tracing = on;
     },

@@ -54,6 +54,8 @@ export interface EngineFigures {
   readonly pool_orders: number;
   readonly utilisation: number;
   readonly setup_s: number;
+  /** VM: median time of the cheapest read entry (oracle_price): the fixed cost of one call. */
+  readonly call_overhead_median_us?: number;
   /** VM: one traced call per entry (executed instructions, gas, hottest opcodes). */
   readonly traced?: Readonly<Record<string, TracedCall>>;
 }
@@ -151,6 +153,12 @@ function runEngine(make: () => BenchVenue, opts: { resting: (capacity: number) =
     totalUs += all;
   }
   const insertTotal = insertTimes.reduce((a, b) => a + b, 0);
+  const noop: number[] = [];
+  for (let i = 0; v.book.noop && i < 2_000; i++) {
+    const t0 = ns();
+    v.book.noop();
+    noop.push(us(ns() - t0));
+  }
   return {
     pairs_per_s: Math.round((opts.pairs / totalUs) * 1e6),
     pair_median_us: round1(quantile(whole, 0.5)),
@@ -166,6 +174,7 @@ function runEngine(make: () => BenchVenue, opts: { resting: (capacity: number) =
     utilisation: round2((2 * Math.floor(resting / 2)) / v.book.capacity),
     setup_s: round2(setupS),
     ...(v.book.traced ? { traced: v.book.traced() } : {}),
+    ...(noop.length > 0 ? { call_overhead_median_us: round1(quantile(noop, 0.5)) } : {}),
   };
 }
 
