@@ -3,7 +3,7 @@
  * intent runs through the model's all-or-nothing boundary (`step`, `commitRoute`); the model's event list
  * is moved into the receipt and cleared, so the state holds no history. Boundary work at block time
  * (SEQ-TTL-001 expiry of routes whose caps expired — F1; SEQ-WIN-001 batch opens from each slab's
- * `batchMs`; SEQ-STALE-001 stale marking; SEQ-STATE-002 retirement of closed routes) runs before the
+ * `batchMs`; SEQ-STALE-001 stale marking; SEQ-STATE-001 retirement of closed routes) runs before the
  * block's intents. Reserve legs on a stale slab are re-routed to a healthy slab trading the same
  * instrument within the per-slab exposure ceiling (SEQ-STALE-002).
  */
@@ -110,7 +110,7 @@ export class ModelExecutor implements BatchExecutor {
     return { expired, opened, nowStale, nowHealthy };
   }
 
-  /** SEQ-STATE-002: closed routes (committed, cancelled, failed) and their burned caps leave the state at the next boundary. */
+  /** SEQ-STATE-001: closed routes (committed, cancelled, failed) and their burned caps leave the state at the next boundary. */
   protected retireClosedRoutes(): void {
     const routes = this.st.router.routes;
     for (const [id, r] of routes) {
