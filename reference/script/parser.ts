@@ -400,7 +400,9 @@ class Parser {
     if (this.eat('with')) {
       this.expect('(');
       while (!this.is(')')) {
-        const key = this.ident("'gas', 'pages' or 'caps'");
+        const keyTok = this.peek();
+        if (keyTok.kind !== 'ident' || !['gas', 'pages', 'caps'].includes(keyTok.text)) this.fail("expected 'gas', 'pages' or 'caps'");
+        const key = this.ident();
         this.expect('=');
         if (key.name === 'caps') {
           this.expect('[');
@@ -417,11 +419,9 @@ class Parser {
           }
           this.expect(']', "',' or ']'");
           grants.push({ kind: 'caps', key, caps, span: joinSpans(key.span, this.prevSpan()) });
-        } else if (key.name === 'gas' || key.name === 'pages') {
-          const value = this.parseExpr();
-          grants.push({ kind: key.name, key, value, span: joinSpans(key.span, value.span) });
         } else {
-          this.fail(`expected 'gas', 'pages' or 'caps', found '${key.name}'`);
+          const value = this.parseExpr();
+          grants.push({ kind: key.name as 'gas' | 'pages', key, value, span: joinSpans(key.span, value.span) });
         }
         if (!this.eat(',')) break;
       }
