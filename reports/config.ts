@@ -37,6 +37,8 @@ export interface ProfileConfig {
   readonly soak: { readonly seeds: readonly number[]; readonly events: number };
   readonly bench: { readonly vm: boolean; readonly perpScale: 'quick' | 'full' };
   readonly experiments: { readonly seeds: readonly number[]; readonly rounds: number };
+  /** Test files run by the tests gate: path prefixes (others citing ids are listed as not run). */
+  readonly tests: { readonly include: readonly string[] };
 }
 
 export interface GateConfig {
@@ -66,6 +68,7 @@ const profileSchema = obj({
   soak: obj({ seeds: { type: 'array', minItems: 1, items: nat }, events: pos }),
   bench: obj({ vm: { type: 'boolean' }, perpScale: { enum: ['quick', 'full'] } }),
   experiments: obj({ seeds: { type: 'array', minItems: 1, items: nat }, rounds: pos }),
+  tests: obj({ include: { type: 'array', items: { type: 'string' } } }),
 });
 
 const criterionSchema = obj({

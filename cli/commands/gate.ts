@@ -24,6 +24,9 @@ import { STAGES } from '../../reports/stages/index.ts';
 import { PROFILES, type Figure, type Profile, type StageRecord } from '../../reports/types.ts';
 import { runPerpBench } from '../../bench/perp.ts';
 import { runVmBench } from '../../bench/vm.ts';
+import { runSoak } from '../../soak/index.ts';
+import { checkerIds } from '../../reports/matrix.ts';
+import { soakRunOf } from '../../reports/soak-run.ts';
 import { checkTarget, writeDirAtomic } from '../atomic.ts';
 import { readFileOrFail } from '../load.ts';
 import { stdout } from '../output.ts';
@@ -85,13 +88,14 @@ function runAva(files: readonly string[]): Promise<{ tap: string }> {
 }
 
 /**
- * The producers that exist in this tree. The prover (models/smt/prove.ts), the soak runner
- * (soak/index.ts) and the VM-vs-model driver (reference/perp/vm) are wired here when they land; until
- * then their gates report no evidence.
+ * The producers that exist in this tree (GATE-PROD-001). The prover (models/smt/prove.ts) and the
+ * VM-vs-model sequence driver (reference/perp/vm) are wired here when they land; until then their gates
+ * report no evidence.
  */
-function producers(): Producers {
+function producers(inputs: GateInputs): Producers {
   return {
     tests: runAva,
+    soak: ({ seeds, events }) => Promise.resolve(soakRunOf(runSoak({ seeds, events }), checkerIds(inputs.invariantsText))),
     vmBench: runVmBench,
     perpBench: async ({ scale }) => {
       const r = await runPerpBench({ quick: scale === 'quick' });
@@ -173,7 +177,7 @@ async function gateCommand(file: string | undefined, f: GateFlags): Promise<void
   const wanted = only && only.some((n) => NEED_COMPILE.includes(n)) ? [...only, 'compile'] : only;
   const stages = wanted ? STAGES.filter((s) => wanted.includes(s.name)) : STAGES;
   const command = ['curve gate', venueFile, `--profile ${flags.profile}`, ...(f.config !== undefined ? [`--config ${f.config}`] : [])].join(' ');
-  const ctx: Omit<StageContext, 'progress'> = { profile: flags.profile, config, settings, inputs, producers: producers(), command, clock: () => performance.now(), artifacts: new Map() };
+  const ctx: Omit<StageContext, 'progress'> = { profile: flags.profile, config, settings, inputs, producers: producers(inputs), command, clock: () => performance.now(), artifacts: new Map() };
   stdout.line(`curve gate: ${venueFile}, profile ${flags.profile}, ${stages.length} gate(s): ${stages.map((s) => s.name).join(', ')}`);
   const records = await runWithProgress(stages, ctx);
   const report = assembleReport({ ...ctx, progress: () => {} }, records, (performance.now() - t0) / 1000);

@@ -26,7 +26,10 @@ export const testsStage: Stage = {
   name: 'tests',
   title: 'Invariant tests',
   async run(ctx) {
-    const cited = citingTests(ctx.inputs.testFiles, designIds(ctx.inputs.designText));
+    const all = citingTests(ctx.inputs.testFiles, designIds(ctx.inputs.designText));
+    const include = ctx.settings.tests.include;
+    const cited = all.filter((t) => include.some((p) => t.file.startsWith(p)));
+    const skipped = all.filter((t) => !cited.includes(t));
     const files = [...new Set(cited.map((t) => t.file))].sort();
     if (!ctx.producers.tests) return noEvidence('no test runner was given', 'no test runner (ava) available to run the invariant tests');
     if (files.length === 0) return noEvidence('no test cites an invariant id', 'no test title starts with a PERP_DESIGN invariant id');
@@ -44,13 +47,14 @@ export const testsStage: Stage = {
       else missing += 1;
       for (const id of t.ids) evidence.push({ invariant: id, kind: 'test', ref: `${t.file} › ${t.title}`, status: r === undefined ? 'pending' : r ? 'pass' : 'fail' });
     }
+    for (const t of skipped) for (const id of t.ids) evidence.push({ invariant: id, kind: 'test', ref: `${t.file} › ${t.title}`, status: 'pending', detail: `not run in the ${ctx.profile} profile` });
     const limits = ctx.config.stages.tests;
     const thresholds = [threshold('failed tests', failed.length, '<=', limits.maxFailures), threshold('tests passed', passed, '>=', limits.minTests)];
     const status = statusOf(thresholds);
     return outcome({
       status,
-      summary: `ran ${results.size} tests in ${files.length} file(s); ${cited.length} of them cite invariant ids`,
-      figures: { files: files.length, citing_tests: cited.length, passed, failed: failed.length, not_reported: missing, tap_results: results.size },
+      summary: `ran ${results.size} tests in ${files.length} file(s) under ${include.join(', ')}; ${cited.length} of them cite invariant ids (${skipped.length} more elsewhere, not run in this profile)`,
+      figures: { files: files.length, citing_tests: cited.length, not_run: skipped.length, passed, failed: failed.length, not_reported: missing, tap_results: results.size },
       thresholds,
       reasons: [...thresholdReasons(thresholds), ...failed.map((t) => `test fails: ${t.file} › ${t.title}`)],
       reproduce: failed.map((t) => `npx ava ${t.file} --match ${quote(t.title)}`),

@@ -28,7 +28,7 @@ const producers: Producers = {
 
 test('GATE-OUT-002 the HTML report shows the verdict and every chart in headless chromium; screenshot saved', async (t) => {
   const base = inputs();
-  const ctx = context({ producers, inputs: { ...base, vectors: base.vectors.filter((_v, i) => i % 40 === 0), testFiles: [{ file: 'x.test.ts', text: "test('P1 only the router', () => {});" }] } });
+  const ctx = context({ producers, inputs: { ...base, vectors: base.vectors.filter((_v, i) => i % 40 === 0), testFiles: [{ file: 'test/perp/model/x.test.ts', text: "test('P1 only the router', () => {});" }] } });
   const records = await runStages(STAGES, ctx);
   const report = assembleReport(ctx, records, 12.5);
   t.is(report.verdict.verdict, 'NO-GO', 'an unknown proof is never a GO');

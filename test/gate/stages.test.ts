@@ -14,6 +14,8 @@ import { proveStage } from '../../reports/stages/prove.ts';
 import { soakStage } from '../../reports/stages/soak.ts';
 import { parseTap, testsStage } from '../../reports/stages/tests.ts';
 import type { ProofRun } from '../../reports/producers.ts';
+import { soakRunOf } from '../../reports/soak-run.ts';
+import type { SoakSummary } from '../../soak/index.ts';
 import { context, inputs, read } from './helpers.ts';
 
 const proofs = (verdicts: readonly string[]): ProofRun => ({
@@ -155,4 +157,17 @@ test('GATE-EXP-001 the capital-efficiency and anti-toxicity experiments give the
   t.is(o.status, o.reasons.length ? 'fail' : 'pass');
   t.deepEqual([...new Set(o.evidence.map((e) => e.invariant))], ['P8', 'RM4', 'RM5', 'M7', 'M8', 'M9', 'M10', 'S11']);
   t.deepEqual(o.charts.map((c) => c.id), ['capital-efficiency', 'lp-variance']);
+});
+
+test('GATE-SOAK-001 the soak summary maps to evidence: check ids to checkers, seconds to ms, the soak reproduce line kept', (t) => {
+  const seed = (n: number, violations: SoakSummary['per_seed'][number]['violations']): SoakSummary['per_seed'][number] => ({ seed: n, events: 5_000, messages: 1, intents: 1, simulated_seconds: 12.5, committed_batches: 3, liveness_convergence_ms: null, trace_hash: 'h', violations });
+  const summary: SoakSummary = {
+    seeds: 2, simulated_events: 10_000, simulated_seconds: 25, committed_batches: 6, violations: 1, status: 'correctness', failing_seeds: [2], liveness_convergence_ms_max: null,
+    per_seed: [seed(1, []), seed(2, [{ kind: 'correctness', check: 'F3', message: 'route committed twice', atMs: 40, reproduce: 'curve soak --seed 2 --events 5000' }])],
+  };
+  const run = soakRunOf(summary, ['P3', 'S5']);
+  t.is(run.seeds[1]?.simulatedMs, 12_500);
+  t.is(run.seeds[1]?.violations[0]?.checker, 'at-most-once commit per route');
+  t.regex(run.seeds[1]?.violations[0]?.message ?? '', /curve soak --seed 2 --events 5000/);
+  t.deepEqual(run.checkers.flatMap((c) => c.invariants), ['F3', 'F1', 'F2', 'R4', 'P3', 'S5']);
 });
