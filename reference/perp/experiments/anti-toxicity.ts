@@ -21,6 +21,11 @@
  * price risk between rounds hedged away. A fill against a stale quote shows as its full loss at P_r.
  * The sandwich payoff of a batch is the attacker's equity change over its attack inside the batch.
  * Deterministic: the plan is drawn from reference/lib/prng.ts before either run; no clock.
+ * What each feature does here: the kill band (M10) rejects every latency-arbitrage fill (jumps ≥ 50 bps
+ * against a 30 bps band); REG pending promotion (M7) keeps the sandwich's re-offer out of the batch, so
+ * the whale's fill-or-kill reserve fails rather than paying it, and the unwind pays the roundtrip tax
+ * (S11); the frozen top-K (M8) makes the JIT order PENDING. The JIT penalty (M9) is on but never bites
+ * in this plan, because the freeze stops the JIT order first.
  */
 import { Prng } from '../../lib/prng.ts';
 import { cancelOrder, openBatch, placeOrder, portfolio, positionsOf, publishPrice, step } from '../model/index.ts';
