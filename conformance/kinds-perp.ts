@@ -12,7 +12,7 @@ import { bigToJson, bytesToHex, hexToBytes } from '../reference/lib/hex.ts';
 import { commit } from '../reference/perp/model/commit.ts';
 import * as M from '../reference/perp/model/index.ts';
 import { reserve } from '../reference/perp/model/reserve.ts';
-import { registerKind } from './kinds.ts';
+import { registerKind, type RunHooks } from './kinds.ts';
 
 /** A JSON value as vectors hold it. */
 export type PerpJson = string | number | boolean | null | PerpJson[] | { [k: string]: PerpJson };
@@ -56,7 +56,7 @@ export function perpJson(v: unknown): PerpJson {
 }
 
 /** Typed access to an operation's arguments; a missing or mistyped one is an error naming it. */
-class Args {
+export class Args {
   constructor(private readonly o: Readonly<Record<string, PerpJson>>, private readonly where: string) {}
   private get(k: string): PerpJson {
     const v = this.o[k];
@@ -158,7 +158,9 @@ function slabOf(s: M.PerpState, id: bigint): M.SlabState {
  * The operations, by name. Each runs inside `step` (all-or-nothing; a PerpFault becomes the step's error)
  * except `commitRoute`, whose failure also records the failed route (PERP-ROUTE-004).
  */
-export const PERP_OPS: Readonly<Record<string, (s: M.PerpState, a: Args) => unknown>> = {
+export type PerpOpFn = (s: M.PerpState, a: Args) => unknown;
+
+export const PERP_OPS: Readonly<Record<string, PerpOpFn>> = {
   // venue set-up and governance (ORACLE blocks, the registry, host wallets)
   addFeed: (s, a) => M.addFeed(s, a.w('feed'), { heartbeatMs: a.w('heartbeatMs'), staleAfterMs: a.w('staleAfterMs'), failover: a.words('failover') }),
   publishPrice: (s, a) => M.publishPrice(s, a.w('feed'), a.w('price'), a.w('publishTime')),
@@ -210,33 +212,33 @@ export const PERP_OPS: Readonly<Record<string, (s: M.PerpState, a: Args) => unkn
   liquidationCall: (s, a) => M.liquidationCall(slabOf(s, a.w('slab')), a.w('caller'), a.w('now'), s.oracles, a.w('user'), a.w('instrument'), a.w('bandBps')),
 };
 
-/** Run one operation on `st`; returns the outcome and the next state. */
-export function runPerpOp(st: M.PerpState, op: PerpOp, i: number): { state: M.PerpState; result: PerpStepResult } {
+/** Run one operation on `st`; returns the outcome and the next state (`root: false` skips the root, for builders). */
+export function runPerpOp(st: M.PerpState, op: PerpOp, i: number, o: { root?: boolean; ops?: RunHooks['perpOps'] } = {}): { state: M.PerpState; result: PerpStepResult } {
   const a = new Args(op, `ops[${i}]`);
   const before = st.events.length;
   let r: M.OpResult<unknown>;
   if (op.op === 'commitRoute') r = M.commitRoute(st, a.w('user'), a.w('routeId'), a.list('chosen').map((c) => ({ holdId: c.w('holdId'), reveal: revealOf(c.obj('reveal')) })), a.w('now'));
   else {
-    const f = PERP_OPS[op.op];
+    const f = (o.ops?.[op.op] as PerpOpFn | undefined) ?? PERP_OPS[op.op];
     if (!f) throw new Error(`ops[${i}]: unknown operation ${JSON.stringify(op.op)}`);
     r = M.step(st, (s) => f(s, a));
   }
   const events = r.state.events.slice(before).map(perpJson);
-  const root = M.observeRoot(r.state);
+  const root = o.root === false ? '' : M.observeRoot(r.state);
   const result: PerpStepResult = r.ok ? { ok: true, out: perpJson(r.out ?? null), events, root } : { ok: false, error: r.error, code: r.code, events, root };
   return { state: r.state, result };
 }
 
-/** Run a whole scenario from a fresh state. */
-export function runScenario(input: PerpScenarioInput): PerpScenarioExpect {
+/** Run a whole scenario from a fresh state (with `hooks.perpOps`, a mutant's faulty operations). */
+export function runScenario(input: PerpScenarioInput, hooks: RunHooks = {}): PerpScenarioExpect {
   let st = M.newState(routerParamsOf(input.router));
   const steps: PerpStepResult[] = [];
   input.ops.forEach((op, i) => {
-    const x = runPerpOp(st, op, i);
+    const x = runPerpOp(st, op, i, { ops: hooks.perpOps });
     st = x.state;
     steps.push(x.result);
   });
   return { steps, observe: M.observe(st) as PerpJson, root: M.observeRoot(st) };
 }
 
-registerKind({ kind: 'perp.scenario', run: (req) => runScenario(req.input as PerpScenarioInput) });
+registerKind({ kind: 'perp.scenario', run: (req, hooks) => runScenario(req.input as PerpScenarioInput, hooks) });

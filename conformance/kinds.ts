@@ -25,6 +25,8 @@ export interface Request {
 /** Hooks for the reference run; `machine` is how the mutation measure injects a faulty interpreter. */
 export interface RunHooks {
   readonly machine?: MachineFactory;
+  /** Perp operations replaced by faulty ones (suite-strength mutants of `perp.scenario`). */
+  readonly perpOps?: Readonly<Record<string, (s: never, a: never) => unknown>>;
 }
 
 export interface KindHandler {

@@ -14,6 +14,9 @@ import type { Instr } from '../reference/vm/instructions.ts';
 import { MAX_FUNCTION_FRAMES, Machine, type FunctionFrame, type MachineFactory, type ModuleFrame, type TraceStep } from '../reference/vm/interpreter.ts';
 import { OPCODES, type OpName } from '../reference/vm/opcodes.ts';
 import { SYSCALLS, syscallById } from '../reference/vm/syscalls.ts';
+import * as PerpModel from '../reference/perp/model/index.ts';
+import type { RunHooks } from './kinds.ts';
+import { PERP_OPS, type PerpOpFn } from './kinds-perp.ts';
 
 type HandlerMap = Record<OpName, Handler>;
 type GasTable = Record<OpName, number>;
@@ -207,6 +210,29 @@ export const MUTANTS: readonly Mutant[] = (() => {
   return [...HAND_WRITTEN, ...generatedMutants().filter((m) => !names.has(m.name) && (names.add(m.name), true))];
 })();
 
+/**
+ * Mutants of `perp.scenario` (CONF-STR-003): one operation of the scenario table replaced by a faulty one —
+ * a step skipped, an event lost, a time or amount off, a guard ignored. They run against the perp vectors.
+ */
+export interface PerpMutant {
+  readonly name: string;
+  readonly description: string;
+  readonly hooks: RunHooks;
+}
+
+const perpMutant = (name: string, description: string, op: string, f: PerpOpFn): PerpMutant => ({ name, description, hooks: { perpOps: { [op]: f as never } } });
+
+export const PERP_MUTANTS: readonly PerpMutant[] = [
+  perpMutant('perp-cancel-route-noop', 'cancelRoute releases nothing', 'cancelRoute', () => ({ cancelled: 0 })),
+  perpMutant('perp-deposit-drops-event', 'deposit emits no event', 'deposit', (s, a) => (PERP_OPS.deposit?.(s, a), s.events.pop(), undefined)),
+  perpMutant('perp-settle-skipped', 'settle does nothing', 'settle', () => 0n),
+  perpMutant('perp-expiry-never', 'the expiry sweep never expires a route', 'expireRoutes', () => 0),
+  perpMutant('perp-liquidate-no-grace', 'liquidation ignores the grace window', 'liquidate', (s, a) => PerpModel.liquidate(s, a.w('user'), a.w('now') + s.router.params.graceMs)),
+  perpMutant('perp-withdraw-one-more', 'a withdrawal moves one unit more than asked', 'withdraw', (s, a) => PerpModel.withdraw(s, a.w('user'), a.w('asset'), a.w('amount') + 1n, a.w('now'))),
+  perpMutant('perp-debit-no-expiry', 'the guarded debit never sees a cap as expired', 'guardedDebit', (s, a) => ({ status: PerpModel.guardedDebit(s.custody, a.w('caller'), 0n, a.w('cap'), a.w('amount')) })),
+  perpMutant('perp-batch-early', 'batch_open runs one batch early', 'openBatch', (s, a) => PerpModel.openBatch(s, a.w('slab'), a.w('instrument'), a.w('now') + 50n)),
+];
+
 export interface StrengthResult {
   readonly mutants: number;
   readonly killed: number;
@@ -229,4 +255,4 @@ export function strengthOf(results: readonly { mutant: string; killedBy: string 
 }
 
 /** For messages: a mutant list line. */
-export const mutantLine = (m: Mutant): string => `${m.name.padEnd(32)} ${m.description}`;
+export const mutantLine = (m: { readonly name: string; readonly description: string }): string => `${m.name.padEnd(32)} ${m.description}`;

@@ -16,7 +16,7 @@ import type { RunHooks } from '../../conformance/kinds.ts';
 import { processImplementation, serveAdapter } from '../../conformance/protocol.ts';
 import { failureText, junitXml, referenceImplementation, runVectors, summarize, type Implementation, type Outcome } from '../../conformance/runner.ts';
 import { parseShard, select } from '../../conformance/select.ts';
-import { MUTANTS, mutantLine, strengthOf } from '../../conformance/strength.ts';
+import { MUTANTS, PERP_MUTANTS, mutantLine, strengthOf } from '../../conformance/strength.ts';
 import { stdout } from '../output.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -167,22 +167,23 @@ function coverageCommand(o: { vectors?: string; json?: boolean; byVector?: boole
 }
 
 async function strengthCommand(o: { vectors?: string; filter?: string; mutant?: string; json?: boolean }): Promise<void> {
-  const mutants = o.mutant === undefined ? MUTANTS : MUTANTS.filter((m) => m.name === o.mutant);
+  const all = [...MUTANTS.map((m) => ({ name: m.name, description: m.description, kind: 'vm.call', hooks: { machine: m.machine } as RunHooks })), ...PERP_MUTANTS.map((m) => ({ ...m, kind: 'perp.scenario' }))];
+  const mutants = o.mutant === undefined ? all : all.filter((m) => m.name === o.mutant);
   if (mutants.length === 0) throw new UsageError(`--mutant: unknown mutant ${JSON.stringify(o.mutant)} (see curve conformance strength --list)`);
   const { selected } = loadSelected(o);
-  const calls = selected.filter((v) => v.vector.kind === 'vm.call');
   const t0 = performance.now();
   const results: { mutant: string; killedBy: string | undefined }[] = [];
   for (const m of mutants) {
-    const out = await runVectors(referenceImplementation({ machine: m.machine }, m.name), calls, { stopAtFirstFailure: true });
+    const out = await runVectors(referenceImplementation(m.hooks, m.name), selected.filter((v) => v.vector.kind === m.kind), { stopAtFirstFailure: true });
     const killer = out.find((x) => x.verdict === 'fail');
     results.push({ mutant: m.name, killedBy: killer?.id });
     if (!o.json) stdout.line(`${killer ? 'killed  ' : 'SURVIVED'} ${m.name.padEnd(30)} ${killer ? `by ${killer.id}` : m.description}`);
   }
   const s = strengthOf(results);
   const seconds = (performance.now() - t0) / 1000;
-  if (o.json) stdout.json({ ...s, vectors: calls.length, seconds });
-  else stdout.line(`suite strength: ${s.killed}/${s.mutants} mutants killed (${(100 * s.score).toFixed(1)} %) by ${calls.length} vm.call vectors in ${seconds.toFixed(1)} s`);
+  const counts = { 'vm.call': selected.filter((v) => v.vector.kind === 'vm.call').length, 'perp.scenario': selected.filter((v) => v.vector.kind === 'perp.scenario').length };
+  if (o.json) stdout.json({ ...s, vectors: counts['vm.call'], perpVectors: counts['perp.scenario'], seconds });
+  else stdout.line(`suite strength: ${s.killed}/${s.mutants} mutants killed (${(100 * s.score).toFixed(1)} %) by ${counts['vm.call']} vm.call and ${counts['perp.scenario']} perp.scenario vectors in ${seconds.toFixed(1)} s`);
 }
 
 export function registerConformanceCommands(program: Command): void {
@@ -225,7 +226,7 @@ export function registerConformanceCommands(program: Command): void {
     .option('--json', 'JSON output')
     .action((o: { list?: boolean; vectors?: string; filter?: string; mutant?: string; json?: boolean }) => {
       if (o.list) {
-        for (const m of MUTANTS) stdout.line(mutantLine(m));
+        for (const m of [...MUTANTS, ...PERP_MUTANTS]) stdout.line(mutantLine(m));
         return Promise.resolve();
       }
       return strengthCommand(o);
@@ -242,9 +243,10 @@ export function registerConformanceCommands(program: Command): void {
       let name = 'curve reference 0.1.0';
       if (o.mutant !== undefined) {
         const m = MUTANTS.find((x) => x.name === o.mutant);
-        if (!m) throw new UsageError(`--mutant: unknown mutant ${JSON.stringify(o.mutant)}`);
-        hooks = { machine: m.machine };
-        name = `curve reference 0.1.0 (mutant ${m.name})`;
+        const p = PERP_MUTANTS.find((x) => x.name === o.mutant);
+        if (!m && !p) throw new UsageError(`--mutant: unknown mutant ${JSON.stringify(o.mutant)}`);
+        hooks = m ? { machine: m.machine } : (p as { hooks: RunHooks }).hooks;
+        name = `curve reference 0.1.0 (mutant ${o.mutant})`;
       }
       await serveAdapter(process.stdin, (l) => process.stdout.write(l), hooks, name);
     });

@@ -114,7 +114,7 @@ export class Scenario {
   /** Run an operation; `want` is "ok" or the error name the step must end with. */
   run(op: string, args: Record<string, unknown>, want = 'ok'): PerpStepResult {
     const o = { op, ...(perpJson(args) as Record<string, PerpJson>) } as PerpOp;
-    const x = runPerpOp(this.st, o, this.ops.length);
+    const x = runPerpOp(this.st, o, this.ops.length, { root: false });
     const got = x.result.ok ? 'ok' : x.result.error;
     if (got !== want) throw new Error(`filler ${this.id}: step ${this.ops.length} (${op}) ended ${got}, wanted ${want}`);
     this.ops.push(o);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { coverage, definedIds, perpIds } from '../../conformance/coverage.ts';
 import { VECTORS_DIR, loadVectors } from '../../conformance/files.ts';
 import { referenceImplementation, runVectors } from '../../conformance/runner.ts';
-import { MUTANTS } from '../../conformance/strength.ts';
+import { MUTANTS, PERP_MUTANTS } from '../../conformance/strength.ts';
 import { curve } from '../cli/helpers.ts';
 
 const spec = readFileSync(new URL('../../spec/curvevm.md', import.meta.url), 'utf8');
@@ -65,6 +65,21 @@ test('CONF-STR-002 the reference through the mutation path (no mutant) passes; f
     t.true(out.some((x) => x.verdict === 'fail'), `${name} survived`);
   }
   const clean = await runVectors(referenceImplementation(), pick(/^calls\//));
+  t.true(clean.every((x) => x.verdict === 'pass'));
+});
+
+test('CONF-STR-003 perp mutants (a skipped cancel, an ignored expiry guard) are killed by the perp vectors; the reference is not', async (t) => {
+  const pick = (re: RegExp) => vectors.filter((v) => v.vector.kind === 'perp.scenario' && re.test(v.vector.id));
+  for (const [name, re] of [
+    ['perp-cancel-route-noop', /^perp\/interface\/R8/],
+    ['perp-debit-no-expiry', /^perp\/router\/P7/],
+  ] as const) {
+    const m = PERP_MUTANTS.find((x) => x.name === name);
+    if (!m) return t.fail(`no mutant ${name}`);
+    const out = await runVectors(referenceImplementation(m.hooks), pick(re), { stopAtFirstFailure: true });
+    t.true(out.some((x) => x.verdict === 'fail'), `${name} survived`);
+  }
+  const clean = await runVectors(referenceImplementation(), pick(/^perp\/router\/P7/));
   t.true(clean.every((x) => x.verdict === 'pass'));
 });
 

@@ -96,3 +96,11 @@ test.serial('CONF-TRACE-002 --trace-diff --json carries the divergence; an adapt
   t.is(none.code, 1);
   t.regex(none.out, /trace diff: .*does not offer traces \(adapter feature "trace"/);
 });
+
+test.serial('CONF-KIND-005 a perp adapter that never expires routes is flagged at the sweep step, through a child process', async (t) => {
+  const r = await curve('conformance', '--impl', 'node bin/curve.js adapter --mutant perp-expiry-never', '--filter', 'perp/interface/F1-expiry-sweep');
+  t.is(r.code, 1, r.err);
+  t.regex(r.out, /FAIL perp\/interface\/F1-expiry-sweep/);
+  t.regex(r.out, /covers .*F1/);
+  t.regex(r.out, /steps\[\d+\]\.out: expected 1, actual 0/);
+});

@@ -20,7 +20,6 @@ test.serial('CONF-RUN-001 every committed vector passes against the reference in
   t.is(s.passed, s.vectors);
   t.is(s.failed + s.skipped + s.malformed, 0);
   t.deepEqual(s.failures, []);
-  t.true(s.seconds < 30, `${s.seconds} s`);
 });
 
 test.serial('CONF-RUN-006 --junit writes one testcase per vector; text output ends with the summary line', async (t) => {
