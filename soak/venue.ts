@@ -28,7 +28,7 @@ export const BTC_TICK = 100_000n;
 export const FUND = 1_000_000_000_000n;
 export const T0 = 1_000n;
 
-const POOLS: M.PoolSizes = { accounts: 256, orders: 512, positions: 256, reservations: 128, slices: 512, trades: 64, aggressors: 128 };
+const POOLS: M.PoolSizes = { accounts: 64, orders: 256, positions: 64, reservations: 64, slices: 256, trades: 32, aggressors: 32 };
 
 function slabParams(instrument: M.InstrumentParams): M.SlabParams {
   return {

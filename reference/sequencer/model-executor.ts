@@ -226,20 +226,25 @@ export class ModelExecutor implements BatchExecutor {
     return out;
   }
 
+  /** SEQ-EXE-003: a deep copy; the executor never mutates a snapshot it was given or gave out. */
   snapshot(): unknown {
     return structuredClone({ st: this.st, seq: this.seq } satisfies Snapshot);
   }
 
+  /** Adopts a copy of `snapshot`. */
   restore(snapshot: unknown): void {
     const s = structuredClone(snapshot) as Snapshot;
     this.st = s.st;
     this.seq = s.seq;
   }
 
+  /** One deep copy of the state (restore(snapshot()) would copy twice). */
   fork(): BatchExecutor {
     const e = Object.create(Object.getPrototypeOf(this) as object) as ModelExecutor;
     Object.assign(e, this);
-    e.restore(this.snapshot());
+    const copy = structuredClone({ st: this.st, seq: this.seq } satisfies Snapshot);
+    e.st = copy.st;
+    e.seq = copy.seq;
     return e;
   }
 
