@@ -3,7 +3,9 @@
  * position and a one-instrument slab with a feed, so replays and drift checks call the model's own
  * functions (position.ts, funding.ts, …) rather than a restatement.
  */
-import { newSlab } from '../../../reference/perp/model/slab.ts';
+import { PerpFault } from '../../../reference/perp/model/errors.ts';
+import { reserve } from '../../../reference/perp/model/reserve.ts';
+import { newSlab, placeOrder } from '../../../reference/perp/model/slab.ts';
 import { NIL, type Feed, type Instrument, type Position, type SlabState } from '../../../reference/perp/model/types.ts';
 
 export const ROUTER = 1n;
@@ -38,7 +40,8 @@ export function position(qty: bigint, cost: bigint, realised = 0n, fundingIdx = 
 }
 
 /** A one-instrument slab (router ROUTER) with the given funding parameters and ratios. */
-export function slab(o: { contractSize: bigint; fundingIntervalMs?: bigint; fundingCapBps?: bigint; argTaxBps?: bigint; takerBps?: bigint }): SlabState {
+export function slab(o: { contractSize: bigint; fundingIntervalMs?: bigint; fundingCapBps?: bigint; argTaxBps?: bigint; takerBps?: bigint; pools?: number }): SlabState {
+  const n = o.pools ?? 1;
   return newSlab(
     2n,
     ROUTER,
@@ -59,7 +62,7 @@ export function slab(o: { contractSize: bigint; fundingIntervalMs?: bigint; fund
       freezeTopK: 0,
       fundingIntervalMs: o.fundingIntervalMs ?? 1n,
       fundingCapBps: o.fundingCapBps ?? 0n,
-      pools: { orders: 1, reservations: 1, slices: 1, positions: 1, aggressors: 1, trades: 1, accounts: 1 },
+      pools: { orders: n, reservations: n, slices: n * n, positions: n + 1, aggressors: 1, trades: n * n, accounts: n + 1 },
     },
     0n,
   );
@@ -68,4 +71,32 @@ export function slab(o: { contractSize: bigint; fundingIntervalMs?: bigint; fund
 /** A fresh feed map with one price published at time 0 (fresh at `now` within its window). */
 export function feeds(price: bigint): Map<bigint, Feed> {
   return new Map([[FEED, { price, publishTime: 0n, heartbeatMs: 1n << 70n, staleAfterMs: 1n << 70n, failover: [] }]]);
+}
+
+/** The maker of the fixture book's orders, and the taker that reserves against them. */
+export const MAKER = 11n;
+export const TAKER = 12n;
+
+/** A slab whose ask side holds the given LIVE orders of MAKER (in this order), each with its reserved quantity. */
+export function askBook(orders: readonly { px: bigint; qty: bigint; reserved?: bigint }[]): { s: SlabState; slots: number[] } {
+  const s = slab({ contractSize: 1n, pools: Math.max(4, orders.length + 1) });
+  const slots = orders.map((o) => {
+    const slot = s.orders.freeHead;
+    placeOrder(s, ROUTER, 0n, MAKER, 0n, 1, o.px, o.qty);
+    const rec = s.orders.slots[slot];
+    if (!rec) throw new Error('internal: fixture order not placed');
+    rec.reservedQty = o.reserved ?? 0n;
+    return slot;
+  });
+  return { s, slots };
+}
+
+/** reserve(qty, limit) as TAKER buying on the fixture book: the hold id, or the error name. */
+export function reserveBuy(s: SlabState, qty: bigint, limitPx: bigint, routeId = 1n): bigint | string {
+  try {
+    return reserve(s, ROUTER, 0n, { routeId, user: TAKER, instrument: 0n, side: 0, qty, limitPx, ttl: 1n, commitment: new Uint8Array(32) }).holdId;
+  } catch (e) {
+    if (e instanceof PerpFault) return e.errorName;
+    throw e;
+  }
 }

@@ -32,6 +32,8 @@ export interface Encoded {
   readonly reach?: Readonly<Record<string, Bool<'main'>>>;
   readonly prove: Bool<'main'>;
   readonly terms?: Readonly<Record<string, SpecTerm>>;
+  /** Extra conditions under which `terms` mirror the model (e.g. a book's ascending prices), beyond the assumptions. */
+  readonly termDomain?: Bool<'main'>;
 }
 
 export interface SpecDef {
