@@ -81,6 +81,11 @@ function checkTemplate(kind: TemplateTarget, source: SourceText, diags: Diagnost
     diags.push(diagnostic('CS2110', `${source.file} must start with 'template ${kind};' (found ${r.template.target === null ? 'no template header' : `template ${r.template.target}`})`, r.ast.span));
     return undefined;
   }
+  // CS-COMPILE-001: a module is called through its entries; a template without one compiles to nothing usable.
+  if (!r.ast.items.some((i) => i.kind === 'fn' && i.pub)) {
+    diags.push(diagnostic('CS2118', `${source.file} declares no entry point: a ${kind} template needs at least one 'pub fn'`, r.ast.span));
+    return undefined;
+  }
   return { source, ast: r.ast, module: r.template, hash: sha256Hex(new TextEncoder().encode(source.text)) };
 }
 

@@ -126,6 +126,8 @@ export const DIAGNOSTIC_CODES = {
   CS2116: { severity: 'error', spec: 'CS-EXTERN-002', title: 'unknown extern module or entry' },
   /** An extern used as a value, an array crossing modules, a repeated or non-constant grant (CS-EXTERN-003). */
   CS2117: { severity: 'error', spec: 'CS-EXTERN-003', title: 'invalid use of an extern' },
+  /** A template given to the compiler without any `pub fn` (CS-COMPILE-001). */
+  CS2118: { severity: 'error', spec: 'CS-COMPILE-001', title: 'template without an entry point' },
 
   // ── CS22xx: template types ────────────────────────────────────────────────────────────────────────
   /** An expression of one type where another is required (CS-TYPE-001). */
