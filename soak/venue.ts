@@ -7,64 +7,34 @@
  */
 import { nameId } from '../reference/script/ids.ts';
 import * as M from '../reference/perp/model/index.ts';
+import { BTC_FEED, BTC_PX, GOV, ROUTER_PARAMS, SOL_FEED, SOL_PX, TICK as SOL_TICK, USDC, slabParams as experimentSlab, VERSION } from '../reference/perp/experiments/venue.ts';
 import { hashHex, tagged } from '../reference/sequencer/canon.ts';
 
-export const GOV = 1n;
-export const ROUTER = 0x100n;
-export const USDC = nameId('USDC');
-export const SOL_FEED = nameId('pyth:SOLUSD');
+export { BTC_FEED, BTC_PX, GOV, SOL_FEED, SOL_PX, SOL_TICK, USDC };
 export const SOL_BACKUP = nameId('switchboard:SOLUSD');
-export const BTC_FEED = nameId('pyth:BTCUSD');
 export const SLAB_A = 0xa1n;
 export const SLAB_B = 0xb2n;
 export const SLAB_BTC = 0xc3n;
 export const SOL_SLABS = [SLAB_A, SLAB_B] as const;
-export const V1 = 'aa'.repeat(32);
-/** 100 USDC (6 decimals) per SOL; one tick = 0.001 USDC. */
-export const SOL_PX = 100_000_000n;
-export const SOL_TICK = 1_000n;
-export const BTC_PX = 60_000_000_000n;
 export const BTC_TICK = 100_000n;
 export const FUND = 1_000_000_000_000n;
 export const T0 = 1_000n;
 
-const POOLS: M.PoolSizes = { accounts: 64, orders: 256, positions: 64, reservations: 64, slices: 256, trades: 32, aggressors: 32 };
-
-function slabParams(instrument: M.InstrumentParams): M.SlabParams {
+/**
+ * The experiments' slab (reference/perp/experiments/venue.ts, every anti-toxicity feature on) with pools
+ * and allowances sized for the workload: ≤ 3 makers × 25 resting orders per slab, ≤ 10 open routes.
+ */
+function slabParams(feed: bigint, tick: bigint, contractSize: bigint): M.SlabParams {
   return {
-    versionHash: V1,
-    instruments: [instrument],
-    imrBps: 500n,
-    mmrBps: 350n,
-    makerBps: 2n,
-    takerBps: 5n,
-    batchMs: 50n,
-    pendingPromotion: true,
+    ...experimentSlab({ id: 0n, feed, tick, contractSize }),
+    killBandBps: 500n,
     dlpAllowance: 1_000_000n,
     regAllowance: 1_000_000n,
-    killBandBps: 500n,
-    jitPenalty: true,
-    argTaxBps: 10n,
-    freezeTopK: 2,
-    fundingIntervalMs: 3_600_000n,
-    fundingCapBps: 50n,
-    pools: POOLS,
+    pools: { accounts: 64, orders: 256, positions: 64, reservations: 64, slices: 256, trades: 32, aggressors: 32 },
   };
 }
 
-export const routerParams: M.RouterParams = {
-  routerId: ROUTER,
-  governance: GOV,
-  asset: USDC,
-  vaultCap: 10n ** 24n,
-  capTtlMs: 120_000n,
-  makerBpsMax: 10n,
-  takerBpsMax: 25n,
-  graceMs: 5_000n,
-  bandBps: 200n,
-  maxSlices: 8,
-  marginModel: 'net',
-};
+export const routerParams: M.RouterParams = { ...ROUTER_PARAMS, vaultCap: 10n ** 24n };
 
 export interface VenueAccounts {
   readonly makers: readonly bigint[];
@@ -80,11 +50,10 @@ export function soakGenesis(acc: VenueAccounts): M.PerpState {
     M.publishPrice(s, SOL_FEED, SOL_PX, T0);
     M.publishPrice(s, SOL_BACKUP, SOL_PX, T0);
     M.publishPrice(s, BTC_FEED, BTC_PX, T0);
-    M.approveVersion(s, GOV, V1);
-    const sol = { symbol: nameId('SOL'), contractSize: 1_000_000n, tick: SOL_TICK, lot: 1n, feed: SOL_FEED };
-    M.deploySlab(s, SLAB_A, slabParams(sol), T0);
-    M.deploySlab(s, SLAB_B, slabParams(sol), T0);
-    M.deploySlab(s, SLAB_BTC, slabParams({ symbol: nameId('BTC'), contractSize: 1_000n, tick: BTC_TICK, lot: 1n, feed: BTC_FEED }), T0);
+    M.approveVersion(s, GOV, VERSION);
+    M.deploySlab(s, SLAB_A, slabParams(SOL_FEED, SOL_TICK, 1_000_000n), T0);
+    M.deploySlab(s, SLAB_B, slabParams(SOL_FEED, SOL_TICK, 1_000_000n), T0);
+    M.deploySlab(s, SLAB_BTC, slabParams(BTC_FEED, BTC_TICK, 1_000n), T0);
     for (const slab of [SLAB_A, SLAB_B, SLAB_BTC]) M.registerSlab(s, GOV, slab);
     for (const slab of [SLAB_A, SLAB_B, SLAB_BTC]) for (const u of acc.makers) M.setDlp(s, GOV, slab, u, true);
     for (const u of [...acc.makers, ...acc.traders]) {
