@@ -59,11 +59,15 @@ export const PERP_ERRORS = {
   NO_DEFICIT: 418,
   WALLET_BALANCE: 420,
   BALANCE_OVERFLOW: 421,
+  ACCOUNTS_FULL: 422,
+  ROUTES_FULL: 423,
+  OPEN_ROUTES_LIMIT: 424,
   ORACLE_STALE: 501,
   ORACLE_UNKNOWN: 502,
   ORACLE_NOT_MONOTONE: 503,
   ORACLE_BAD_PRICE: 504,
   BATCH_NOT_DUE: 601,
+  PENDING_LIMIT: 602,
   ARITH_OVERFLOW: 701,
 } as const;
 
@@ -122,11 +126,15 @@ export const PERP_ERROR_DOC: { readonly [K in PerpErrorName]: string } = {
   NO_DEFICIT: 'insurance pays only a verified deficit (E2E4)',
   WALLET_BALANCE: 'the wallet holds less than the deposit',
   BALANCE_OVERFLOW: 'a balance would pass 2^128-1',
+  ACCOUNTS_FULL: 'the router account table holds MAX_ACCOUNTS users (PERP-RTR-006)',
+  ROUTES_FULL: 'the router route table holds MAX_ROUTES routes (PERP-ROUTE-007)',
+  OPEN_ROUTES_LIMIT: 'the user holds MAX_OPEN_ROUTES open routes (PERP-ROUTE-008)',
   ORACLE_STALE: 'no fresh price on the feed or its failovers',
   ORACLE_UNKNOWN: 'no such feed',
   ORACLE_NOT_MONOTONE: 'publish time not after the previous one',
   ORACLE_BAD_PRICE: 'price is zero',
   BATCH_NOT_DUE: 'batch_open before the batch length elapsed',
+  PENDING_LIMIT: 'more than PENDING_MAX orders are PENDING at batch_open (PERP-BATCH-002)',
   ARITH_OVERFLOW: 'checked arithmetic left its range',
 };
 

@@ -14,9 +14,9 @@ import { oraclePrice } from './oracle.ts';
 import { at, usedSlots } from './pool.ts';
 import { findPosition, indexPx } from './position.ts';
 import { positionsOf, settle } from './router.ts';
-import { cancelRoute } from './routes.ts';
+import { cancelRoute, openRoutesOf } from './routes.ts';
 import { instrumentOf, removeOrder, requireRouter } from './slab.ts';
-import { cashOf, emit, setCash } from './state.ts';
+import { cashOf, emit, setCash, touchAccount } from './state.ts';
 import { NIL, type Feed, type PerpState, type Side, type SlabState } from './types.ts';
 
 export interface LiquidationOut {
@@ -97,12 +97,13 @@ export function liquidate(st: PerpState, user: bigint, now: bigint): LiquidateOu
     return { action: 'restored' };
   }
   if (since === undefined) {
+    touchAccount(st, user);
     st.router.marginCalls.set(user, now);
     emit(st, 'margin_call', { user, equity: pf.equity, mm: pf.mm });
     return { action: 'margin_call' };
   }
   if (now < since + rp.graceMs) return { action: 'grace' };
-  for (const r of [...st.router.routes.values()]) if (r.user === user && r.status === 'open') cancelRoute(st, user, r.routeId);
+  for (const r of openRoutesOf(st, user)) cancelRoute(st, user, r.routeId);
   let closed = 0n;
   for (const h of positionsOf(st, user).filter((x) => x.p.qty !== 0n).slice(0, rp.maxSlices)) {
     const out = liquidationCall(h.s, rp.routerId, now, st.oracles, user, h.p.instrument, rp.bandBps);

@@ -11,8 +11,8 @@ import { capBurn, capMint, capRemaining, escrowBumpNonce, escrowCredit, escrowDe
 import { cancelHold, reserve, type ReserveOut } from './reserve.ts';
 import { usableSlab } from './registry.ts';
 import { requireInitialMargin } from './router.ts';
-import { cashOf, cloneState, emit, setCash, type OpResult } from './state.ts';
-import { MAX_LEGS, type Leg, type PerpState, type Route } from './types.ts';
+import { cashOf, cloneState, emit, setCash, touchAccount, type OpResult } from './state.ts';
+import { EXPIRE_MAX, MAX_LEGS, MAX_OPEN_ROUTES, MAX_ROUTES, type Leg, type PerpState, type Route } from './types.ts';
 
 export interface LegRequest {
   readonly slab: bigint;
@@ -26,6 +26,11 @@ export interface LegRequest {
 export interface RouteReserved {
   readonly routeId: bigint;
   readonly legs: readonly (ReserveOut & { readonly capId: bigint })[];
+}
+
+/** PERP-ROUTE-008: the user's open routes, in creation order. */
+export function openRoutesOf(st: PerpState, user: bigint): Route[] {
+  return [...st.router.routes.values()].filter((r) => r.user === user && r.status === 'open');
 }
 
 /** CS-ID-003: the id the user's next route will get (so the user can compute its commitments first). */
@@ -45,6 +50,9 @@ export function reserveRoute(st: PerpState, user: bigint, legs: readonly LegRequ
   check(legs.length <= MAX_LEGS, 'TOO_MANY_LEGS');
   check(ttl > 0n && ttl <= rp.capTtlMs, 'TTL_OUT_OF_RANGE');
   const routeId = nextRouteId(st, user);
+  touchAccount(st, user);
+  check(openRoutesOf(st, user).length < MAX_OPEN_ROUTES, 'OPEN_ROUTES_LIMIT');
+  check(st.router.routes.size < MAX_ROUTES, 'ROUTES_FULL');
   st.router.routeNonce.set(user, (st.router.routeNonce.get(user) ?? 0n) + 1n);
   const route: Route = { routeId, user, expiry: now + ttl, status: 'open', legs: [] };
   const outs: (ReserveOut & { capId: bigint })[] = [];
@@ -154,10 +162,11 @@ export function commitRoute(st: PerpState, user: bigint, routeId: bigint, chosen
   }
 }
 
-/** PERP-ROUTE-006: cancel every open route whose expiry ≤ now (in route creation order). */
+/** PERP-ROUTE-006/008: cancel the open routes whose expiry ≤ now, in route creation order, at most EXPIRE_MAX per call. */
 export function expireRoutes(st: PerpState, now: bigint): number {
   let n = 0;
   for (const r of st.router.routes.values()) {
+    if (n >= EXPIRE_MAX) break;
     if (r.status === 'open' && r.expiry <= now) {
       cancelRoute(st, r.user, r.routeId);
       n += 1;

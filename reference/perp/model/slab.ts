@@ -7,7 +7,7 @@ import { check, fail } from './errors.ts';
 import { appendPending, insertLive, kthLevelPx, unlink } from './book.ts';
 import { alloc, at, newPool, release } from './pool.ts';
 import { touchAccount } from './position.ts';
-import { NIL, type Instrument, type MakerClass, type Order, type Side, type SlabParams, type SlabState } from './types.ts';
+import { NIL, PENDING_MAX, type Instrument, type MakerClass, type Order, type Side, type SlabParams, type SlabState } from './types.ts';
 
 /** PERP-ORD-001: order ids carry their slot in the low 20 bits (pool capacity ≤ 2^20): id = counter·2^20 + slot. */
 export const ORDER_SLOT_BITS = 20n;
@@ -158,6 +158,9 @@ export function batchOpen(s: SlabState, caller: bigint, instrument: bigint, now:
   requireRouter(s, caller);
   const ins = instrumentOf(s, instrument);
   check(now >= ins.batchOpenAt + s.header.batchMs, 'BATCH_NOT_DUE');
+  let pending = 0;
+  for (let cur = ins.pendingHead; cur !== NIL; cur = at(s.orders, cur).next) pending += 1;
+  check(pending <= PENDING_MAX, 'PENDING_LIMIT');
   ins.epoch += 1n;
   ins.batchOpenAt = now;
   let promoted = 0n;

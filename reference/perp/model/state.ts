@@ -4,8 +4,8 @@
  * before (all-or-nothing), anything else is a bug and propagates. Successful operations append events.
  */
 import { newCustody } from './custody.ts';
-import { PerpFault, type PerpErrorName } from './errors.ts';
-import type { Feed, PerpEvent, PerpState, RouterParams } from './types.ts';
+import { check, PerpFault, type PerpErrorName } from './errors.ts';
+import { MAX_ACCOUNTS, type Feed, type PerpEvent, type PerpState, type RouterParams } from './types.ts';
 
 export type OpResult<T> =
   | { readonly ok: true; readonly state: PerpState; readonly out: T }
@@ -24,6 +24,7 @@ export function newState(router: RouterParams): PerpState {
       registry: new Map(),
       approvedVersions: new Set(),
       marginCalls: new Map(),
+      accounts: new Set(),
     },
     oracles: new Map(),
     slabs: new Map(),
@@ -62,7 +63,15 @@ export function cashOf(s: PerpState, user: bigint): bigint {
   return s.router.cash.get(user) ?? 0n;
 }
 
+/** PERP-RTR-006: a user's account entry is taken the first time the router records a non-zero cash, a route nonce or a margin call for it. */
+export function touchAccount(s: PerpState, user: bigint): void {
+  if (s.router.accounts.has(user)) return;
+  check(s.router.accounts.size < MAX_ACCOUNTS, 'ACCOUNTS_FULL');
+  s.router.accounts.add(user);
+}
+
 export function setCash(s: PerpState, user: bigint, v: bigint): void {
+  if (v !== 0n) touchAccount(s, user);
   if (v === 0n) s.router.cash.delete(user);
   else s.router.cash.set(user, v);
 }

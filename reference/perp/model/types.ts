@@ -15,6 +15,15 @@ export type OrderState = 'LIVE' | 'PENDING';
 export const ORACLE_UNIT = 1_000_000n;
 /** PERP-ROUTE-001: legs in one route. */
 export const MAX_LEGS = 8;
+/** PERP-RTR-006: users with a router account entry (taken on first use, never freed). */
+export const MAX_ACCOUNTS = 4096;
+/** PERP-ROUTE-007: routes a router ever records (route records are never freed). */
+export const MAX_ROUTES = 4096;
+/** PERP-ROUTE-008: open routes one user may hold, and routes one expire_routes call cancels. */
+export const MAX_OPEN_ROUTES = 8;
+export const EXPIRE_MAX = 16;
+/** PERP-BATCH-002: PENDING orders one batch_open walks. */
+export const PENDING_MAX = 128;
 /** A pool index meaning "none". */
 export const NIL = -1;
 
@@ -280,6 +289,8 @@ export interface RouterState {
   readonly approvedVersions: Set<string>;
   /** User → time the margin call began (L1 grace window). */
   readonly marginCalls: Map<bigint, bigint>;
+  /** PERP-RTR-006: users holding an account entry (not an observable; it bounds the table). */
+  readonly accounts: Set<bigint>;
 }
 
 export interface PerpEvent {
