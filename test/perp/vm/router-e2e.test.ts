@@ -102,7 +102,7 @@ class Both {
     this.model((s) => M.approveVersion(s, GOV, 'v1'));
     this.slabIds.forEach((id, i) => {
       this.vmOk(this.vm(0, 'approve_version', [id], GOV));
-      this.vmOk(this.vm(0, 'register_slab', [BigInt(i), 500n, 350n, 2n, i === 0 ? 5n : 4n, 1_000_000n, FEED], GOV));
+      this.vmOk(this.vm(0, 'register_slab', [BigInt(i)], GOV));
       this.model((s) => M.registerSlab(s, GOV, id));
       for (const m of [MAKER, MAKER2]) {
         this.vmOk(this.vm(0, 'set_dlp', [BigInt(i), m, 1n], GOV));
@@ -306,7 +306,7 @@ test('P9 RM2 a withdrawal beyond free collateral is refused (INSUFFICIENT_MARGIN
 test('P10 P11 GOV1 the registry: only governance registers; an unapproved version or a fee above the caps is refused', (t) => {
   const v = new Both(t);
   t.is(v.vm(0, 'approve_version', [1n], ALICE).revertCode, 410n, 'NOT_GOVERNANCE');
-  t.is(v.vm(0, 'register_slab', [0n, 500n, 350n, 2n, 5n, 1_000_000n, FEED], GOV).revertCode, 413n, 'ALREADY_REGISTERED');
+  t.is(v.vm(0, 'register_slab', [0n], GOV).revertCode, 413n, 'ALREADY_REGISTERED');
   t.is(v.vm(0, 'set_slab_fees', [0n, 2n, 26n], GOV).revertCode, 412n, 'FEE_CAP (S2, ADV3)');
   t.is(v.vm(0, 'set_slab_version', [0n, 77n], GOV).revertCode, 411n, 'UNKNOWN_VERSION');
   t.is(v.vm(0, 'approve_version', [77n], GOV).status, 'ok');
@@ -360,11 +360,11 @@ test('L1 L3 RM3 E2E3 E2E4 liquidation: margin call, grace window, then slab liqu
   v.commitRoute(ALICE, r.routeId, legs);
   sameMargin(v, ALICE, 'long 5');
   const liq = (what: string): bigint => {
-    const out = v.both('liquidate', [ALICE, 0n], (s) => M.liquidate(s, ALICE, v.now), MAKER);
+    const out = v.both('liquidate', [ALICE], (s) => M.liquidate(s, ALICE, v.now), MAKER);
     v.same(USERS, what);
     return (out.vm.results[0] ?? 0n) as bigint;
   };
-  t.is(v.vm(0, 'liquidate', [ALICE, 0n], MAKER).revertCode, 414n, 'NOT_LIQUIDATABLE above maintenance');
+  t.is(v.vm(0, 'liquidate', [ALICE], MAKER).revertCode, 414n, 'NOT_LIQUIDATABLE above maintenance');
   // the price falls 4 %: equity below maintenance margin
   v.now += 1_000n;
   v.publish(PX - 4_000_000n);
@@ -408,15 +408,15 @@ test('PERP-RTR-004 PERP-RTR-005 PERP-ROUTE-006 settle, maker order cancel, batch
   v.book([PX], 1n);
   const open = v.reserveRoute(ALICE, [{ slab: 0, side: 0, qty: 1n, limitPx: PX }], 1_000n);
   t.true(open.ok);
-  t.deepEqual(v.vm(0, 'expire_route', [open.routeId], MAKER).results, [0n], 'not yet expired');
+  t.deepEqual(v.vm(0, 'expire_routes', [], MAKER).results, [0n], 'not yet expired');
   v.now += 1_000n;
   v.publish(PX);
-  t.deepEqual(v.vm(0, 'expire_route', [open.routeId], MAKER).results, [1n]);
+  t.deepEqual(v.vm(0, 'expire_routes', [], MAKER).results, [1n]);
   t.is(M.expireRoutes(v.st, v.now), 1);
   v.same(USERS, 'after expiry');
 });
 
-test('E2E1 PERP-ROUTE-005 a commit whose second leg fails (wrong salt, M6) commits nothing; after cancel_route the VM state equals the model failed route', (t) => {
+test('E2E1 PERP-ROUTE-005 a commit whose second leg fails (wrong salt, M6) commits nothing; with fail_route the VM state equals the model failed route', (t) => {
   const v = new Both(t);
   for (const u of USERS) v.deposit(u, FUND);
   v.book([PX], 2n);
@@ -433,7 +433,8 @@ test('E2E1 PERP-ROUTE-005 a commit whose second leg fails (wrong salt, M6) commi
   t.is(vm.status, 'revert');
   t.is(vm.revertCode, model.ok ? 0n : BigInt(model.code), 'COMMITMENT_MISMATCH from slab 1');
   t.is(v.st.router.routes.get(r.routeId)?.status, 'failed');
-  t.deepEqual(v.vm(0, 'cancel_route', [ALICE, r.routeId]).results, [2n], 'the VM caller cancels the route the revert left open');
+  v.vmOk(v.vm(0, 'fail_route', [ALICE, r.routeId, vm.revertCode ?? 0n]));
+  t.is(v.vm(0, 'fail_route', [ALICE, r.routeId, 1n]).revertCode, 407n, 'ROUTE_NOT_OPEN: a failed route is closed');
   v.same(USERS, 'after the failed commit');
   t.is(findPosition(v.st.slabs.get(v.slabIds[0] as bigint) as M.SlabState, ALICE, 0n)?.qty ?? 0n, 0n, 'no leg committed');
 });
