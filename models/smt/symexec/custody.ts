@@ -35,6 +35,8 @@ export class Unsupported extends Error {}
 export interface HostModel {
   syscall(s: SyscallInfo, args: readonly SymWord[], env: CallEnv): { host: HostModel; out: SyscallOutcome };
   merge(c: ZBool, other: HostModel): HostModel;
+  /** The custody after cross-module call number `n` (which is not executed: any custody). */
+  afterCall(n: number): HostModel;
 }
 
 export class ConcreteHost implements HostModel {
@@ -55,6 +57,10 @@ export class ConcreteHost implements HostModel {
       if (e instanceof Halt) return { host: this, out: { results: [], traps: [], halt: e.kind } };
       throw e;
     }
+  }
+
+  afterCall(): HostModel {
+    throw new Unsupported('cross-module CALL over a concrete world');
   }
 
   merge(_c: ZBool, other: HostModel): HostModel {
@@ -264,6 +270,12 @@ export class SymbolicCustody implements HostModel {
       capRem: f.capRem.store(id, c.If(ok, rem.sub(amount), rem) as BV) as Arr,
     });
     return { host, out: { results: [status], traps: [] } };
+  }
+
+  afterCall(n: number): HostModel {
+    const fresh = SymbolicCustody.fresh(this.w, `call${n}`);
+    // the oracle quotes are host inputs, not changed by a call (VM-SYS-ORACLE)
+    return new SymbolicCustody(this.w, { ...fresh.f, oraclePrice: this.f.oraclePrice, oracleTime: this.f.oracleTime });
   }
 
   merge(cond: ZBool, other: HostModel): HostModel {

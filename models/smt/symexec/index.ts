@@ -28,14 +28,12 @@ export interface BytecodeObligation extends Obligation {
 export function subjects(venueSource: string, templates: TemplateSet, venueFile = 'venue.curve'): Subject[] {
   const r = compileVenue({ file: venueFile, text: venueSource }, templates);
   if (!r.modules) throw new Error(`venue does not compile: ${r.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code} ${d.message}`).join('; ')}`);
+  // one store for the venue: the router imports the slabs it routes to
+  const store = new ModuleStore();
+  for (const mod of r.modules) store.add(mod.bytes, mod.name);
   return r.modules
     .filter((m) => m.kind === 'router' || m.kind === 'slab')
-    .map((mod) => {
-      const store = new ModuleStore();
-      const lm = store.add(mod.bytes, mod.name);
-      store.link(lm.hashHex);
-      return { mod, store, lm, template: mod.kind === 'router' ? templates.router.text : templates.slab.text };
-    });
+    .map((mod) => ({ mod, store, lm: store.link(mod.hash), template: mod.kind === 'router' ? templates.router.text : templates.slab.text }));
 }
 
 /** Index of the first word of the entry parameter called `name` (undefined when absent). */
@@ -177,5 +175,10 @@ export function bytecodeObligations(venueSource?: string, templates?: TemplateSe
   } catch (e) {
     return [broken('BYTECODE/compile', String(e instanceof Error ? e.message : e))];
   }
-  return subs.flatMap((s) => (s.mod.kind === 'router' ? routerObligations(s) : slabObligations(s)));
+  return subs.flatMap(obligationsFor);
+}
+
+/** The obligations of one subject (a Router or a Slab module). */
+export function obligationsFor(s: Subject): BytecodeObligation[] {
+  return s.mod.kind === 'router' ? routerObligations(s) : slabObligations(s);
 }

@@ -215,8 +215,37 @@ const OPS = {
   REVERT: (c) => {
     throw new RevertHere(pop(c));
   },
-  CALL: () => {
-    throw new Unsupported('cross-module CALL is not modelled');
+  CALL: (c) => {
+    // The callee is not executed: its results, status, code and gas are free (status ∈ {ok, revert, halt},
+    // gas ≤ its grant) and the custody is havocked — an over-approximation (spec/symexec.md "CALL").
+    requireCap(c, CAP.call);
+    const imp = c.x.lm.module.imports[c.ins.arg];
+    if (!imp) throw new Error('internal assertion failed: CALL import');
+    const w = c.x.w;
+    const caps = pop(c);
+    const pages = pop(c);
+    const gas = pop(c);
+    c.f.stack.splice(c.f.stack.length - imp.params, imp.params);
+    const outside = w.binary('AND', caps, BigInt(~c.x.caps & 0xffffffff));
+    const foreign = 'value' in outside ? w.truthy(outside.value) : false;
+    if (foreign === true) throw new HaltHere('capability');
+    if (foreign !== false) traps(c, [{ cond: foreign, kind: 'capability' }]);
+    const left = typeof c.x.gasLimit === 'bigint' && typeof c.s.gasUsed === 'bigint' ? c.x.gasLimit - c.s.gasUsed : w.bv(c.x.gasLimit).sub(w.bv(c.s.gasUsed));
+    const grant = [w.ult(left, gas), w.ult(BigInt(c.x.budgetPages - c.s.memPages), pages)];
+    for (const g of grant) {
+      if (g === true) throw new HaltHere('grant');
+      if (g !== false) traps(c, [{ cond: g, kind: 'grant' }]);
+    }
+    const n = c.x.freshCount++;
+    const status = w.fresh(`call${n}.status`);
+    const used = w.fresh(`call${n}.gas`);
+    c.s.pc = w.and(c.s.pc, status.ule(2n), used.ule(w.bv(gas)));
+    c.s.gasUsed = w.add(c.s.gasUsed, used);
+    const ok = status.eq(w.ctx.BitVec.val(0n, 128));
+    for (let i = 0; i < imp.results; i++) push(c, w.ite(ok, w.fresh(`call${n}.result${i}`), 0n));
+    push(c, w.ite(ok, 0n, w.fresh(`call${n}.code`)));
+    push(c, status);
+    c.s.host = c.s.host.afterCall(n);
   },
   SYSCALL: (c) => {
     const sc = syscallById(c.ins.arg);
