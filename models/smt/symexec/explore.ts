@@ -130,7 +130,8 @@ export class Explorer {
       ends.push({ ...end, pc: w.and(end.pc, w.not(over)) });
       if (end.kind !== 'unsupported') {
         const { revertCode: _code, ...rest } = end;
-        ends.push({ ...rest, kind: 'halt', halt: 'out_of_gas', pc: w.and(end.pc, over), results: [], storage: this.req.storage, host: this.req.host, gasUsed: limit });
+        // gas may run out anywhere on the path, before any of its syscalls: the split end claims none
+        ends.push({ ...rest, kind: 'halt', halt: 'out_of_gas', pc: w.and(end.pc, over), results: [], storage: this.req.storage, host: this.req.host, gasUsed: limit, events: [] });
       }
     }
     const unsupported = ends.filter((e) => e.kind === 'unsupported');
