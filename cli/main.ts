@@ -9,6 +9,7 @@ import { CurveError } from '../reference/lib/errors.ts';
 import { registerCompileCommands } from './commands/compile.ts';
 import { registerConformanceCommands } from './commands/conformance.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerProveCommand } from './commands/prove.ts';
 import { registerGateCommand } from './commands/gate.ts';
 import { registerScriptCommands } from './commands/script.ts';
 import { registerSoakCommand } from './commands/soak.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerCompileCommands(program);
   registerDemoCommand(program);
   registerConformanceCommands(program);
+  registerProveCommand(program);
   registerSoakCommand(program);
   registerGateCommand(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => {} });

@@ -25,7 +25,7 @@ function diagnosticJson(d: Diagnostic) {
  * The templates, named `<folder name>/<kind>.curve` for the compiler: the manifest records that name,
  * so it must not depend on where the folder sits on this machine (MAN-DET-001).
  */
-function loadTemplates(dir: string | undefined): TemplateSet {
+export function loadTemplates(dir: string | undefined): TemplateSet {
   const folder = dir ?? STDLIB;
   const label = dir === undefined ? 'stdlib' : basename(dir.replace(/\/+$/, '')) || 'templates';
   const one = (kind: string): SourceText => ({ file: `${label}/${kind}.curve`, text: readFileOrFail(join(folder, `${kind}.curve`)).toString('utf8') });
@@ -48,9 +48,11 @@ interface CompileOptions {
   json?: boolean;
   templates?: string;
   emitAsm?: boolean;
+  prove?: boolean;
+  proveTimeout?: string;
 }
 
-function compileCommand(file: string, o: CompileOptions): void {
+async function compileCommand(file: string, o: CompileOptions): Promise<void> {
   const venue: SourceText = { file, text: readFileOrFail(file).toString('utf8') };
   const templates = loadTemplates(o.templates);
   const out = o.out ?? join('out', basename(file).replace(/\.curve$/, '') || 'venue');
@@ -63,7 +65,20 @@ function compileCommand(file: string, o: CompileOptions): void {
     process.exitCode = 1;
     return;
   }
-  const manifest = buildManifest(r.venue, r.modules);
+  let manifest = buildManifest(r.venue, r.modules);
+  let bundleJson: string | undefined;
+  if (o.prove) {
+    // MAN-PROOF-001: every obligation of the venue must be proved; the bundle's hash fills the proof-hash slot.
+    const { proveForManifest } = await import('./prove.ts');
+    const proof = await proveForManifest(file, o.templates, o.proveTimeout);
+    if (!proof.ok) {
+      process.stderr.write(`curve: --prove: ${proof.failed.join(', ')} not proved; nothing written (run curve prove ${file} for details)\n`);
+      process.exitCode = 1;
+      return;
+    }
+    manifest = { ...manifest, modules: manifest.modules.map((m) => ({ ...m, proofHash: proof.bundle.hash })) };
+    bundleJson = JSON.stringify(proof.bundle, null, 2) + '\n';
+  }
   const json = encodeManifestJson(manifest);
   const borsh = encodeManifestBorsh(manifest);
   const names = moduleFiles(r.modules);
@@ -71,6 +86,7 @@ function compileCommand(file: string, o: CompileOptions): void {
     ['manifest.json', json],
     ['manifest.borsh', borsh],
   ]);
+  if (bundleJson) files.set('proof-bundle.json', bundleJson);
   r.modules.forEach((m, i) => {
     const f = names[i] as string;
     files.set(f, m.bytes);
@@ -110,6 +126,8 @@ export function registerCompileCommands(program: Command): void {
     .option('--json', 'print a JSON summary (or the diagnostics as JSON)')
     .option('--templates <dir>', 'folder with router.curve, slab.curve, oracle.curve (default: the standard library)')
     .option('--emit-asm', 'also write the .casm listing of each module')
+    .option('--prove', 'prove every obligation of the venue (curve prove) and record the proof bundle hash in each module proofHash; writes proof-bundle.json')
+    .option('--prove-timeout <s>', 'per-query solver timeout for --prove, seconds')
     .action((file: string, o: CompileOptions) => compileCommand(file, o));
 
   program

@@ -32,3 +32,9 @@ export async function closeZ3(): Promise<void> {
   ctx = undefined;
   await killThreads(api.em);
 }
+
+/** The solver build behind `z3()` (for certificates): e.g. "z3 4.15.4.0". */
+export async function z3Version(): Promise<string> {
+  const api = await z3();
+  return `z3 ${api.Z3.get_full_version()}`;
+}

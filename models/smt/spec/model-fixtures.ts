@@ -6,7 +6,7 @@
 import { PerpFault } from '../../../reference/perp/model/errors.ts';
 import { reserve } from '../../../reference/perp/model/reserve.ts';
 import { newSlab, placeOrder } from '../../../reference/perp/model/slab.ts';
-import { NIL, type Feed, type Instrument, type Position, type SlabState } from '../../../reference/perp/model/types.ts';
+import { NIL, type Feed, type Instrument, type Position, type RouterParams, type SlabState } from '../../../reference/perp/model/types.ts';
 
 export const ROUTER = 1n;
 export const FEED = 9n;
@@ -100,3 +100,18 @@ export function reserveBuy(s: SlabState, qty: bigint, limitPx: bigint, routeId =
     throw e;
   }
 }
+
+/** Router parameters for replays that need a whole state (only the fields they read matter). */
+export const ROUTER_PARAMS: RouterParams = {
+  routerId: ROUTER,
+  governance: 2n,
+  asset: 3n,
+  vaultCap: 1n << 127n,
+  capTtlMs: 1000n,
+  makerBpsMax: 100n,
+  takerBpsMax: 100n,
+  graceMs: 0n,
+  bandBps: 100n,
+  maxSlices: 4,
+  marginModel: 'net',
+};

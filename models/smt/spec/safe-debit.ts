@@ -6,10 +6,13 @@
  * because cash is a signed i128 claim.
  */
 import { SYS_STATUS as S } from '../../../reference/vm/syscalls.ts';
-import { U128_MAX, BvEnc, I128_MAX, I128_MIN, bits, range } from './encoding.ts';
+import { coverDeficit } from '../../../reference/perp/model/liquidation.ts';
+import { cashOf, newState, setCash } from '../../../reference/perp/model/state.ts';
+import { U128_MAX, BvEnc, I128_MAX, I128_MIN, IntEnc, bits, range } from './encoding.ts';
+import { ROUTER_PARAMS } from './model-fixtures.ts';
 import { capBurn, capMint, capRemaining, escrow, escrowCredit, escrowDebit, newCustody, vault } from '../../../reference/perp/model/custody.ts';
 import { debitEnc, debitModel, debitTerms, debitVars } from './custody-enc.ts';
-import type { SpecDef } from './spec-obligation.ts';
+import type { SpecDef, Values } from './spec-obligation.ts';
 
 const DEBIT_BOUNDS = 'cap_slab, caller ∈ [1, 4]; burned ∈ {0, 1}; now, expiry < 2^64; amounts, balances and the vault any u128';
 
@@ -279,4 +282,38 @@ export const safeDebitDefs: readonly SpecDef[] = [
       return null;
     },
   },
+  {
+    id: 'SAFE-DEBIT/E2E4/insurance-pays-deficit-only',
+    family: 'safe-debit',
+    invariants: ['E2E4', 'P3', 'VAL1'],
+    rules: ['PERP-LIQ-003', 'PERP-CONS-001'],
+    description: 'insurance pays min(−cash, insurance) to a flat account with cash < 0: insurance stays ≥ 0, cash is not raised above 0, and cash + insurance is unchanged',
+    bounds: 'cash any negative i128; insurance any u128',
+    logic: 'QF_LIA',
+    encode(ctx, v) {
+      const e = new IntEnc(ctx);
+      const [cash, ins] = [v.int('cash', range(I128_MIN, -1n)), v.int('insurance', range(0n, U128_MAX))];
+      const pay = e.min(cash.neg(), ins);
+      const [cash2, ins2] = [cash.add(pay), ins.sub(pay)];
+      return {
+        assume: [],
+        reach: { 'fully-covered': cash.neg().le(ins), 'partly-covered': cash.neg().gt(ins) },
+        prove: ctx.And(ins2.ge(0), cash2.le(0), cash2.ge(cash), cash2.add(ins2).eq(cash.add(ins)), e.i128(cash2)),
+        terms: { cash: { smt: cash2, model: (x) => coverModel(x).cash }, insurance: { smt: ins2, model: (x) => coverModel(x).insurance } },
+      };
+    },
+    replay(x) {
+      const o = coverModel(x);
+      return o.insurance < 0n || o.cash > 0n || o.cash + o.insurance !== (x.cash as bigint) + (x.insurance as bigint) ? `after the payout: cash ${o.cash}, insurance ${o.insurance}` : null;
+    },
+  },
 ];
+
+/** coverDeficit on a router state with one flat user (no positions) holding the given cash. */
+function coverModel(x: Values): { cash: bigint; insurance: bigint } {
+  const st = newState(ROUTER_PARAMS);
+  st.router.insurance = x.insurance as bigint;
+  setCash(st, 7n, x.cash as bigint);
+  coverDeficit(st, 7n);
+  return { cash: cashOf(st, 7n), insurance: st.router.insurance };
+}

@@ -1,0 +1,208 @@
+/**
+ * `curve prove` (spec/proofs.md): runs the spec-level obligations (models/smt/spec) and the bytecode-level
+ * ones of a venue (models/smt/symexec; default venue examples/perp.curve with the standard library), prints
+ * a table of verdicts and seconds (or one JSON object), writes the SMT-LIB2 certificates and the proof
+ * bundle (`--emit-smt2 DIR`), and re-checks the certificates with a second solver's command line
+ * (`--recheck cvc5|z3`). Exit 0 only when every obligation is proved (and every re-check agrees); 1
+ * otherwise; 2 for bad arguments. The z3 worker threads are ended at the end so the process exits.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Command } from 'commander';
+import { UsageError } from '../../reference/lib/errors.ts';
+import { certificateFiles, proofBundle, type ProofBundle } from '../../models/smt/certificate.ts';
+import type { Obligation } from '../../models/smt/obligation.ts';
+import { allProved, proveAll, selectObligations, type ProveEntry, type ProveReport } from '../../models/smt/prove.ts';
+import { specObligations } from '../../models/smt/spec/index.ts';
+import { bytecodeObligations } from '../../models/smt/symexec/index.ts';
+import { closeZ3, z3Version } from '../../models/smt/z3.ts';
+import { readFileOrFail } from '../load.ts';
+import { stdout } from '../output.ts';
+import { loadTemplates } from './compile.ts';
+
+/** The shipped venue proved when no file is given. */
+export const DEFAULT_VENUE = new URL('../../examples/perp.curve', import.meta.url).pathname;
+export const DEFAULT_TIMEOUT_S = 60;
+
+export type RecheckSolver = 'cvc5' | 'z3';
+
+export interface RecheckResult {
+  readonly file: string;
+  readonly expect: 'sat' | 'unsat';
+  /** First line of the solver's answer: sat, unsat, unknown, timeout or an error line. */
+  readonly got: string;
+  readonly ok: boolean;
+}
+
+/** The command line of a second solver for one SMT-LIB2 file, with a time limit in seconds. */
+function solverArgs(solver: RecheckSolver, file: string, timeoutS: number): [string, string[]] {
+  return solver === 'cvc5' ? ['cvc5', [`--tlimit=${Math.ceil(timeoutS * 1000)}`, '--lang=smt2', file]] : ['z3', ['-smt2', `-T:${Math.ceil(timeoutS)}`, file]];
+}
+
+/** The version line of a solver's command line (`cvc5 --version`, `z3 --version`), or why it is missing. */
+export function solverVersion(solver: RecheckSolver): string {
+  const r = spawnSync(solver, ['--version'], { encoding: 'utf8' });
+  if (r.error) throw new UsageError(`--recheck ${solver}: the ${solver} command is not installed (${(r.error as NodeJS.ErrnoException).code ?? 'error'})`);
+  return (r.stdout.split('\n')[0] ?? '').trim();
+}
+
+/**
+ * Re-check certificates with a second, independent solver process (Debian's cvc5 or z3 command line):
+ * each file is written to `dir` (a temporary folder when absent) and the solver's answer is compared with
+ * the expected one. A disagreement, a timeout or an error is `ok: false`.
+ */
+export function recheckCertificates(files: readonly { file: string; text: string; expect: 'sat' | 'unsat' }[], solver: RecheckSolver, timeoutS: number, dir?: string): RecheckResult[] {
+  solverVersion(solver);
+  const folder = dir ?? mkdtempSync(join(tmpdir(), 'curve-recheck-'));
+  try {
+    return files.map((f) => {
+      const path = join(folder, f.file);
+      writeFileSync(path, f.text);
+      const [cmd, args] = solverArgs(solver, path, timeoutS);
+      const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: Math.ceil(timeoutS * 1000) + 5000 });
+      const got = r.error ? `error: ${r.error.message}` : ((r.stdout || r.stderr).split('\n')[0] ?? '').trim() || `exit ${r.status}`;
+      return { file: f.file, expect: f.expect, got, ok: got === f.expect };
+    });
+  } finally {
+    if (!dir) rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+export interface ProofRun {
+  readonly report: ProveReport;
+  readonly bundle: ProofBundle;
+}
+
+/** The obligations of a venue: spec level, then bytecode level (the venue with the standard library when `venue` is absent). */
+export function venueObligations(venue?: string, templatesDir?: string): Obligation[] {
+  const file = venue ?? DEFAULT_VENUE;
+  const text = readFileOrFail(file).toString('utf8');
+  return [...specObligations(), ...bytecodeObligations(text, loadTemplates(templatesDir), file)];
+}
+
+/** Run obligations with the wall clock of this process and build the bundle (callers end z3 with closeZ3). */
+export async function runProofs(obligations: readonly Obligation[], timeoutS: number, onResult?: (e: ProveEntry) => void): Promise<ProofRun> {
+  const report = await proveAll(obligations, { timeoutMs: Math.ceil(timeoutS * 1000), clock: () => performance.now() / 1000, ...(onResult ? { onResult } : {}) });
+  return { report, bundle: proofBundle(report, { name: 'z3-solver', version: await z3Version() }) };
+}
+
+interface ProveOptionsCli {
+  only?: string;
+  timeout?: string;
+  json?: boolean;
+  emitSmt2?: string;
+  recheck?: string;
+  templates?: string;
+}
+
+function parseTimeout(s: string | undefined): number {
+  if (s === undefined) return DEFAULT_TIMEOUT_S;
+  const n = Number(s);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout: expected a positive number of seconds, got '${s}'`);
+  return n;
+}
+
+const fmt = (s: number): string => s.toFixed(2).padStart(7);
+
+function row(e: ProveEntry): string {
+  const why = e.verdict === 'proved' ? '' : `  (${e.reason ?? ''})`;
+  return `  ${e.verdict.padEnd(14)} ${fmt(e.seconds)} s  ${e.level.padEnd(8)} ${e.id}${why}`;
+}
+
+function entryJson(e: ProveEntry) {
+  return {
+    id: e.id,
+    family: e.family,
+    level: e.level,
+    invariants: e.invariants,
+    rules: e.rules,
+    description: e.description,
+    verdict: e.verdict,
+    ...(e.reason !== undefined ? { reason: e.reason } : {}),
+    seconds: Math.round(e.seconds * 1000) / 1000,
+    ...(e.result.witness ? { witness: e.result.witness } : {}),
+    ...(e.result.counterexample ? { counterexample: e.result.counterexample } : {}),
+    ...(e.result.paths !== undefined ? { paths: e.result.paths } : {}),
+  };
+}
+
+async function proveCommand(file: string | undefined, o: ProveOptionsCli): Promise<void> {
+  const timeoutS = parseTimeout(o.timeout);
+  const recheck = o.recheck;
+  if (recheck !== undefined && recheck !== 'cvc5' && recheck !== 'z3') throw new UsageError(`--recheck: expected cvc5 or z3, got '${recheck}'`);
+  if (recheck) solverVersion(recheck);
+  const selected = selectObligations(venueObligations(file, o.templates), o.only);
+  if (selected.length === 0) throw new UsageError(`--only ${o.only}: no obligation matches (ids, id prefixes, invariant ids, families, levels or a * glob)`);
+  try {
+    if (!o.json) stdout.line(`proving ${selected.length} obligation(s), ${timeoutS} s per query`);
+    const { report, bundle } = await runProofs(selected, timeoutS, o.json ? undefined : (e) => stdout.line(row(e)));
+    const files = certificateFiles(report);
+    if (o.emitSmt2) {
+      mkdirSync(o.emitSmt2, { recursive: true });
+      for (const f of files) writeFileSync(join(o.emitSmt2, f.file), f.text);
+      writeFileSync(join(o.emitSmt2, 'proof-bundle.json'), JSON.stringify(bundle, null, 2) + '\n');
+    }
+    const rechecked = recheck ? recheckCertificates(files, recheck, timeoutS, o.emitSmt2) : undefined;
+    const disagreements = rechecked?.filter((r) => !r.ok) ?? [];
+    const pass = allProved(report) && disagreements.length === 0;
+    if (o.json) {
+      stdout.json({
+        ok: pass,
+        obligations: report.obligations,
+        proved: report.proved,
+        counterexamples: report.counterexamples,
+        unknown: report.unknown,
+        partial: report.partial,
+        vacuous: report.vacuous,
+        seconds: Math.round(report.seconds * 1000) / 1000,
+        solver: bundle.solver,
+        bundleHash: bundle.hash,
+        ...(rechecked ? { recheck: { solver: recheck, version: solverVersion(recheck as RecheckSolver), files: rechecked.length, agreed: rechecked.length - disagreements.length, disagreements } } : {}),
+        entries: report.entries.map(entryJson),
+      });
+    } else {
+      const slowest = [...report.entries].sort((a, b) => b.seconds - a.seconds)[0];
+      stdout.line(
+        `${report.obligations} obligation(s): ${report.proved} proved, ${report.counterexamples} counterexample(s), ${report.unknown} unknown, ${report.partial} partial, ${report.vacuous} vacuous in ${report.seconds.toFixed(1)} s` +
+          (slowest ? ` (slowest ${slowest.id} ${slowest.seconds.toFixed(2)} s)` : ''),
+      );
+      stdout.line(`proof bundle ${bundle.hash}${o.emitSmt2 ? ` → ${o.emitSmt2}/proof-bundle.json, ${files.length} SMT-LIB2 file(s)` : ''}`);
+      if (rechecked) {
+        stdout.line(`re-checked ${rechecked.length} certificate(s) with ${solverVersion(recheck as RecheckSolver)}: ${rechecked.length - disagreements.length} agree`);
+        for (const d of disagreements) stdout.line(`  ${d.file}: expected ${d.expect}, ${recheck} says ${d.got}`);
+      }
+    }
+    process.exitCode = pass ? 0 : 1;
+  } finally {
+    await closeZ3();
+  }
+}
+
+export function registerProveCommand(program: Command): void {
+  program
+    .command('prove')
+    .description('prove the invariants with z3: spec-level obligations and the bytecode of a venue; table or JSON of verdicts, SMT-LIB2 certificates, proof bundle')
+    .argument('[file]', 'venue script (.curve) whose compiled Router/Slab bytecode is proved (default examples/perp.curve)')
+    .option('--only <id>', 'only obligations matching an id, id prefix, invariant id, family, level or * glob')
+    .option('--timeout <s>', `per-query solver timeout in seconds (default ${DEFAULT_TIMEOUT_S})`)
+    .option('--json', 'print one JSON object')
+    .option('--emit-smt2 <dir>', 'write each obligation as SMT-LIB2 (negation: unsat; witnesses: sat) and proof-bundle.json')
+    .option('--recheck <solver>', 're-check every certificate with a second solver command line: cvc5 or z3')
+    .option('--templates <dir>', 'folder with router.curve, slab.curve, oracle.curve (default: the standard library)')
+    .action((file: string | undefined, o: ProveOptionsCli) => proveCommand(file, o));
+}
+
+/** `curve compile --prove`: prove a venue's obligations; ok only when every one is proved. Ends z3. */
+export async function proveForManifest(file: string, templatesDir: string | undefined, timeout: string | undefined): Promise<ProofRun & { ok: boolean; failed: string[] }> {
+  const timeoutS = parseTimeout(timeout);
+  try {
+    const run = await runProofs(venueObligations(file, templatesDir), timeoutS);
+    const failed = run.report.entries.filter((e) => e.verdict !== 'proved').map((e) => `${e.id} (${e.verdict})`);
+    return { ...run, ok: allProved(run.report), failed };
+  } finally {
+    await closeZ3();
+  }
+}

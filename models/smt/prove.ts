@@ -1,0 +1,94 @@
+/**
+ * The prover (spec/proofs.md §5): runs a list of obligations, each with the per-query solver timeout,
+ * and collects the verdicts — proved, counterexample, unknown, partial, vacuous — never collapsed. Time is
+ * measured by the caller's clock (models/ reads no clock); an obligation that throws is `unknown` with the
+ * error as its reason, so one broken encoding never hides the others.
+ */
+import type { Family, Level, Obligation, ObligationResult, Verdict } from './obligation.ts';
+
+export interface ProveEntry {
+  readonly id: string;
+  readonly family: Family;
+  readonly level: Level;
+  readonly invariants: readonly string[];
+  readonly rules: readonly string[];
+  readonly description: string;
+  readonly verdict: Verdict;
+  readonly reason?: string;
+  readonly seconds: number;
+  readonly result: ObligationResult;
+}
+
+export interface ProveReport {
+  readonly obligations: number;
+  readonly proved: number;
+  readonly counterexamples: number;
+  readonly unknown: number;
+  readonly partial: number;
+  readonly vacuous: number;
+  readonly seconds: number;
+  readonly entries: readonly ProveEntry[];
+}
+
+export interface ProveRun {
+  /** Per-query solver timeout in milliseconds. */
+  readonly timeoutMs: number;
+  /** The caller's clock in seconds (e.g. performance.now()/1000 in the CLI, a counter in tests). */
+  readonly clock: () => number;
+  /** Called after each obligation (progress output). */
+  readonly onResult?: (e: ProveEntry) => void;
+}
+
+/**
+ * `--only` selection: an exact id, an id prefix ending at a `/` segment (`SAFE-DEBIT`, `MARGIN/RM3`), an
+ * invariant id (`P7`), a family (`margin-math`), a level (`spec`), or a glob with `*`.
+ */
+export function selectObligations<T extends Obligation>(all: readonly T[], only: string | undefined): T[] {
+  if (!only) return [...all];
+  const glob = only.includes('*') ? new RegExp(`^${only.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`) : undefined;
+  return all.filter((o) => (glob ? glob.test(o.id) : o.id === only || o.id.startsWith(only + '/') || o.invariants.includes(only) || o.family === only || o.level === only));
+}
+
+export async function proveAll(obligations: readonly Obligation[], run: ProveRun): Promise<ProveReport> {
+  const entries: ProveEntry[] = [];
+  const t0 = run.clock();
+  for (const o of obligations) {
+    const start = run.clock();
+    let result: ObligationResult;
+    try {
+      result = await o.run({ timeoutMs: run.timeoutMs });
+    } catch (e) {
+      result = { verdict: 'unknown', reason: `error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, smt2: '' };
+    }
+    const entry: ProveEntry = {
+      id: o.id,
+      family: o.family,
+      level: o.level,
+      invariants: o.invariants,
+      rules: o.rules,
+      description: o.description,
+      verdict: result.verdict,
+      ...(result.reason !== undefined ? { reason: result.reason } : {}),
+      seconds: run.clock() - start,
+      result,
+    };
+    entries.push(entry);
+    run.onResult?.(entry);
+  }
+  const count = (v: Verdict): number => entries.filter((e) => e.verdict === v).length;
+  return {
+    obligations: entries.length,
+    proved: count('proved'),
+    counterexamples: count('counterexample'),
+    unknown: count('unknown'),
+    partial: count('partial'),
+    vacuous: count('vacuous'),
+    seconds: run.clock() - t0,
+    entries,
+  };
+}
+
+/** Every obligation proved (and at least one ran): the only passing outcome. */
+export function allProved(r: ProveReport): boolean {
+  return r.obligations > 0 && r.proved === r.obligations;
+}

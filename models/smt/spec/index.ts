@@ -1,0 +1,16 @@
+/**
+ * The spec-level obligations (spec/proofs.md §3), one per rule id, grouped by the invariant families of
+ * issue 5: safe debit, reservation bounds, margin math.
+ */
+import type { Obligation } from '../obligation.ts';
+import { fundingPnlDefs } from './funding-pnl.ts';
+import { marginDefs } from './margin.ts';
+import { reservationDefs } from './reservation.ts';
+import { safeDebitDefs } from './safe-debit.ts';
+import { specObligation, type SpecDef } from './spec-obligation.ts';
+
+export const SPEC_DEFS: readonly SpecDef[] = [...safeDebitDefs, ...reservationDefs, ...marginDefs, ...fundingPnlDefs];
+
+export function specObligations(): (Obligation & { readonly def: SpecDef })[] {
+  return SPEC_DEFS.map(specObligation);
+}
