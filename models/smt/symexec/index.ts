@@ -12,7 +12,7 @@ import { ModuleStore } from '../../../reference/vm/store.ts';
 import { syscallById, syscallByName } from '../../../reference/vm/syscalls.ts';
 import type { Family, Obligation, ObligationResult, ProveOptions } from '../obligation.ts';
 import { z3Context } from '../z3.ts';
-import { burnedOnRelease, capCovered, capLifetime, debitViaCap, debitWithinMaxCharge, refundBounded, reservedWithinQty, ROUTER_ONLY, statusChecked } from './checks.ts';
+import { burnedOnRelease, capCovered, capLifetime, debitViaCap, debitWithinMaxCharge, FALLIBLE, refundBounded, reservedWithinQty, ROUTER_ONLY, statusChecked } from './checks.ts';
 import { decide } from './decide.ts';
 import { proveHoare, symbolicRun, type Check, type Replayed, type Subject } from './hoare.ts';
 import { poolField } from './layout.ts';
@@ -48,6 +48,26 @@ function param(mod: CompiledModule, entry: string, name: string): number | undef
   return undefined;
 }
 
+/** Names of the syscalls the entry's function and its CALLF callees contain. */
+function syscallsOf(s: Subject, entry: string): Set<string> {
+  const out = new Set<string>();
+  const start = s.lm.entries.get(entry)?.func;
+  const seen = new Set<number>();
+  const visit = (fi: number): void => {
+    if (seen.has(fi)) return;
+    seen.add(fi);
+    for (const i of s.lm.analyses[fi]?.instrs ?? []) {
+      if (i.info.name === 'SYSCALL') out.add(syscallById(i.arg)?.name ?? '');
+      if (i.info.name === 'CALLF') visit(i.arg);
+    }
+  };
+  if (start !== undefined) visit(start);
+  return out;
+}
+
+/** The entry can run a fallible custody syscall (so its status-checked obligation has a guarded path). */
+const fallibleIn = (s: Subject, entry: string): boolean => [...syscallsOf(s, entry)].some((n) => (FALLIBLE as readonly string[]).includes(n));
+
 const shortName = (m: CompiledModule): string => m.name.replace(/^(router|slab):/, '');
 
 function hoareObligation(s: Subject, entry: string, id: string, family: Family, invariants: string[], description: string, check: Check): BytecodeObligation {
@@ -72,7 +92,7 @@ function routerObligations(s: Subject): BytecodeObligation[] {
   const m = s.mod;
   const n = shortName(m);
   const out: BytecodeObligation[] = [];
-  for (const e of m.entries) {
+  for (const e of m.entries.filter((x) => fallibleIn(s, x.name))) {
     out.push(hoareObligation(s, e.name, `SAFE-DEBIT/${n}/${e.name}/status-checked`, 'safe-debit', ['P3', 'P7', 'R6', 'ADV1'], 'a completed call never ignored a refused custody syscall (non-zero status)', statusChecked()));
   }
   const capR = param(m, 'release', 'cap');
@@ -149,7 +169,7 @@ function slabObligations(s: Subject): BytecodeObligation[] {
   const out: BytecodeObligation[] = [schemaObligation(s), codeObligation(s)];
   for (const e of m.entries) {
     out.push(hoareObligation(s, e.name, `ACCESS/${n}/${e.name}/debit-via-cap`, 'access-control', ['P7', 'R6', 'ADV1'], 'escrow and vault balances change only on a path through the guarded debit (CAP_DEBIT)', debitViaCap()));
-    out.push(hoareObligation(s, e.name, `SAFE-DEBIT/${n}/${e.name}/status-checked`, 'safe-debit', ['P7', 'R6', 'ADV1', 'F1'], 'a completed call never ignored a refused guarded debit', statusChecked()));
+    if (fallibleIn(s, e.name)) out.push(hoareObligation(s, e.name, `SAFE-DEBIT/${n}/${e.name}/status-checked`, 'safe-debit', ['P7', 'R6', 'ADV1', 'F1'], 'a completed call never ignored a refused guarded debit', statusChecked()));
   }
   const reserved = poolField(m, s.template, 'orders', 'reserved');
   const qty = poolField(m, s.template, 'orders', 'qty');
