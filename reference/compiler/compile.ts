@@ -83,7 +83,7 @@ function checkTemplate(kind: TemplateTarget, source: SourceText, diags: Diagnost
   }
   // CS-COMPILE-001: a module is called through its entries; a template without one compiles to nothing usable.
   if (!r.ast.items.some((i) => i.kind === 'fn' && i.pub)) {
-    diags.push(diagnostic('CS2118', `${source.file} declares no entry point: a ${kind} template needs at least one 'pub fn'`, r.ast.span));
+    diags.push(diagnostic('CS4010', `${source.file} declares no entry point: a ${kind} template needs at least one 'pub fn'`, r.ast.span));
     return undefined;
   }
   return { source, ast: r.ast, module: r.template, hash: sha256Hex(new TextEncoder().encode(source.text)) };

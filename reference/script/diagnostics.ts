@@ -126,8 +126,6 @@ export const DIAGNOSTIC_CODES = {
   CS2116: { severity: 'error', spec: 'CS-EXTERN-002', title: 'unknown extern module or entry' },
   /** An extern used as a value, an array crossing modules, a repeated or non-constant grant (CS-EXTERN-003). */
   CS2117: { severity: 'error', spec: 'CS-EXTERN-003', title: 'invalid use of an extern' },
-  /** A template given to the compiler without any `pub fn` (CS-COMPILE-001). */
-  CS2118: { severity: 'error', spec: 'CS-COMPILE-001', title: 'template without an entry point' },
 
   // ── CS22xx: template types ────────────────────────────────────────────────────────────────────────
   /** An expression of one type where another is required (CS-TYPE-001). */
@@ -202,6 +200,8 @@ export const DIAGNOSTIC_CODES = {
   CS4008: { severity: 'error', spec: 'CS-ANALYZE-EXTERN', title: 'extern does not match the callee module' },
   /** A sub-grant the caller cannot give or the callee cannot run with: caps, pages (CS-ANALYZE-GRANT). */
   CS4009: { severity: 'error', spec: 'CS-ANALYZE-GRANT', title: 'sub-grant out of bounds' },
+  /** A template given to the compiler without any `pub fn` (CS-COMPILE-001). */
+  CS4010: { severity: 'error', spec: 'CS-COMPILE-001', title: 'template without an entry point' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -84,13 +84,13 @@ test('CS2110 a template of the wrong kind, or a venue given as a template, is a 
   t.true(r3.diagnostics.some((d) => d.code === 'CS2010'));
 });
 
-test('CS2118 a template without a pub fn is a diagnostic, not a crash', (t) => {
+test('CS4010 a template without a pub fn is a diagnostic, not a crash', (t) => {
   const router = { file: 'r.curve', text: 'template router;\nfn helper() -> u64 { return 1; }\n' };
   const r = compileVenue(PERP, { ...STDLIB, router });
-  t.deepEqual(r.diagnostics.map((d) => [d.code, d.span.file]), [['CS2118', 'r.curve']]);
+  t.deepEqual(r.diagnostics.map((d) => [d.code, d.span.file]), [['CS4010', 'r.curve']]);
   t.is(r.modules, undefined);
   const empty = compileVenue(PERP, { ...STDLIB, router: { file: 'e.curve', text: 'template router;\n' } });
-  t.deepEqual(empty.diagnostics.map((d) => d.code), ['CS2118']);
+  t.deepEqual(empty.diagnostics.map((d) => d.code), ['CS4010']);
 });
 
 test('CS-ANALYZE-GAS straight-line code uses exactly its bound; branches and loops stay under it', (t) => {
