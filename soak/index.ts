@@ -20,8 +20,11 @@ export interface SoakOptions {
   readonly plant?: PlantedBug;
   readonly knobs?: Partial<FaultKnobs>;
   readonly livenessBoundMs?: number;
+  readonly mode?: 'both' | 'safety' | 'liveness';
   /** Stop at the first failing seed. */
   readonly stopOnFailure?: boolean;
+  /** SEQ-SOAK-SHRINK: for a failing seed, find the smallest safety-phase budget that still fails the same check. */
+  readonly shrink?: boolean;
   /** Called after each seed (the CLI prints its line and header). */
   readonly onSeed?: (r: SeedSummary, header: string) => void;
 }
@@ -35,6 +38,8 @@ export interface SeedSummary {
   readonly committed_batches: number;
   readonly liveness_convergence_ms: number | null;
   readonly trace_hash: string;
+  /** The smallest `--events` that still fails with the same check (when shrinking). */
+  readonly shrunk_events?: number;
   readonly violations: readonly (Violation & { readonly reproduce: string })[];
 }
 
@@ -53,11 +58,38 @@ export interface SoakSummary {
 }
 
 /** SEQ-SOAK-REPRO: the one-line command that replays a seed exactly. */
-export function reproduceCommand(seed: number, o: Pick<SoakOptions, 'events' | 'swarm' | 'plant'>): string {
-  return `curve soak --seed ${seed} --events ${o.events}${o.swarm ? ' --swarm' : ''}${o.plant ? ` --plant ${o.plant}` : ''}`;
+export function reproduceCommand(seed: number, o: Pick<SoakOptions, 'events' | 'swarm' | 'plant' | 'mode'>): string {
+  return `curve soak --seed ${seed} --events ${o.events}${o.swarm ? ' --swarm' : ''}${o.plant ? ` --plant ${o.plant}` : ''}${o.mode && o.mode !== 'both' ? ` --mode ${o.mode}` : ''}`;
 }
 
-export function summarizeSeed(r: SimResult, o: Pick<SoakOptions, 'events' | 'swarm' | 'plant'>): SeedSummary {
+function simulate(seed: number, events: number, o: SoakOptions): { r: SimResult; header: string } {
+  const sim = new Simulation({
+    seed,
+    events,
+    ...(o.swarm ? { swarm: true } : {}),
+    ...(o.plant ? { plant: o.plant } : {}),
+    ...(o.knobs ? { knobs: o.knobs } : {}),
+    ...(o.mode ? { mode: o.mode } : {}),
+    ...(o.livenessBoundMs !== undefined ? { livenessBoundMs: o.livenessBoundMs } : {}),
+  });
+  return { r: sim.run(), header: sim.header() };
+}
+
+/** SEQ-SOAK-SHRINK: binary search on the safety-phase budget; runs are deterministic, so each probe is exact. */
+function shrinkEvents(seed: number, r: SimResult, o: SoakOptions): number {
+  const check = r.violations[0]?.check;
+  let lo = 1;
+  let hi = o.events;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const probe = simulate(seed, mid, o).r;
+    if (probe.violations[0]?.check === check) hi = mid;
+    else lo = mid + 1;
+  }
+  return hi;
+}
+
+export function summarizeSeed(r: SimResult, o: Pick<SoakOptions, 'events' | 'swarm' | 'plant' | 'mode'>): SeedSummary {
   return {
     seed: r.seed,
     events: r.events,
@@ -74,19 +106,21 @@ export function summarizeSeed(r: SimResult, o: Pick<SoakOptions, 'events' | 'swa
 export function runSoak(options: SoakOptions): SoakSummary {
   const per: SeedSummary[] = [];
   for (const seed of options.seeds) {
-    const sim = new Simulation({
-      seed,
-      events: options.events,
-      ...(options.swarm ? { swarm: true } : {}),
-      ...(options.plant ? { plant: options.plant } : {}),
-      ...(options.knobs ? { knobs: options.knobs } : {}),
-      ...(options.livenessBoundMs !== undefined ? { livenessBoundMs: options.livenessBoundMs } : {}),
-    });
-    const s = summarizeSeed(sim.run(), options);
+    const { r, header } = simulate(seed, options.events, options);
+    let s = summarizeSeed(r, options);
+    if (options.shrink && r.violations.length) {
+      const events = shrinkEvents(seed, r, options);
+      s = { ...s, shrunk_events: events, violations: s.violations.map((v) => ({ ...v, reproduce: reproduceCommand(seed, { ...options, events }) })) };
+    }
     per.push(s);
-    options.onSeed?.(s, sim.header());
+    options.onSeed?.(s, header);
     if (options.stopOnFailure && s.violations.length) break;
   }
+  return summarize(per);
+}
+
+/** Sum per-seed summaries (also how shards or duration-bounded campaigns merge). */
+export function summarize(per: readonly SeedSummary[]): SoakSummary {
   const failing = per.filter((s) => s.violations.length);
   const conv = per.map((s) => s.liveness_convergence_ms).filter((x): x is number => x !== null);
   return {

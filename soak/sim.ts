@@ -33,6 +33,8 @@ export interface SimOptions {
   readonly plant?: PlantedBug;
   /** Simulated ms the liveness phase may take to converge. */
   readonly livenessBoundMs?: number;
+  /** SEQ-SOAK-002: 'both' (default), 'safety' (no liveness phase), 'liveness' (no faults but byzantine nodes, then the convergence check). */
+  readonly mode?: 'both' | 'safety' | 'liveness';
 }
 
 export interface SimResult {
@@ -368,8 +370,13 @@ export class Simulation {
     this.schedule('crash', k.crashEveryMs, { k: 'crash' });
     this.schedule('outage', k.outageEveryMs, { k: 'outage', slab: this.prng.pick([SLAB_A, SLAB_B]), down: true });
     const bound = this.options.livenessBoundMs ?? DEFAULT_LIVENESS_BOUND_MS;
+    const mode = this.options.mode ?? 'both';
+    if (mode === 'liveness') this.faultsOn = false;
     for (;;) {
-      if (this.healAt === null && this.events >= this.options.events) this.healAll();
+      if (this.healAt === null && this.events >= this.options.events) {
+        if (mode === 'safety') break;
+        this.healAll();
+      }
       if (this.healAt !== null && (this.convergenceMs !== null || this.now - this.healAt > bound)) break;
       const e = this.q.pop();
       if (!e) break;
@@ -385,7 +392,7 @@ export class Simulation {
       }
       if (this.checkers.violations.length > 0) break;
     }
-    if (this.convergenceMs === null && this.checkers.violations.length === 0) {
+    if (mode !== 'safety' && this.convergenceMs === null && this.checkers.violations.length === 0) {
       this.checkers.fail('liveness', 'SEQ-SOAK-LIVE', `honest nodes did not all reach height ${this.target} within ${bound}ms of the heal`);
     }
     if (this.checkers.violations.length === 0) this.checkers.history(this.history);

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { UsageError } from '../../reference/lib/errors.ts';
 import { inShard, parseShard } from '../../conformance/select.ts';
-import { PLANTED_BUGS, runSoak, type PlantedBug, type SeedSummary } from '../../soak/index.ts';
+import { PLANTED_BUGS, runSoak, summarize, type PlantedBug, type SeedSummary } from '../../soak/index.ts';
 import { stdout } from '../output.ts';
 
 export const SOAK_EXIT = { ok: 0, correctness: 1, liveness: 4, crash: 5 } as const;
@@ -23,6 +23,16 @@ interface SoakFlags {
   plant?: string;
   shard?: string;
   livenessBound?: string;
+  mode: string;
+  shrink: boolean;
+  duration?: string;
+}
+
+/** `--duration 90s | 10m | 1h` → ms of wall time. */
+export function parseDuration(text: string): number {
+  const m = /^([0-9]+)(s|m|h)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--duration expects a number with s, m or h (e.g. 10m), got ${JSON.stringify(text)}`);
+  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
 }
 
 function natural(flag: string, v: string): number {
@@ -43,7 +53,8 @@ function seedLine(s: SeedSummary): string {
   const conv = s.liveness_convergence_ms === null ? 'no convergence' : `converged ${s.liveness_convergence_ms}ms after heal`;
   const head = `seed ${s.seed}: ${s.events} simulated events (${s.messages} messages, ${s.intents} intents), ${s.simulated_seconds.toFixed(1)} simulated s, ${s.committed_batches} batches, ${conv}, trace ${s.trace_hash.slice(0, 16)}`;
   const v = s.violations[0];
-  return v ? `${head}\n  ${v.kind} violation ${v.check} at ${v.atMs}ms: ${v.message}\n  reproduce with: ${v.reproduce}` : head;
+  const shrunk = s.shrunk_events !== undefined ? `\n  shrunk: fails with --events ${s.shrunk_events}` : '';
+  return v ? `${head}${shrunk}\n  ${v.kind} violation ${v.check} at ${v.atMs}ms: ${v.message}\n  reproduce with: ${v.reproduce}` : head;
 }
 
 export function registerSoakCommand(program: Command): void {
@@ -57,10 +68,16 @@ export function registerSoakCommand(program: Command): void {
     .option('--plant <bug>', `run with a planted bug (${PLANTED_BUGS.join(', ')}) to see the checkers find it`)
     .option('--shard <i/n>', 'run only the seeds at positions p with p mod n = i − 1')
     .option('--liveness-bound <ms>', 'simulated ms the liveness phase may take', '60000')
+    .option('--mode <mode>', 'both (safety then liveness), safety, or liveness', 'both')
+    .option('--no-shrink', 'do not shrink a failing seed to its smallest --events')
+    .option('--duration <time>', 'keep running further seeds until this much wall time has passed (e.g. 10m)')
     .option('--json', 'print one JSON summary object')
     .action((f: SoakFlags) => {
       if (f.seed !== undefined && f.seeds !== undefined) throw new UsageError('--seed and --seeds are exclusive');
-      let seeds = f.seed !== undefined ? [natural('--seed', f.seed)] : parseSeeds(f.seeds ?? '1');
+      if (!['both', 'safety', 'liveness'].includes(f.mode)) throw new UsageError(`--mode expects both, safety or liveness, got ${JSON.stringify(f.mode)}`);
+      const budgetMs = f.duration !== undefined ? parseDuration(f.duration) : null;
+      const first = f.seed !== undefined ? natural('--seed', f.seed) : 1;
+      let seeds = f.seed !== undefined && budgetMs === null ? [first] : f.seeds !== undefined ? parseSeeds(f.seeds) : budgetMs !== null ? Array.from({ length: 1_000_000 }, (_, i) => first + i) : [1];
       if (f.shard !== undefined) {
         const shard = parseShard(f.shard);
         seeds = seeds.filter((_, i) => inShard(i, shard));
@@ -69,17 +86,24 @@ export function registerSoakCommand(program: Command): void {
       if (events < 1) throw new UsageError('--events must be ≥ 1');
       if (f.plant !== undefined && !PLANTED_BUGS.includes(f.plant as PlantedBug)) throw new UsageError(`--plant: unknown bug ${JSON.stringify(f.plant)} (one of ${PLANTED_BUGS.join(', ')})`);
       const started = performance.now();
-      const summary = runSoak({
-        seeds,
+      const options = {
         events,
+        shrink: f.shrink,
+        mode: f.mode as 'both' | 'safety' | 'liveness',
         ...(f.swarm ? { swarm: true } : {}),
         ...(f.plant ? { plant: f.plant as PlantedBug } : {}),
         livenessBoundMs: natural('--liveness-bound', f.livenessBound ?? '60000'),
-        onSeed: (s, header) => {
+        onSeed: (s: SeedSummary, header: string) => {
           if (!f.json) stdout.line(`${header}\n${seedLine(s)}`);
           else if (s.violations.length) process.stderr.write(`${seedLine(s)}\n`);
         },
-      });
+      };
+      const per: SeedSummary[] = [];
+      for (const seed of seeds) {
+        per.push(...runSoak({ ...options, seeds: [seed] }).per_seed);
+        if (budgetMs !== null && performance.now() - started >= budgetMs) break;
+      }
+      const summary = summarize(per);
       const wall = (performance.now() - started) / 1000;
       if (f.json) {
         stdout.json({ ...summary, wall_seconds: Number(wall.toFixed(3)), simulated_seconds_per_wall_second: Number((summary.simulated_seconds / Math.max(wall, 1e-9)).toFixed(2)) });

@@ -1,31 +1,41 @@
-/** SEQ-SOAK-EXIT / SEQ-SOAK-REPRO: `curve soak` output, JSON summary and typed exit statuses. */
+/** SEQ-SOAK-EXIT / SEQ-SOAK-REPRO / SEQ-SOAK-SHRINK: `curve soak` output, JSON summary and typed exit statuses (in process, serial). */
 import test from 'ava';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { curve } from '../cli/helpers.ts';
 
-const curve = new URL('../../bin/curve.js', import.meta.url).pathname;
-const run = (...args: string[]) => spawnSync('node', [curve, 'soak', ...args], { encoding: 'utf8' });
-
-test('SEQ-SOAK-EXIT --json prints the summary the gate reads, exit 0', (t) => {
-  const out = execFileSync('node', [curve, 'soak', '--seeds', '1..2', '--events', '600', '--swarm', '--json'], { encoding: 'utf8' });
-  const s = JSON.parse(out) as Record<string, unknown>;
+test.serial('SEQ-SOAK-EXIT --json prints the summary the gate reads, exit 0', async (t) => {
+  const r = await curve('soak', '--seeds', '1..2', '--events', '400', '--swarm', '--json');
+  t.is(r.code, 0, r.err);
+  const s = JSON.parse(r.out) as Record<string, unknown>;
   for (const k of ['seeds', 'simulated_events', 'simulated_seconds', 'committed_batches', 'violations', 'wall_seconds', 'liveness_convergence_ms_max', 'per_seed']) t.true(k in s, k);
   t.is(s.seeds, 2);
   t.is(s.violations, 0);
   t.is(s.status, 'ok');
 });
 
-test('SEQ-SOAK-REPRO a planted bug exits 1 and prints the seed and its reproduction line', (t) => {
-  const r = run('--seed', '1', '--events', '4000', '--plant', 'no-quorum');
-  t.is(r.status, 1);
-  t.regex(r.stdout, /seed 1: .*\n {2}correctness violation SEQ-BFT-SAFE/);
-  t.regex(r.stdout, /reproduce with: curve soak --seed 1 --events 4000 --plant no-quorum/);
+test.serial('SEQ-SOAK-REPRO SEQ-SOAK-SHRINK a planted bug exits 1 and prints the seed, the shrunk budget and its reproduction line', async (t) => {
+  const r = await curve('soak', '--seed', '1', '--events', '4000', '--plant', 'no-quorum');
+  t.is(r.code, 1);
+  t.regex(r.out, /seed 1: .*\n {2}shrunk: fails with --events \d+\n {2}correctness violation SEQ-BFT-SAFE/);
+  const m = /reproduce with: curve soak --seed 1 --events (\d+) --plant no-quorum/.exec(r.out);
+  t.truthy(m);
+  t.true(Number(m?.[1]) <= 4000);
+  const again = await curve('soak', '--seed', '1', '--events', m?.[1] ?? '0', '--plant', 'no-quorum', '--no-shrink');
+  t.is(again.code, 1);
+  t.regex(again.out, /correctness violation SEQ-BFT-SAFE/);
 });
 
-test('SEQ-SOAK-EXIT bad arguments are one line and exit 2', (t) => {
-  for (const args of [['--seeds', '9..3'], ['--seed', 'x'], ['--plant', 'nope'], ['--seed', '1', '--seeds', '2'], ['--shard', '3/2']]) {
-    const r = run(...args);
-    t.is(r.status, 2, args.join(' '));
-    t.is(r.stderr.trim().split('\n').length, 1, r.stderr);
-    t.regex(r.stderr, /^curve: /);
+test.serial('SEQ-SOAK-002 --mode safety skips the liveness phase; --duration keeps adding seeds', async (t) => {
+  const s = JSON.parse((await curve('soak', '--seed', '4', '--events', '300', '--mode', 'safety', '--json')).out) as { per_seed: { liveness_convergence_ms: number | null }[] };
+  t.is(s.per_seed[0]?.liveness_convergence_ms, null);
+  const d = JSON.parse((await curve('soak', '--duration', '1s', '--events', '200', '--json')).out) as { seeds: number };
+  t.true(d.seeds >= 1);
+});
+
+test.serial('SEQ-SOAK-EXIT bad arguments are one line and exit 2', async (t) => {
+  for (const args of [['--seeds', '9..3'], ['--seed', 'x'], ['--plant', 'nope'], ['--seed', '1', '--seeds', '2'], ['--shard', '3/2'], ['--mode', 'fast'], ['--duration', '10x']]) {
+    const r = await curve('soak', ...args);
+    t.is(r.code, 2, args.join(' '));
+    t.is(r.err.trim().split('\n').length, 1, r.err);
+    t.regex(r.err, /^curve: /);
   }
 });
