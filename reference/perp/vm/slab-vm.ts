@@ -14,6 +14,7 @@ import { PERP_ERRORS, type PerpErrorName } from '../model/errors.ts';
 import type { PerpEvent, SlabParams, SlabState } from '../model/types.ts';
 import { checkLayout, StorageView } from './layout.ts';
 import { readSlab } from './read-slab.ts';
+import { decodeEventFields } from './router-events.ts';
 
 /** Gas per call: above every entry's static bound (CS-ANALYZE-GAS keeps them under 2·10⁹). */
 export const CALL_GAS = 2_000_000_000;
@@ -71,22 +72,10 @@ const EVENT_SHAPE: Readonly<Record<string, { kind: string; fields: readonly stri
   Settled: { kind: 'settle', fields: ['user', 'amount'] },
 };
 
-const BYTES: Readonly<Record<string, number>> = { u64: 8, bool: 1, u128: 16, i128: 16, address: 16 };
-
 function decodeEvent(slab: bigint, ev: CompiledEvent, data: Uint8Array): PerpEvent {
   const shape = EVENT_SHAPE[ev.name];
   if (!shape) throw new Error(`internal assertion failed: unknown slab event ${ev.name}`);
-  const out: Record<string, bigint | string> = { slab };
-  let at = 0;
-  ev.fields.forEach((f, i) => {
-    const size = BYTES[f.type];
-    if (size === undefined) throw new Error(`internal assertion failed: event field type ${f.type}`);
-    const raw = readUintLE(data, at, size);
-    at += size;
-    const name = shape.fields[i] as string;
-    out[name] = f.type === 'i128' ? toSigned(raw) : name === 'state' ? (raw === 1n ? 'PENDING' : 'LIVE') : raw;
-  });
-  return { kind: shape.kind, data: out };
+  return { kind: shape.kind, data: { slab, ...decodeEventFields(ev, data, shape.fields) } };
 }
 
 const words32 = (b: Uint8Array): [bigint, bigint] => [readUintLE(b, 0, 16), readUintLE(b, 16, 16)];
