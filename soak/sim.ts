@@ -249,17 +249,17 @@ export class Simulation {
     this.trace = [];
   }
 
-  private schedule(k: Ev['k'], every: number, ev: Ev): void {
+  /** The next occurrence of a recurring fault: uniform in [every/2, 3·every/2]; 0 = never. */
+  private schedule(every: number, ev: Ev): void {
     if (every > 0) this.q.push(this.now + this.prng.range(every >> 1, every + (every >> 1)), ev);
-    void k;
   }
 
-  private submit(c: SimClient, intents: readonly Intent[]): void {
+  /** Clients send each intent to every node (client links suffer loss and delay, not partitions). */
+  private submit(intents: readonly Intent[]): void {
     for (const intent of intents) {
       this.intents++;
       for (let t = 0; t < this.nodes.length; t++) this.transmit({ k: 'deliver', to: t, msg: { t: 'intent', intent } }, null);
     }
-    void c;
   }
 
   private step(ev: Ev): void {
@@ -282,13 +282,13 @@ export class Simulation {
       }
       case 'wake': {
         const c = this.clients[ev.client] as SimClient;
-        this.submit(c, c.wake(this.now, this.prng, this.market));
+        this.submit(c.wake(this.now, this.prng, this.market));
         const think = c.role === 'oracle' ? 250 : k.thinkMs;
         this.q.push(this.now + this.prng.range(1, 2 * think), ev);
         break;
       }
       case 'retry':
-        for (const c of this.clients) this.submit(c, c.due(this.now, RETRY_MS));
+        for (const c of this.clients) this.submit(c.due(this.now, RETRY_MS));
         this.q.push(this.now + RETRY_MS / 2, ev);
         break;
       case 'partition':
@@ -296,7 +296,7 @@ export class Simulation {
         break;
       case 'heal-partition':
         this.blocked = new Set();
-        this.schedule('partition', k.partitionEveryMs, { k: 'partition' });
+        this.schedule(k.partitionEveryMs, { k: 'partition' });
         break;
       case 'crash':
         if (this.faultsOn) this.crash();
@@ -305,9 +305,9 @@ export class Simulation {
         this.restart(ev.node);
         break;
       case 'outage':
-        this.submit(this.operator, [this.operator.slabStatus(this.now, ev.slab, ev.down)]);
+        this.submit([this.operator.slabStatus(this.now, ev.slab, ev.down)]);
         if (ev.down) this.q.push(this.now + k.outageMs, { k: 'outage', slab: ev.slab, down: false });
-        else if (this.faultsOn) this.schedule('outage', k.outageEveryMs, { k: 'outage', slab: this.prng.pick([SLAB_A, SLAB_B]), down: true });
+        else if (this.faultsOn) this.schedule(k.outageEveryMs, { k: 'outage', slab: this.prng.pick([SLAB_A, SLAB_B]), down: true });
         break;
       case 'heal':
         this.healAll();
@@ -335,7 +335,7 @@ export class Simulation {
     sn.node = null;
     sn.inc++;
     this.q.push(this.now + this.knobs.downMs, { k: 'restart', node: i });
-    this.schedule('crash', this.knobs.crashEveryMs, { k: 'crash' });
+    this.schedule(this.knobs.crashEveryMs, { k: 'crash' });
   }
 
   /** SEQ-DUR-002: recovery from the durable snapshot and log; the checker compares the chain with what it had. */
@@ -366,9 +366,9 @@ export class Simulation {
     this.nodes.forEach((n, i) => n.node && this.handle(i, n.node.start(this.local(i))));
     this.clients.forEach((c, i) => c.role !== 'operator' && this.q.push(this.prng.range(1, 50), { k: 'wake', client: i }));
     this.q.push(RETRY_MS, { k: 'retry' });
-    this.schedule('partition', k.partitionEveryMs, { k: 'partition' });
-    this.schedule('crash', k.crashEveryMs, { k: 'crash' });
-    this.schedule('outage', k.outageEveryMs, { k: 'outage', slab: this.prng.pick([SLAB_A, SLAB_B]), down: true });
+    this.schedule(k.partitionEveryMs, { k: 'partition' });
+    this.schedule(k.crashEveryMs, { k: 'crash' });
+    this.schedule(k.outageEveryMs, { k: 'outage', slab: this.prng.pick([SLAB_A, SLAB_B]), down: true });
     const bound = this.options.livenessBoundMs ?? DEFAULT_LIVENESS_BOUND_MS;
     const mode = this.options.mode ?? 'both';
     if (mode === 'liveness') this.faultsOn = false;

@@ -508,7 +508,7 @@ export class SequencerNode {
   onTimer(t: Timer, now: bigint): Action[] {
     if (this.halted) return [];
     if (t.kind === 'gossip') {
-      this.gossip(now);
+      this.gossip();
       this.timer('gossip', now, this.config.timing.gossipMs);
       return this.drain();
     }
@@ -526,7 +526,7 @@ export class SequencerNode {
   }
 
   /** SEQ-BFT-007: retransmission for lossy links: status, the current proposal and this node's votes of the round. */
-  private gossip(now: bigint): void {
+  private gossip(): void {
     this.send('all', { t: 'status', from: this.id, committed: this.durable.chain.length });
     if (this.step === 'wait') return;
     const p = this.proposals.get(this.round);
@@ -537,7 +537,6 @@ export class SequencerNode {
         if (v) this.send('all', { t: 'vote', v });
       }
     }
-    void now;
   }
 
   onMessage(msg: Message, now: bigint): Action[] {

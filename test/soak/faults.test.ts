@@ -4,6 +4,7 @@
  * (F1–F3, SEQ-EXE-002, SEQ-SOAK-HIST) staying quiet on a correct system.
  */
 import test from 'ava';
+import fc from 'fast-check';
 import { runSoak } from '../../soak/index.ts';
 import { BYZANTINE_BEHAVIOURS } from '../../soak/faults.ts';
 import { Simulation } from '../../soak/sim.ts';
@@ -38,4 +39,16 @@ test('SEQ-STALE-001 slab outages during a run mark slabs stale and reserves are 
   t.true(stale, 'some slab went stale');
   const rerouted = sim.history.some((h) => h.kind === 'reserve' && h.ok && h.out?.slabs !== undefined && h.out.slabs.includes('0xb2'));
   t.true(rerouted, 'a reserve aimed at a down slab was re-routed');
+});
+
+test('SEQ-BFT-SAFE property: any seed with any one byzantine behaviour keeps every checker quiet (swarm network faults)', (t) => {
+  fc.assert(
+    fc.property(fc.integer({ min: 100, max: 1_000_000 }), fc.constantFrom(...BYZANTINE_BEHAVIOURS), (seed, b) => {
+      const s = runSoak({ seeds: [seed], events: 800, swarm: true, knobs: { nodes: 4, byzantine: [b] } });
+      if (s.violations) throw new Error(`seed ${seed} (${b}): ${JSON.stringify(s.per_seed[0]?.violations[0])}`);
+      return true;
+    }),
+    { numRuns: 4 },
+  );
+  t.pass();
 });
