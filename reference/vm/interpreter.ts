@@ -214,12 +214,13 @@ export class Machine {
     const savedFrames = this.frames;
     this.gas = grant.gas;
     this.depth++;
+    let memory: Memory | undefined;
     try {
       if (this.depth > MAX_CALL_DEPTH) throw new Halt('call_depth', `${MAX_CALL_DEPTH} module calls`);
       const mem = lm.module.memory;
       if (mem.initialPages > Math.min(mem.maxPages, grant.pages)) throw new Halt('memory_limit', `needs ${mem.initialPages} pages, granted ${grant.pages}`);
-      const memory = new Memory(mem.initialPages);
-      for (const d of lm.module.data) memory.bytes.set(d.bytes, d.offset);
+      memory = new Memory(mem.initialPages);
+      for (const d of lm.module.data) memory.write(d.bytes, d.offset);
       const host: HostContext = { world: this.world, now: this.now, origin: this.origin, selfId: lm.id, callerId };
       const mf: ModuleFrame = { lm, memory, caps: grant.caps, budgetPages: grant.pages, host };
       const results = this.runFunction(mf, fi, args);
@@ -235,6 +236,8 @@ export class Machine {
       }
       throw e;
     } finally {
+      // Nothing keeps the memory past its call (a paused view holds a copy), so its buffer is reused.
+      memory?.release();
       this.depth--;
       this.frames = savedFrames;
       this.gas = savedGas;
@@ -294,6 +297,9 @@ export function execute(
   const ok = out.status === 'ok';
   const returnData = new Uint8Array(ok ? out.results.length * 16 : 0);
   if (ok) out.results.forEach((r, i) => wordToBytesLE(r, returnData, 16 * i));
+  // The diff's values are taken now; its hex is built on first read (state-diff.ts).
+  const diff = ok ? world.pendingDiff(snap) : undefined;
+  const noDiff: DiffEntry[] = [];
   const result: ExecResult = {
     status: out.status,
     ...(out.halt ? { halt: out.halt.kind, ...(out.halt.detail ? { haltDetail: out.halt.detail } : {}) } : {}),
@@ -302,7 +308,9 @@ export function execute(
     results: out.results,
     returnData,
     logs: world.logs.slice(snap.logs),
-    stateDiff: ok ? world.diffSince(snap) : [],
+    get stateDiff(): readonly DiffEntry[] {
+      return diff ? diff.entries() : noDiff;
+    },
     ...(opts.stateRoot === false ? {} : { stateRoot: world.stateRootHex() }),
     ...(m.trace ? { trace: m.trace } : {}),
   };

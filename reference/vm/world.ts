@@ -7,7 +7,10 @@
 import { leafHash, merkleRoot } from '../lib/merkle.ts';
 import { sha256 } from '../lib/hash.ts';
 import { bytesToHex } from '../lib/hex.ts';
-import { readUintLE, writeUintLE, wordToBytesLE } from '../lib/u128.ts';
+import { readUintLE, wordToBytesLE } from '../lib/u128.ts';
+import { PendingDiff, bytesHexOrEmpty, capBytes, escrowBytes, itemHex, itemKey, type DiffEntry, type ItemChange, type ItemValue, type WordChange } from './state-diff.ts';
+
+export type { DiffEntry } from './state-diff.ts';
 
 export interface Escrow {
   readonly balance: bigint;
@@ -75,13 +78,6 @@ export interface Log {
   readonly module: string;
   readonly topics: readonly bigint[];
   readonly data: Uint8Array;
-}
-
-/** One changed state item: key as in the state root's leaves, values as hex (empty = absent/zero). */
-export interface DiffEntry {
-  readonly key: string;
-  readonly before: string;
-  readonly after: string;
 }
 
 const k1 = (a: bigint): string => a.toString(16);
@@ -169,15 +165,24 @@ export class World {
 
   /** Write `data` at `offset` of a segment (bounds already checked), journaling every word touched. */
   segmentWrite(moduleHex: string, seg: Segment, offset: number, data: Uint8Array): void {
+    this.segmentWillWrite(moduleHex, seg, offset, data.length);
+    seg.bytes.set(data, offset);
+  }
+
+  /**
+   * Journal the words of [offset, offset + len) of a segment (len ≥ 1, bounds already checked) and mark
+   * their pages for the state root, before the caller writes those bytes in place (the fast path's
+   * storage stores; segmentWrite).
+   */
+  segmentWillWrite(moduleHex: string, seg: Segment, offset: number, len: number): void {
     const first = Math.floor(offset / 16);
-    const last = Math.floor((offset + data.length - 1) / 16);
+    const last = Math.floor((offset + len - 1) / 16);
     for (let w = first; w <= last; w++) {
       const start = w * 16;
       const end = Math.min(start + 16, seg.bytes.length);
       this.journal.push({ kind: 'seg', module: moduleHex, wordIndex: w, old: seg.bytes.slice(start, end) });
     }
-    seg.bytes.set(data, offset);
-    seg.touch(offset, data.length);
+    seg.touch(offset, len);
   }
 
   // ---- balances ----
@@ -274,30 +279,62 @@ export class World {
     const id = rest.join('/');
     switch (kind) {
       case 'wallet':
-        return hexOr(this.wallets.get(id));
       case 'vault':
-        return hexOr(this.vaults.get(id));
-      case 'escrow': {
-        const e = this.escrows.get(id);
-        return e ? bytesToHex(escrowBytes(e)) : '';
-      }
-      case 'cap': {
-        const c = this.caps.get(id);
-        return c ? bytesToHex(capBytes(c)) : '';
-      }
+      case 'escrow':
+      case 'cap':
+        return itemHex(kind, this.itemValue(kind, id));
       case 'meta':
-        return this.nextCap === 1n ? '' : bytesToHex(wordToBytesLE(this.nextCap));
+        return itemHex('nextCap', this.nextCap);
       case 'word': {
         const [m, w] = rest as [string, string];
         const seg = this.segments.get(m);
-        if (!seg) return '';
-        const start = parseInt(w, 16) * 16;
-        const bytes = seg.bytes.subarray(start, Math.min(start + 16, seg.bytes.length));
-        return bytes.some((b) => b !== 0) ? bytesToHex(bytes) : '';
+        return seg ? bytesHexOrEmpty(wordBytes(seg, parseInt(w, 16))) : '';
       }
       default:
         throw new Error(`internal assertion failed: unknown diff key ${key}`);
     }
+  }
+
+  /** The raw current value of a non-storage item (undefined = absent). */
+  private itemValue(kind: ItemChange['first']['kind'], key: string): ItemValue {
+    switch (kind) {
+      case 'wallet':
+        return this.wallets.get(key);
+      case 'vault':
+        return this.vaults.get(key);
+      case 'escrow':
+        return this.escrows.get(key);
+      case 'cap':
+        return this.caps.get(key);
+      case 'nextCap':
+        return this.nextCap;
+    }
+  }
+
+  /**
+   * The items written since `s`, with their value before the first write and their value now, raw: the
+   * diff of a call, to be built as hex only if it is read (state-diff.ts).
+   */
+  pendingDiff(s: { journal: number }): PendingDiff {
+    const words = new Map<string, Map<number, WordChange>>();
+    const items = new Map<string, ItemChange>();
+    const j = this.journal;
+    for (let i = s.journal; i < j.length; i++) {
+      const e = j[i] as JournalEntry;
+      if (e.kind === 'segNew') continue; // no value of its own: its words appear as `word/` entries
+      if (e.kind === 'seg') {
+        let ws = words.get(e.module);
+        if (!ws) words.set(e.module, (ws = new Map()));
+        if (!ws.has(e.wordIndex)) {
+          const seg = this.segments.get(e.module);
+          ws.set(e.wordIndex, { before: e.old, after: seg ? wordBytes(seg, e.wordIndex).slice() : new Uint8Array(0) });
+        }
+        continue;
+      }
+      const key = itemKey(e);
+      if (!items.has(key)) items.set(key, { first: e, after: this.itemValue(e.kind, e.kind === 'nextCap' ? '' : e.key) });
+    }
+    return new PendingDiff(words, items);
   }
 
   /**
@@ -305,18 +342,7 @@ export class World {
    * Segment words appear as `word/<module>/<index hex>`.
    */
   diffSince(s: { journal: number }): DiffEntry[] {
-    const before = new Map<string, string>();
-    for (const e of this.journalSince(s)) {
-      if (e.kind === 'segNew') continue; // no value of its own: its words appear as `word/` entries
-      const key = diffKey(e);
-      if (!before.has(key)) before.set(key, oldHex(e));
-    }
-    const out: DiffEntry[] = [];
-    for (const [key, b] of before) {
-      const after = this.valueHex(key);
-      if (after !== b) out.push({ key, before: b, after });
-    }
-    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return this.pendingDiff(s).entries();
   }
 
   /** Deep copy, for tests and for what-if execution. */
@@ -382,51 +408,8 @@ function setOrDelete(m: Map<string, bigint>, key: string, v: bigint): void {
   else m.set(key, v);
 }
 
-function hexOr(v: bigint | undefined): string {
-  return v ? bytesToHex(wordToBytesLE(v)) : '';
+/** The bytes of storage word `index` (the last word of a segment may be shorter than 16). */
+function wordBytes(seg: Segment, index: number): Uint8Array {
+  const start = index * 16;
+  return seg.bytes.subarray(start, Math.min(start + 16, seg.bytes.length));
 }
-
-function escrowBytes(e: Escrow): Uint8Array {
-  const out = new Uint8Array(32);
-  wordToBytesLE(e.balance, out, 0);
-  wordToBytesLE(e.nonce, out, 16);
-  return out;
-}
-
-function capBytes(c: DebitCap): Uint8Array {
-  const out = new Uint8Array(16 * 7 + 1);
-  [c.user, c.slab, c.asset, c.amountMax, c.remaining, c.expiry, c.nonce].forEach((v, i) => writeUintLE(out, 16 * i, 16, v));
-  out[16 * 7] = c.burned ? 1 : 0;
-  return out;
-}
-
-function diffKey(e: ValueEntry): string {
-  switch (e.kind) {
-    case 'seg':
-      return `word/${e.module}/${e.wordIndex.toString(16)}`;
-    case 'nextCap':
-      return 'meta/next_cap';
-    default:
-      return `${e.kind}/${e.key}`;
-  }
-}
-
-/** Journal entries that record an old value (all but segment creation). */
-type ValueEntry = Exclude<JournalEntry, { kind: 'segNew' }>;
-
-function oldHex(e: ValueEntry): string {
-  switch (e.kind) {
-    case 'seg':
-      return e.old.some((b) => b !== 0) ? bytesToHex(e.old) : '';
-    case 'wallet':
-    case 'vault':
-      return hexOr(e.old);
-    case 'escrow':
-      return e.old ? bytesToHex(escrowBytes(e.old)) : '';
-    case 'cap':
-      return e.old ? bytesToHex(capBytes(e.old)) : '';
-    case 'nextCap':
-      return e.old === 1n ? '' : bytesToHex(wordToBytesLE(e.old));
-  }
-}
-

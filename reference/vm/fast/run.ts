@@ -10,14 +10,42 @@
  * `m.gas` before anything that reads or charges gas outside the loop and read back after it. A value
  * ≥ 2^53 is NaN in the number stack with its bigint beside it (slots.ts).
  */
+import { CAP } from '../capabilities.ts';
 import { Halt } from '../halts.ts';
 import { HANDLERS } from '../handlers.ts';
+import { runSyscall } from '../host.ts';
 import type { Instr } from '../instructions.ts';
 import { MAX_FUNCTION_FRAMES, Machine, type FunctionFrame, type ModuleFrame } from '../interpreter.ts';
+import { opByName } from '../opcodes.ts';
+import { BINARY, UNARY, muldiv } from '../semantics.ts';
+import { SYSCALLS, type SyscallInfo } from '../syscalls.ts';
+import type { Segment } from '../world.ts';
 import { OP_BLOCK, OP_PUSHK, REC, endsBlock, fastFunctions, type FastFunction } from './compile.ts';
 import { MAX_SAFE, POW2, copySlot, loadLE, setSlot, slotBig, storeLE } from './slots.ts';
 
 const NO_LOCALS: bigint[] = [];
+
+/**
+ * The pure value operations by opcode number, for operands the inline cases do not take (big words,
+ * results past 2^53, traps): the same functions (semantics.ts) the reference handlers apply, called on
+ * the slots directly instead of through a delegated frame.
+ */
+const codeOf = (name: string): number => (opByName(name) as { code: number }).code;
+const WORD_OP1: ((a: bigint) => bigint)[] = [];
+const WORD_OP2: ((a: bigint, b: bigint) => bigint)[] = [];
+const WORD_OP3: ((a: bigint, b: bigint, c: bigint) => bigint)[] = [];
+for (const [name, f] of Object.entries(UNARY)) WORD_OP1[codeOf(name)] = f;
+for (const [name, f] of Object.entries(BINARY)) WORD_OP2[codeOf(name)] = f;
+WORD_OP3[codeOf('MULDIV_DOWN')] = (a, b, d) => muldiv(a, b, d, 'down');
+WORD_OP3[codeOf('MULDIV_UP')] = (a, b, d) => muldiv(a, b, d, 'up');
+
+/** Syscalls by id, with the capability bit each requires (0: none). */
+const SYSCALL_AT: (SyscallInfo | undefined)[] = [];
+const SYSCALL_CAP: number[] = [];
+for (const sc of SYSCALLS) {
+  SYSCALL_AT[sc.id] = sc;
+  SYSCALL_CAP[sc.id] = sc.cap === null ? 0 : CAP[sc.cap];
+}
 
 export class FastMachine extends Machine {
   /** Same contract as the reference: run function `fi` of a module call, return its results. */
@@ -100,6 +128,9 @@ function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, inNum: Float64Ar
   const BL = new Array<bigint>(fn.localCount);
   for (let i = 0; i < fn.params; i++) copySlot(inNum, inBig, base + i, FL, BL, i);
   const slots: Slots = { num: F, big: B, lnum: FL, lbig: BL };
+  // The module's storage segment, looked up (and so created, VM-SEG-001) on the first storage access like
+  // the reference does; it cannot vanish while this activation runs (only a callee's writes are undone).
+  let seg: Segment | undefined;
   let sp = 0;
   let ip = 0;
   let gas = m.gas;
@@ -407,8 +438,10 @@ function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, inNum: Float64Ar
         // MSTORE64
         const w = op === 0x51 ? 16 : op === 0x55 ? 8 : 1;
         const a = F[sp - 2] as number;
-        const bytes = mf.memory.bytes;
+        const mem = mf.memory;
+        const bytes = mem.bytes;
         if (a + w <= bytes.length) {
+          mem.wrote(a + w);
           storeLE(bytes, a, w, F, B, sp - 1);
           sp -= 2;
           ip += REC;
@@ -420,8 +453,76 @@ function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, inNum: Float64Ar
         F[sp++] = mf.memory.bytes.length;
         ip += REC;
         continue;
+      case 0x60: // SLOAD
+      case 0x62: // SLOAD8
+      case 0x64: {
+        // SLOAD64
+        const w = op === 0x60 ? 16 : op === 0x64 ? 8 : 1;
+        const a = F[sp - 1] as number;
+        seg ??= mf.host.world.segment(mf.lm.hashHex, mf.lm.module.memory.storageBytes);
+        if (a + w <= seg.bytes.length) {
+          loadLE(seg.bytes, a, w, F, B, sp - 1);
+          ip += REC;
+          continue;
+        }
+        break;
+      }
+      case 0x61: // SSTORE
+      case 0x63: // SSTORE8
+      case 0x65: {
+        // SSTORE64: journal the old words, then write in place
+        const w = op === 0x61 ? 16 : op === 0x65 ? 8 : 1;
+        const a = F[sp - 2] as number;
+        seg ??= mf.host.world.segment(mf.lm.hashHex, mf.lm.module.memory.storageBytes);
+        if (a + w <= seg.bytes.length) {
+          mf.host.world.segmentWillWrite(mf.lm.hashHex, seg, a, w);
+          storeLE(seg.bytes, a, w, F, B, sp - 1);
+          sp -= 2;
+          ip += REC;
+          continue;
+        }
+        break;
+      }
+      case 0x08: {
+        // SYSCALL: granted and affordable here; otherwise the reference handler halts
+        const id = code[ip + 1] as number;
+        const sc = SYSCALL_AT[id] as SyscallInfo;
+        if ((mf.caps & (SYSCALL_CAP[id] as number)) !== (SYSCALL_CAP[id] as number) || gas < sc.gas) break;
+        gas -= sc.gas;
+        const n = sc.params.length;
+        const args: bigint[] = [];
+        for (let i = sp - n; i < sp; i++) args.push(slotBig(F, B, i));
+        sp -= n;
+        for (const r of runSyscall(sc, args, mf.host)) setSlot(F, B, sp++, r);
+        const g = code[ip + 2] as number;
+        if (gas < g) m.meterBlock(mf, fn, ip + REC, sp, slots, gas);
+        gas -= g;
+        ip += REC;
+        continue;
+      }
       default:
         break;
+    }
+    // A value operation the inline case did not take: its word semantics on bigints (never ends a block).
+    const f2 = WORD_OP2[op];
+    if (f2 !== undefined) {
+      setSlot(F, B, sp - 2, f2(slotBig(F, B, sp - 2), slotBig(F, B, sp - 1)));
+      sp--;
+      ip += REC;
+      continue;
+    }
+    const f1 = WORD_OP1[op];
+    if (f1 !== undefined) {
+      setSlot(F, B, sp - 1, f1(slotBig(F, B, sp - 1)));
+      ip += REC;
+      continue;
+    }
+    const f3 = WORD_OP3[op];
+    if (f3 !== undefined) {
+      setSlot(F, B, sp - 3, f3(slotBig(F, B, sp - 3), slotBig(F, B, sp - 2), slotBig(F, B, sp - 1)));
+      sp -= 2;
+      ip += REC;
+      continue;
     }
     // Delegate to the reference handler, then charge the next block when this one ended here.
     m.gas = gas;
