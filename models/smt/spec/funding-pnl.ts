@@ -83,11 +83,11 @@ export const fundingPnlDefs: readonly SpecDef[] = [
     invariants: ['RM6', 'RM7'],
     rules: ['PERP-FUND-001', 'PERP-UNIT-004', 'PERP-NUM-005'],
     description: 'the funding premium never exceeds its cap: |premium| ≤ cap, cap·10⁴ ≤ idx·cap_bps (rounded down), the premium has the sign of fair − idx and equals it inside the cap',
-    bounds: 'oracle P < 2^64, cs ∈ [1, 2^32], cap_bps ≤ 10⁴, last trade px < 2^96 (0 = none: fair = idx)',
+    bounds: 'oracle P ∈ [1, 2^64) (a price of 0 is a stale feed, PERP-ORC-001), cs ∈ [1, 2^32], cap_bps ≤ 10⁴, last trade px < 2^96 (0 = none: fair = idx)',
     logic: 'QF_NIA',
     encode(ctx, v) {
       const e = new IntEnc(ctx);
-      const [p, cs, capBps, last] = [v.int('P', bits(64)), v.int('cs', range(1n, 1n << 32n)), v.int('cap_bps', range(0n, BPS)), v.int('last_px', bits(96))];
+      const [p, cs, capBps, last] = [v.int('P', range(1n, (1n << 64n) - 1n)), v.int('cs', range(1n, 1n << 32n)), v.int('cap_bps', range(0n, BPS)), v.int('last_px', bits(96))];
       const idx = p.mul(cs).div(e.n(ORACLE_UNIT));
       const fair = ctx.If(last.eq(0), idx, last) as I;
       const { cap, premium } = premiumEnc(e, idx, capBps, fair);

@@ -91,13 +91,19 @@ export function askBook(orders: readonly { px: bigint; qty: bigint; reserved?: b
   return { s, slots };
 }
 
-/** reserve(qty, limit) as TAKER buying on the fixture book: the hold id, or the error name. */
+/**
+ * reserve(qty, limit) as TAKER buying on the fixture book: the hold id, or the error name. All or nothing
+ * (PERP-OP-001): the model runs operations on a copy of the state (state.ts `step`), so a failed reserve
+ * is undone here the same way — the walk has already raised reserved_qty when it finds too little depth.
+ */
 export function reserveBuy(s: SlabState, qty: bigint, limitPx: bigint, routeId = 1n): bigint | string {
+  const before = structuredClone(s);
   try {
     return reserve(s, ROUTER, 0n, { routeId, user: TAKER, instrument: 0n, side: 0, qty, limitPx, ttl: 1n, commitment: new Uint8Array(32) }).holdId;
   } catch (e) {
-    if (e instanceof PerpFault) return e.errorName;
-    throw e;
+    if (!(e instanceof PerpFault)) throw e;
+    Object.assign(s, before);
+    return e.errorName;
   }
 }
 

@@ -22,6 +22,7 @@ import type { SpecDef, Values } from './spec-obligation.ts';
 
 type V = Arith<'main'>;
 const QTY = range(1n, U128_MAX);
+const FILL_QTY = range(1n, 1n << 126n);
 const ORDER_BOUNDS = 'order qty ∈ [1, 2^128 − 1], reserved ≤ qty (S5 before the step), requested quantities ≥ 1; maker ≠ taker; the order priced at 1 within the limit';
 
 /** The model's walk over one order: take = min(qty − reserved, want); reserve succeeds only when take = want (all or nothing). */
@@ -205,11 +206,12 @@ export const reservationDefs: readonly SpecDef[] = [
     invariants: ['S8', 'S5', 'S9', 'R5'],
     rules: ['PERP-COMMIT-003', 'PERP-FILL-003'],
     description: 'a commit fill of a slice s1 on an order with reserved_qty = s1 + s2 ≥ s1 (the vanished-slice check) leaves qty − s1 and reserved_qty = s2 ≤ qty − s1',
-    bounds: ORDER_BOUNDS + '; s1 + s2 ≤ qty',
+    bounds: 'order qty, slices s1, s2 ∈ [1, 2^126] (positions are i128), s1 + s2 ≤ qty; maker ≠ taker; the order priced at 1',
     logic: 'QF_LIA',
     encode(ctx, v) {
       const e = new IntEnc(ctx);
-      const [qty, s1, s2] = [v.int('qty', QTY), v.int('s1', QTY), v.int('s2', QTY)];
+      // Fills move positions, which are i128: quantities are bounded by 2^126 (a larger fill is ARITH_OVERFLOW in the model).
+      const [qty, s1, s2] = [v.int('qty', FILL_QTY), v.int('s1', FILL_QTY), v.int('s2', FILL_QTY)];
       const reserved = s1.add(s2);
       const checkOk = reserved.ge(s1);
       const [qty2, res2] = [qty.sub(s1), reserved.sub(s1)];
