@@ -222,6 +222,39 @@ const crash = fc.record({ cover: fc.boolean() }).map((c) =>
   }),
 );
 
+/** Governance (PERP-REG-004..006; P10, P11, S2, ADV3): fees within or above the caps, DLP edits, a slab's registry version set to another approved version (the slab goes stale, STALE_VERSION) and back. */
+const governance = fc.record({ kind: fc.constantFrom('fees', 'dlp', 'stale', 'restore', 'notGov'), i: slabIx, maker: fc.bigInt(0n, 12n), taker: fc.bigInt(1n, 27n), u: user, on: fc.boolean() }).map((c) =>
+  cmd(`governance(${c.kind},${c.i})`, (p) => {
+    const id = slab(p, c.i);
+    const other = p.vm.slabs[1 - c.i]?.module.hash as string;
+    const own = p.vm.slabs[c.i]?.module.hash as string;
+    if (c.kind === 'fees') p.both('setSlabFees', () => p.vm.setSlabFees(GOV, id, c.maker, c.taker, p.now), (s) => M.setSlabFees(s, GOV, id, c.maker, c.taker));
+    if (c.kind === 'dlp') p.both('setDlp', () => p.vm.setDlp(GOV, id, c.u, c.on, p.now), (s) => M.setDlp(s, GOV, id, c.u, c.on));
+    if (c.kind === 'stale' || c.kind === 'restore') {
+      const h = c.kind === 'stale' ? other : own;
+      p.both('setSlabVersion', () => p.vm.setSlabVersion(GOV, id, h, p.now), (s) => M.setSlabVersion(s, GOV, id, h));
+    }
+    if (c.kind === 'notGov') p.both('approveVersion', () => p.vm.approveVersion(c.u, own, p.now), (s) => M.approveVersion(s, c.u, own));
+  }),
+);
+
+/** Many one-lot routes of one user across both slabs: the open-route bound (PERP-ROUTE-008, OPEN_ROUTES_LIMIT), then expiry sweeps of at most EXPIRE_MAX. */
+const flood = fc.record({ u: fc.constantFrom(MAKERS[1], TAKERS[0]), n: fc.integer({ min: 3, max: 10 }), salt: fc.nat(1_000) }).map((c) =>
+  cmd(`flood(${c.u},${c.n})`, (p) => {
+    const f = p.st.oracles.get(FEED);
+    if (f && f.publishTime + 1_500n < p.now) {
+      p.publish(FEED, f.price);
+      p.publish(BACKUP, f.price);
+    }
+    for (const id of p.slabIds) {
+      let placed: M.Placed | undefined;
+      p.both('flood.place', () => p.vm.placeOrder(MAKERS[0], id, 0n, 1, p.base, 5n, p.now), (s) => (placed = M.placeOrder(s, MAKERS[0], id, 0n, 1, p.base, 5n, p.now)));
+      if (placed) p.orders.push({ user: MAKERS[0], slab: id, id: placed.orderId });
+    }
+    for (let k = 0; k < c.n; k++) reserve(p, c.u, [{ i: k % 2, side: 0, qty: 1n, lim: 1 }], 1_000n + BigInt(k), c.salt + k);
+  }),
+);
+
 /** A maker cancels an order a reservation holds slices of; the route's commit then meets a vanished slice (R5, ADV2). */
 const vanish = fc.record({ k: fc.nat(), dt }).map((c) =>
   cmd(`vanish(${c.k})`, (p) => {
@@ -261,7 +294,7 @@ const round = fc.record({ m: fc.constantFrom(...MAKERS), u: fc.constantFrom(...T
   }),
 );
 
-const commands = [deposit, withdraw, place, place, place, cancelOrder, reserveCmd, reserveCmd, reserveCmd, commitCmd, commitCmd, commitCmd, vanish, cancelRoute, expire, batch, batch, oracle, oracle, oracle, funding, settle, liquidate, crash, round, round, round, round];
+const commands = [deposit, withdraw, place, place, place, cancelOrder, reserveCmd, reserveCmd, reserveCmd, commitCmd, commitCmd, commitCmd, vanish, cancelRoute, expire, batch, batch, oracle, oracle, oracle, funding, settle, liquidate, crash, governance, flood, round, round, round, round];
 
 test('OBS1 E2E1 E2E2 E2E3 E2E4 P1–P11 RM1–RM7 the venue on CurveVM (router + 2 slabs + feeds) equals the golden model after every step of random command sequences', (t) => {
   let steps = 0;
@@ -280,7 +313,7 @@ test('OBS1 E2E1 E2E2 E2E3 E2E4 P1–P11 RM1–RM7 the venue on CurveVM (router +
         steps += p.steps;
         for (const [k, n] of p.outcomes) outcomes.set(k, (outcomes.get(k) ?? 0) + n);
       }),
-      { numRuns: 12 },
+      { numRuns: 25 },
     );
   } catch (e) {
     t.fail(`${e instanceof Error ? e.message : String(e)}\nlast failure of the shrunk sequence: ${lastError}`);
