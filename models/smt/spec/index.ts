@@ -14,3 +14,10 @@ export const SPEC_DEFS: readonly SpecDef[] = [...safeDebitDefs, ...reservationDe
 export function specObligations(): (Obligation & { readonly def: SpecDef })[] {
   return SPEC_DEFS.map(specObligation);
 }
+
+/** The obligation table of spec/proofs.md §3 (generated; a test keeps the committed spec equal to it). */
+export function obligationTable(): string {
+  const cell = (s: string): string => s.replaceAll('|', '\\|');
+  const rows = SPEC_DEFS.map((d) => `| \`${d.id}\` | ${d.family} | ${d.invariants.join(', ')} | ${d.rules.join(', ')} | ${d.logic} | ${cell(d.bounds)} |`);
+  return ['| obligation | family | invariants | rules | logic | declared bounds |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+}

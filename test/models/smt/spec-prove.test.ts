@@ -4,9 +4,10 @@
  * pass/fail tests; `curve prove --json` reports seconds).
  */
 import test from 'ava';
+import { readFileSync } from 'node:fs';
 import type { Family } from '../../../models/smt/obligation.ts';
 import { proveAll } from '../../../models/smt/prove.ts';
-import { SPEC_DEFS, specObligations } from '../../../models/smt/spec/index.ts';
+import { SPEC_DEFS, obligationTable, specObligations } from '../../../models/smt/spec/index.ts';
 import { closeZ3 } from '../../../models/smt/z3.ts';
 
 test.after.always(async () => closeZ3());
@@ -48,3 +49,10 @@ for (const family of ['safe-debit', 'reservation-bounds', 'margin-math'] as Fami
     t.log(`${obls.length} ${family} obligations proved`);
   });
 }
+
+test('issue 5: the obligation table of spec/proofs.md §3 is the generated one', (t) => {
+  const spec = readFileSync(new URL('../../../spec/proofs.md', import.meta.url), 'utf8');
+  const m = /<!-- BEGIN GENERATED: spec-obligations -->\n([\s\S]*?)\n<!-- END GENERATED: spec-obligations -->/.exec(spec);
+  t.truthy(m, 'markers present');
+  t.is(m?.[1], obligationTable(), 'regenerate with obligationTable() (models/smt/spec/index.ts)');
+});
