@@ -102,6 +102,8 @@ export class VenueVm {
   private readonly hashById = new Map<bigint, string>();
   private readonly idByHash = new Map<string, bigint>();
   private readonly feeds: Map<bigint, FeedSetup>;
+  /** Accounts whose wallets and escrows `state()` lists. */
+  private readonly watched: Set<bigint>;
 
   constructor(readonly setup: VenueVmSetup) {
     const [routerModule, ...rest] = setup.modules;
@@ -113,6 +115,7 @@ export class VenueVm {
     this.topics = new Map(routerModule.events.map((e) => [e.topic, e]));
     this.routerParams = routerParamsOf(routerModule, this.routerId, setup.governance, setup.vaultCap);
     this.feeds = new Map(setup.feeds.map((f) => [f.feed, f]));
+    this.watched = new Set([...setup.users, setup.governance]);
     this.slabs = rest
       .filter((m) => m.kind === 'slab')
       .map((module) => {
@@ -203,8 +206,9 @@ export class VenueVm {
     return { ok: true, out: {}, events: [ev] };
   }
 
-  /** A host wallet balance (genesis funding of a test account). */
+  /** A host wallet balance (genesis funding of a test account); the account joins the custody read-back. */
   setWallet(user: bigint, asset: bigint, amount: bigint): void {
+    this.watched.add(user);
     this.world.setWallet(user, asset, amount);
     this.world.commit();
   }
@@ -315,7 +319,7 @@ export class VenueVm {
       oracles.set(f.feed, { price: q.price, publishTime: q.publishTime, heartbeatMs: f.heartbeatMs, staleAfterMs: f.staleAfterMs, failover: [...f.failover] });
     }
     const slabs = new Map(this.slabs.map((s) => [s.id, readSlab(this.view(s.lm, s.module), { slabId: s.id, router: this.routerId, params: s.params })]));
-    const custody = custodyOf(this.world, { users: [...this.setup.users, this.setup.governance], slabs: this.slabs.map((s) => s.id), assets: [this.routerParams.asset] });
+    const custody = custodyOf(this.world, { users: [...this.watched], slabs: this.slabs.map((s) => s.id), assets: [this.routerParams.asset] });
     return { custody, router: { params: this.routerParams, ...rec }, oracles, slabs, events: [...this.events] };
   }
 }

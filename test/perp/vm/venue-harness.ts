@@ -68,13 +68,21 @@ ORACLE "pyth:SOLBAK" {
 
 const src = (f: string) => ({ file: f, text: readFileSync(f, 'utf8') });
 
-let compiled: readonly CompiledModule[] | undefined;
-export function venueModules(): readonly CompiledModule[] {
-  if (compiled) return compiled;
-  const r = compileVenue({ file: 'venue-diff.curve', text: VENUE }, { router: src('stdlib/router.curve'), slab: src('stdlib/slab.curve'), oracle: src('stdlib/oracle.curve') });
+const compiled = new Map<string, readonly CompiledModule[]>();
+/** The venue's modules compiled from stdlib/ (once per venue text and process). */
+export function venueModules(venue = VENUE): readonly CompiledModule[] {
+  const hit = compiled.get(venue);
+  if (hit) return hit;
+  const r = compileVenue({ file: 'venue-diff.curve', text: venue }, { router: src('stdlib/router.curve'), slab: src('stdlib/slab.curve'), oracle: src('stdlib/oracle.curve') });
   if (r.modules === undefined) throw new Error(r.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code} ${d.message}`).join('\n'));
-  compiled = r.modules;
-  return compiled;
+  compiled.set(venue, r.modules);
+  return r.modules;
+}
+
+export interface PairOptions {
+  /** Another venue text of the same shape (a router, SOL slabs on FEED, FEED and BACKUP). */
+  readonly venue?: string;
+  readonly allowances?: { readonly dlp: bigint; readonly reg: bigint };
 }
 
 export type Outcome = { readonly ok: true; readonly out: unknown } | { readonly ok: false; readonly code: number; readonly error: string };
@@ -86,8 +94,8 @@ export class Pair {
   readonly vm: VenueVm;
   st: M.PerpState;
   now = T0;
-  /** Σ wallets + vault + escrows at genesis (VAL2). */
-  readonly hostTotal: bigint;
+  /** Σ wallets + vault + escrows at genesis (VAL2); a test funding new wallets adds to it. */
+  hostTotal: bigint;
   /** Reveals of every leg reserved so far, by hold id (commits reuse or corrupt them). */
   readonly reveals = new Map<bigint, M.Chosen['reveal']>();
   /** Every order id placed so far (cancels of live, filled and cancelled orders). */
@@ -96,13 +104,13 @@ export class Pair {
   /** Outcome counts per operation ("commitRoute ok", "withdraw INSUFFICIENT_MARGIN", …), for the run's log. */
   readonly outcomes = new Map<string, number>();
 
-  constructor() {
+  constructor(o: PairOptions = {}) {
     this.vm = new VenueVm({
-      modules: venueModules(),
+      modules: venueModules(o.venue),
       governance: GOV,
       deployer: DEPLOYER,
       vaultCap: 10n ** 15n,
-      allowances: { dlp: 8n, reg: 8n },
+      allowances: o.allowances ?? { dlp: 8n, reg: 8n },
       feeds: [
         { feed: FEED, heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [BACKUP] },
         { feed: BACKUP, heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [] },
