@@ -91,3 +91,21 @@ export function swarmKnobs(p: Prng): FaultKnobs {
     outageMs: p.range(200, 4_000),
   };
 }
+
+/** Fault classes `--faults` can name; the classes not named are switched off (byzantine: no byzantine nodes). */
+export const FAULT_CLASSES = ['tail', 'loss', 'dup', 'partition', 'crash', 'drift', 'byzantine', 'outage'] as const;
+export type FaultClass = (typeof FAULT_CLASSES)[number];
+
+/** Knob overrides that switch off every class not in `on`. */
+export function onlyFaults(on: readonly FaultClass[]): Partial<FaultKnobs> {
+  const off: Partial<Record<keyof FaultKnobs, unknown>> = {};
+  if (!on.includes('tail')) off.tailPerMille = 0;
+  if (!on.includes('loss')) off.lossPerMille = 0;
+  if (!on.includes('dup')) off.dupPerMille = 0;
+  if (!on.includes('partition')) off.partitionEveryMs = 0;
+  if (!on.includes('crash')) off.crashEveryMs = 0;
+  if (!on.includes('drift')) Object.assign(off, { driftPpmMax: 0, offsetMsMax: 0 });
+  if (!on.includes('byzantine')) off.byzantine = [];
+  if (!on.includes('outage')) off.outageEveryMs = 0;
+  return off as Partial<FaultKnobs>;
+}

@@ -21,6 +21,8 @@ export interface SoakOptions {
   readonly knobs?: Partial<FaultKnobs>;
   readonly livenessBoundMs?: number;
   readonly mode?: 'both' | 'safety' | 'liveness';
+  /** Flags the reproduction line must repeat for options it cannot spell itself (the CLI's `--faults …`). */
+  readonly reproduceFlags?: string;
   /** Stop at the first failing seed. */
   readonly stopOnFailure?: boolean;
   /** SEQ-SOAK-SHRINK: for a failing seed, find the smallest safety-phase budget that still fails the same check. */
@@ -58,8 +60,9 @@ export interface SoakSummary {
 }
 
 /** SEQ-SOAK-REPRO: the one-line command that replays a seed exactly. */
-export function reproduceCommand(seed: number, o: Pick<SoakOptions, 'events' | 'swarm' | 'plant' | 'mode'>): string {
-  return `curve soak --seed ${seed} --events ${o.events}${o.swarm ? ' --swarm' : ''}${o.plant ? ` --plant ${o.plant}` : ''}${o.mode && o.mode !== 'both' ? ` --mode ${o.mode}` : ''}`;
+export function reproduceCommand(seed: number, o: Pick<SoakOptions, 'events' | 'swarm' | 'plant' | 'mode' | 'reproduceFlags'>): string {
+  const mode = o.mode && o.mode !== 'both' ? ` --mode ${o.mode}` : '';
+  return `curve soak --seed ${seed} --events ${o.events}${o.swarm ? ' --swarm' : ''}${o.plant ? ` --plant ${o.plant}` : ''}${mode}${o.reproduceFlags ? ` ${o.reproduceFlags}` : ''}`;
 }
 
 function simulate(seed: number, events: number, o: SoakOptions): { r: SimResult; header: string } {
@@ -89,7 +92,7 @@ function shrinkEvents(seed: number, r: SimResult, o: SoakOptions): number {
   return hi;
 }
 
-export function summarizeSeed(r: SimResult, o: Pick<SoakOptions, 'events' | 'swarm' | 'plant' | 'mode'>): SeedSummary {
+export function summarizeSeed(r: SimResult, o: Pick<SoakOptions, 'events' | 'swarm' | 'plant' | 'mode' | 'reproduceFlags'>): SeedSummary {
   return {
     seed: r.seed,
     events: r.events,

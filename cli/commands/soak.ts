@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { UsageError } from '../../reference/lib/errors.ts';
 import { inShard, parseShard } from '../../conformance/select.ts';
+import { FAULT_CLASSES, onlyFaults, type FaultClass } from '../../soak/faults.ts';
 import { PLANTED_BUGS, runSoak, summarize, type PlantedBug, type SeedSummary } from '../../soak/index.ts';
 import { stdout } from '../output.ts';
 
@@ -26,6 +27,15 @@ interface SoakFlags {
   mode: string;
   shrink: boolean;
   duration?: string;
+  faults?: string;
+}
+
+/** `--faults swarm` or a comma list of fault classes (the others are off). */
+export function parseFaults(text: string): 'swarm' | FaultClass[] {
+  if (text.trim() === 'swarm') return 'swarm';
+  const items = text.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  for (const x of items) if (!FAULT_CLASSES.includes(x as FaultClass)) throw new UsageError(`--faults: unknown fault class ${JSON.stringify(x)} (one of ${FAULT_CLASSES.join(', ')}, or swarm)`);
+  return items as FaultClass[];
 }
 
 /** `--duration 90s | 10m | 1h` → ms of wall time. */
@@ -64,6 +74,7 @@ export function registerSoakCommand(program: Command): void {
     .option('--seed <n>', 'run one seed')
     .option('--seeds <range>', 'run seeds A..B, or 1..N for a single number')
     .option('--swarm', 'draw every fault knob from the seed')
+    .option('--faults <list>', `swarm, or the fault classes to keep on (${FAULT_CLASSES.join(',')}); the rest are off`)
     .option('--events <n>', 'simulated events of each safety phase', '20000')
     .option('--plant <bug>', `run with a planted bug (${PLANTED_BUGS.join(', ')}) to see the checkers find it`)
     .option('--shard <i/n>', 'run only the seeds at positions p with p mod n = i − 1')
@@ -85,12 +96,15 @@ export function registerSoakCommand(program: Command): void {
       const events = natural('--events', f.events);
       if (events < 1) throw new UsageError('--events must be ≥ 1');
       if (f.plant !== undefined && !PLANTED_BUGS.includes(f.plant as PlantedBug)) throw new UsageError(`--plant: unknown bug ${JSON.stringify(f.plant)} (one of ${PLANTED_BUGS.join(', ')})`);
+      const faults = f.faults !== undefined ? parseFaults(f.faults) : null;
+      const swarm = f.swarm === true || faults === 'swarm';
       const started = performance.now();
       const options = {
+        ...(Array.isArray(faults) ? { knobs: onlyFaults(faults), reproduceFlags: `--faults ${faults.join(',') || '""'}` } : {}),
         events,
         shrink: f.shrink,
         mode: f.mode as 'both' | 'safety' | 'liveness',
-        ...(f.swarm ? { swarm: true } : {}),
+        ...(swarm ? { swarm: true } : {}),
         ...(f.plant ? { plant: f.plant as PlantedBug } : {}),
         livenessBoundMs: natural('--liveness-bound', f.livenessBound ?? '60000'),
         onSeed: (s: SeedSummary, header: string) => {

@@ -31,8 +31,16 @@ test.serial('SEQ-SOAK-002 --mode safety skips the liveness phase; --duration kee
   t.true(d.seeds >= 1);
 });
 
+test.serial('SEQ-SOAK-001 --faults keeps only the named fault classes, and the reproduction line repeats it', async (t) => {
+  const r = await curve('soak', '--seed', '2', '--events', '4000', '--faults', 'partition', '--plant', 'ttl-off-by-one', '--no-shrink');
+  t.is(r.code, 1);
+  t.regex(r.out, /loss 0‰ dup 0‰ partitions every 8000ms/);
+  t.regex(r.out, /crashes every -ms/);
+  t.regex(r.out, /reproduce with: curve soak --seed 2 --events 4000 --plant ttl-off-by-one --faults partition/);
+});
+
 test.serial('SEQ-SOAK-EXIT bad arguments are one line and exit 2', async (t) => {
-  for (const args of [['--seeds', '9..3'], ['--seed', 'x'], ['--plant', 'nope'], ['--seed', '1', '--seeds', '2'], ['--shard', '3/2'], ['--mode', 'fast'], ['--duration', '10x']]) {
+  for (const args of [['--seeds', '9..3'], ['--seed', 'x'], ['--plant', 'nope'], ['--seed', '1', '--seeds', '2'], ['--shard', '3/2'], ['--mode', 'fast'], ['--duration', '10x'], ['--faults', 'loss,nope']]) {
     const r = await curve('soak', ...args);
     t.is(r.code, 2, args.join(' '));
     t.is(r.err.trim().split('\n').length, 1, r.err);
