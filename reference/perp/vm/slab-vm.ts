@@ -218,6 +218,7 @@ export class VmSlab {
       owed: toSigned(w[3] as bigint),
       buys: w[4] as bigint,
       sells: w[5] as bigint,
+      held: w[6] === 1n,
     }));
   }
 

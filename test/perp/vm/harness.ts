@@ -122,7 +122,7 @@ export interface Backend {
   setDlp(now: bigint, user: bigint, on: boolean): Out<object>;
   setFees(now: bigint, makerBps: bigint, takerBps: bigint): Out<object>;
   /** PERP-MARGIN-001 inputs of one user (the read the Router makes). */
-  position(now: bigint, user: bigint): Out<{ qty: bigint; cost: bigint; realised: bigint; owed: bigint; buys: bigint; sells: bigint }>;
+  position(now: bigint, user: bigint): Out<{ qty: bigint; cost: bigint; realised: bigint; owed: bigint; buys: bigint; sells: bigint; held: boolean }>;
   /** Host custody (VM-SYS-*): statuses and ids exactly as the syscalls return them. */
   escrowCredit(user: bigint, amount: bigint): bigint;
   escrowDebit(user: bigint, amount: bigint): bigint;
@@ -276,8 +276,9 @@ export class ModelSide implements Backend {
       const ins = s.instruments[0] as M.Instrument;
       let buys = 0n;
       let sells = 0n;
-      for (const o of s.orders.slots) if (o && o.owner === user) o.side === 0 ? (buys += o.qty - o.reservedQty) : (sells += o.qty - o.reservedQty);
-      return { qty: p?.qty ?? 0n, cost: p?.cost ?? 0n, realised: p?.realised ?? 0n, owed: p ? Pos.fundingOwed(p, ins) : 0n, buys, sells };
+      let held = p !== undefined;
+      for (const o of s.orders.slots) if (o && o.owner === user) (held = true) && (o.side === 0 ? (buys += o.qty - o.reservedQty) : (sells += o.qty - o.reservedQty));
+      return { qty: p?.qty ?? 0n, cost: p?.cost ?? 0n, realised: p?.realised ?? 0n, owed: p ? Pos.fundingOwed(p, ins) : 0n, buys, sells, held };
     });
   }
   escrowCredit(user: bigint, amount: bigint) {

@@ -10,13 +10,24 @@ import { BACKUP, FEED, GOV, MAKERS, Pair, PX, TAKERS, TICK, USDC, VENUE } from '
 
 const salt = (n: number): Uint8Array => new Uint8Array(32).fill(n & 0xff);
 
-/** A one-leg buy route of one lot on slab i at the given limit. */
-function route(p: Pair, u: bigint, i: number, ttl: bigint, n: number) {
+/** A one-leg route of one lot on slab i (a buy up to PX + 2 ticks, or a sell down to PX − 2 ticks). */
+function route(p: Pair, u: bigint, i: number, ttl: bigint, n: number, side: 0 | 1 = 0) {
   const routeId = M.nextRouteId(p.st, u);
   const slab = p.slabIds[i] as bigint;
-  const limitPx = PX + 2n * TICK;
-  const legs: M.LegRequest[] = [{ slab, instrument: 0n, side: 0, qty: 1n, limitPx, commitment: commitment(routeId, 0n, 0n, 1n, limitPx, salt(n)) }];
+  const limitPx = side === 0 ? PX + 2n * TICK : PX - 2n * TICK;
+  const legs: M.LegRequest[] = [{ slab, instrument: 0n, side, qty: 1n, limitPx, commitment: commitment(routeId, 0n, BigInt(side), 1n, limitPx, salt(n)) }];
   return p.both('reserveRoute', () => p.vm.reserveRoute(u, legs, ttl, p.now), (s) => M.reserveRoute(s, u, legs, ttl, p.now));
+}
+
+/** Reserve and commit a one-lot route. */
+function trade(p: Pair, u: bigint, i: number, side: 0 | 1, n: number): void {
+  const r = route(p, u, i, 1_000n, n, side);
+  if (!r.ok) throw new Error(`trade reserve: ${r.error}`);
+  const out = r.out as { routeId: bigint; legs: readonly { holdId: bigint }[] };
+  const limitPx = side === 0 ? PX + 2n * TICK : PX - 2n * TICK;
+  const chosen: M.Chosen[] = [{ holdId: (out.legs[0] as { holdId: bigint }).holdId, reveal: { side, qty: 1n, limitPx, salt: salt(n) } }];
+  const c = p.bothResult('commitRoute', () => p.vm.commitRoute(u, out.routeId, chosen, p.now), (st) => M.commitRoute(st, u, out.routeId, chosen, p.now));
+  if (!c.ok) throw new Error(`trade commit: ${c.error}`);
 }
 
 /** New money for `u`: its wallet grows on both sides (and the VAL2 total), then it deposits it. */
@@ -118,4 +129,20 @@ test('PERP-RTR-006 on CurveVM: the router account table takes MAX_ACCOUNTS users
   t.false(r.ok);
   if (!r.ok) t.is(r.error, 'ACCOUNTS_FULL');
   t.true(p.both('deposit', () => p.vm.deposit(late, USDC, 0n, p.now), (s) => M.deposit(s, late, USDC, 0n)).ok, 'a zero deposit takes no entry');
+});
+
+test('PERP-MARGIN-001 on CurveVM: a flat position record (qty, cost and realised 0) is still an exposure, so a stale feed fails the margin check as in the model', (t) => {
+  const p = new Pair();
+  const slab = p.slabIds[1] as bigint;
+  for (const side of [0, 1] as const) p.both('place', () => p.vm.placeOrder(MAKERS[0], slab, 0n, side, PX, 1n, p.now), (s) => M.placeOrder(s, MAKERS[0], slab, 0n, side, PX, 1n, p.now));
+  trade(p, TAKERS[0], 1, 0, 1);
+  trade(p, TAKERS[0], 1, 1, 2);
+  const pos = [...(p.st.slabs.get(slab)?.positions.slots ?? [])].find((x) => x?.owner === TAKERS[0]);
+  t.deepEqual([pos?.qty, pos?.cost, pos?.realised], [0n, 0n, 0n], 'a round trip at one price leaves a zero record');
+  p.now += 3_000n;
+  const r = p.both('withdraw', () => p.vm.withdraw(TAKERS[0], USDC, 1n, p.now), (s) => M.withdraw(s, TAKERS[0], USDC, 1n, p.now));
+  t.false(r.ok);
+  if (!r.ok) t.is(r.error, 'ORACLE_STALE');
+  p.both('settle', () => p.vm.settle(TAKERS[0], p.now), (s) => M.settle(s, TAKERS[0]));
+  t.true(p.both('withdraw', () => p.vm.withdraw(TAKERS[0], USDC, 1n, p.now), (s) => M.withdraw(s, TAKERS[0], USDC, 1n, p.now)).ok, 'settled and freed: no exposure, no price needed');
 });
