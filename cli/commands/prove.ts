@@ -16,9 +16,6 @@ import { UsageError } from '../../reference/lib/errors.ts';
 import { certificateFiles, proofBundle, type ProofBundle } from '../../models/smt/certificate.ts';
 import type { Obligation } from '../../models/smt/obligation.ts';
 import { allProved, proveAll, selectObligations, type ProveEntry, type ProveReport } from '../../models/smt/prove.ts';
-import { specObligations } from '../../models/smt/spec/index.ts';
-import { bytecodeObligations } from '../../models/smt/symexec/index.ts';
-import { closeZ3, z3Version } from '../../models/smt/z3.ts';
 import { readFileOrFail } from '../load.ts';
 import { stdout } from '../output.ts';
 import { loadTemplates } from './compile.ts';
@@ -76,16 +73,26 @@ export interface ProofRun {
   readonly bundle: ProofBundle;
 }
 
-/** The obligations of a venue: spec level, then bytecode level (the venue with the standard library when `venue` is absent). */
-export function venueObligations(venue?: string, templatesDir?: string): Obligation[] {
+/**
+ * The obligations of a venue: spec level, then bytecode level (the venue with the standard library when
+ * `venue` is absent). The solver-side modules load here, on first use, so other `curve` commands do not pay for them.
+ */
+export async function venueObligations(venue?: string, templatesDir?: string): Promise<Obligation[]> {
   const file = venue ?? DEFAULT_VENUE;
   const text = readFileOrFail(file).toString('utf8');
-  return [...specObligations(), ...bytecodeObligations(text, loadTemplates(templatesDir), file)];
+  const templates = loadTemplates(templatesDir);
+  const [{ specObligations }, { bytecodeObligations }] = await Promise.all([import('../../models/smt/spec/index.ts'), import('../../models/smt/symexec/index.ts')]);
+  return [...specObligations(), ...bytecodeObligations(text, templates, file)];
+}
+
+async function closeZ3(): Promise<void> {
+  await (await import('../../models/smt/z3.ts')).closeZ3();
 }
 
 /** Run obligations with the wall clock of this process and build the bundle (callers end z3 with closeZ3). */
 export async function runProofs(obligations: readonly Obligation[], timeoutS: number, onResult?: (e: ProveEntry) => void): Promise<ProofRun> {
   const report = await proveAll(obligations, { timeoutMs: Math.ceil(timeoutS * 1000), clock: () => performance.now() / 1000, ...(onResult ? { onResult } : {}) });
+  const { z3Version } = await import('../../models/smt/z3.ts');
   return { report, bundle: proofBundle(report, { name: 'z3-solver', version: await z3Version() }) };
 }
 
@@ -134,7 +141,7 @@ async function proveCommand(file: string | undefined, o: ProveOptionsCli): Promi
   const recheck = o.recheck;
   if (recheck !== undefined && recheck !== 'cvc5' && recheck !== 'z3') throw new UsageError(`--recheck: expected cvc5 or z3, got '${recheck}'`);
   if (recheck) solverVersion(recheck);
-  const selected = selectObligations(venueObligations(file, o.templates), o.only);
+  const selected = selectObligations(await venueObligations(file, o.templates), o.only);
   if (selected.length === 0) throw new UsageError(`--only ${o.only}: no obligation matches (ids, id prefixes, invariant ids, families, levels or a * glob)`);
   try {
     if (!o.json) stdout.line(`proving ${selected.length} obligation(s), ${timeoutS} s per query`);
@@ -199,7 +206,7 @@ export function registerProveCommand(program: Command): void {
 export async function proveForManifest(file: string, templatesDir: string | undefined, timeout: string | undefined): Promise<ProofRun & { ok: boolean; failed: string[] }> {
   const timeoutS = parseTimeout(timeout);
   try {
-    const run = await runProofs(venueObligations(file, templatesDir), timeoutS);
+    const run = await runProofs(await venueObligations(file, templatesDir), timeoutS);
     const failed = run.report.entries.filter((e) => e.verdict !== 'proved').map((e) => `${e.id} (${e.verdict})`);
     return { ...run, ok: allProved(run.report), failed };
   } finally {
