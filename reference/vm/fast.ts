@@ -30,5 +30,10 @@ for (const [name, code] of Object.entries(NATIVE)) {
 export function executeFast(store: ModuleStore, world: World, moduleHash: string, entry: string, args: readonly bigint[], opts: CallOptions): ExecResult {
   // A trace or a pause needs the reference loop's per-instruction hooks.
   if (opts.trace === true || opts.pauseAt !== undefined) return execute(store, world, moduleHash, entry, args, opts);
-  return execute(store, world, moduleHash, entry, args, opts, (s, w, now, origin) => new FastMachine(s, w, now, origin, false));
+  let machine: FastMachine | undefined;
+  try {
+    return execute(store, world, moduleHash, entry, args, opts, (s, w, now, origin) => (machine = new FastMachine(s, w, now, origin, false)));
+  } finally {
+    machine?.release();
+  }
 }

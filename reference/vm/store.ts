@@ -54,7 +54,8 @@ export class ModuleStore {
   }
 
   get(hashHex: string): LoadedModule | undefined {
-    return this.modules.get(hashHex.toLowerCase().replace(/^0x/, ''));
+    // Stored keys are already in normal form, so an exact hit needs no normalising.
+    return this.modules.get(hashHex) ?? this.modules.get(hashHex.toLowerCase().replace(/^0x/, ''));
   }
 
   /** All stored hashes, sorted. */
@@ -69,6 +70,7 @@ export class ModuleStore {
   link(hashHex: string): LoadedModule {
     const root = this.get(hashHex);
     if (!root) throw new StoreError('VM-STORE-002', `module ${hashHex} is not in the store`);
+    if (root.linked) return root; // once linked, a module's closure never changes (content addressing)
     const visiting: string[] = [];
     const visit = (lm: LoadedModule): void => {
       if (lm.linked) return;

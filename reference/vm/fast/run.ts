@@ -47,52 +47,107 @@ for (const sc of SYSCALLS) {
   SYSCALL_CAP[sc.id] = sc.cap === null ? 0 : CAP[sc.cap];
 }
 
+let spare: { readonly num: Float64Array; readonly big: bigint[] } | undefined;
+
 export class FastMachine extends Machine {
+  /**
+   * The slots of every function activation of this machine, one region per activation: its locals (the
+   * parameters first: a callee's region starts at the caller's arguments, so they are not copied), then
+   * its operand stack. `sp` in the loop is an absolute index. The arrays grow (and are replaced) when an
+   * activation needs more room, so the loop reloads them after anything that can run another activation.
+   */
+  num: Float64Array;
+  big: bigint[];
+  /** First slot past the running activation's region (where a nested module call's function starts). */
+  top = 0;
+
+  constructor(...a: ConstructorParameters<typeof Machine>) {
+    super(...a);
+    // The slot arrays of the last machine that finished, if any (their old contents are never read: a
+    // slot is written before it is read).
+    this.num = spare?.num ?? new Float64Array(256);
+    this.big = spare?.big ?? new Array<bigint>(256);
+    spare = undefined;
+  }
+
+  /** The machine's top-level call is over: leave its slot arrays to the next machine. */
+  release(): void {
+    spare = { num: this.num, big: this.big };
+  }
+
+  /** Make room for slots below `end`. */
+  ensure(end: number): void {
+    if (end <= this.num.length) return;
+    let n = this.num.length * 2;
+    while (n < end) n *= 2;
+    const num = new Float64Array(n);
+    num.set(this.num);
+    this.num = num;
+    this.big.length = n;
+  }
+
   /** Same contract as the reference: run function `fi` of a module call, return its results. */
   override runFunction(mf: ModuleFrame, fi: number, args: readonly bigint[]): bigint[] {
     const fn = fastFunctions(mf.lm)[fi];
     if (!fn) throw new Error(`internal assertion failed: function ${fi} missing after validation`);
-    const n = Math.max(args.length, fn.results);
-    const num = new Float64Array(n);
-    const big = new Array<bigint>(n);
-    args.forEach((a, i) => setSlot(num, big, i, a));
-    this.callFast(mf, fn, num, big, 0);
-    return Array.from({ length: fn.results }, (_, i) => slotBig(num, big, i));
+    const base = this.top;
+    this.ensure(base + Math.max(args.length, fn.results));
+    args.forEach((a, i) => setSlot(this.num, this.big, base + i, a));
+    this.callFast(mf, fn, base);
+    const out: bigint[] = [];
+    for (let i = 0; i < fn.results; i++) out.push(slotBig(this.num, this.big, base + i));
+    return out;
   }
 
-  /** Run `fn` with its arguments at `base` of the caller's slots; its results replace them there. */
-  callFast(mf: ModuleFrame, fn: FastFunction, num: Float64Array, big: bigint[], base: number): void {
+  /** A module call (reference semantics); the slot regions above it are free again when it ends, however. */
+  override callModule(...a: Parameters<Machine['callModule']>): ReturnType<Machine['callModule']> {
+    const top = this.top;
+    try {
+      return super.callModule(...a);
+    } finally {
+      this.top = top;
+    }
+  }
+
+  /** Run `fn` with its arguments at slot `base`; its results replace them there. */
+  callFast(mf: ModuleFrame, fn: FastFunction, base: number): void {
     if (this.frames >= MAX_FUNCTION_FRAMES) throw new Halt('call_depth', `${MAX_FUNCTION_FRAMES} function frames`);
     this.frames++;
-    run(this, mf, fn, num, big, base);
-    // On a throw, callModule restores the frame count of the module call.
+    const top = this.top;
+    run(this, mf, fn, base);
+    // On a throw, callModule restores the frame count and the top of the module call.
+    this.top = top;
     this.frames--;
   }
 
   /** Run the instruction of record `ip` by its reference handler; returns the new stack height. */
-  delegate(mf: ModuleFrame, fn: FastFunction, ip: number, num: Float64Array, big: bigint[], sp: number): number {
+  delegate(mf: ModuleFrame, fn: FastFunction, ip: number, sp: number): number {
     const an = mf.lm.analyses[fn.fn];
     const ins = an?.instrs[fn.refIndex[ip / REC] as number];
     if (!an || !ins) throw new Error('internal assertion failed: delegated record has no instruction');
     const at = sp - (fn.pops[ip / REC] as number);
     const stack: bigint[] = [];
-    for (let i = at; i < sp; i++) stack.push(slotBig(num, big, i));
+    for (let i = at; i < sp; i++) stack.push(slotBig(this.num, this.big, i));
     const f: FunctionFrame = { mf, fn: fn.fn, an, stack, locals: NO_LOCALS, next: 0, done: false };
     HANDLERS[ins.info.name as keyof typeof HANDLERS](this, f, ins);
-    stack.forEach((v, i) => setSlot(num, big, at + i, v));
+    // A CALL may have grown the slot arrays: write through the current ones.
+    this.ensure(at + stack.length);
+    stack.forEach((v, i) => setSlot(this.num, this.big, at + i, v));
     return at + stack.length;
   }
 
   /**
    * The gas left (`gas`) is below the static gas of the block starting at record `ip`: run that block
    * the reference way — charge, then handle, one instruction at a time — on a reference frame built from
-   * the fast one. It always ends in a halt or revert before the block's last instruction completes.
+   * the fast one (locals at `base`, stack above them up to `sp`). It always ends in a halt or revert
+   * before the block's last instruction completes.
    */
-  meterBlock(mf: ModuleFrame, fn: FastFunction, ip: number, sp: number, slots: Slots, gas: number): never {
+  meterBlock(mf: ModuleFrame, fn: FastFunction, ip: number, base: number, sp: number, gas: number): never {
     const an = mf.lm.analyses[fn.fn];
     if (!an) throw new Error('internal assertion failed: analysis missing');
-    const stack = Array.from({ length: sp }, (_, i) => slotBig(slots.num, slots.big, i));
-    const locals = Array.from({ length: fn.localCount }, (_, i) => slotBig(slots.lnum, slots.lbig, i));
+    const s0 = base + fn.localCount;
+    const stack = Array.from({ length: sp - s0 }, (_, i) => slotBig(this.num, this.big, s0 + i));
+    const locals = Array.from({ length: fn.localCount }, (_, i) => slotBig(this.num, this.big, base + i));
     const f: FunctionFrame = { mf, fn: fn.fn, an, stack, locals, next: fn.refIndex[ip / REC] as number, done: false };
     this.gas = gas;
     for (;;) {
@@ -105,36 +160,28 @@ export class FastMachine extends Machine {
   }
 }
 
-/** The slot arrays of one activation (passed to the metering fallback). */
-interface Slots {
-  readonly num: Float64Array;
-  readonly big: bigint[];
-  readonly lnum: Float64Array;
-  readonly lbig: bigint[];
-}
-
 /**
  * The loop. Each case either completes the instruction inline and `continue`s, or `break`s to the shared
  * tail that delegates it to its reference handler and then charges the block that follows (g1, which
  * is 0 unless the instruction ends a block). Opcode numbers are the table's (opcodes.ts), checked by
  * `NATIVE` in fast.ts.
  */
-function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, inNum: Float64Array, inBig: bigint[], base: number): void {
+function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, base: number): void {
   const code = fn.code;
   const pool = fn.poolNum;
-  const F = new Float64Array(fn.maxStack);
-  const B = new Array<bigint>(fn.maxStack);
-  const FL = new Float64Array(fn.localCount);
-  const BL = new Array<bigint>(fn.localCount);
-  for (let i = 0; i < fn.params; i++) copySlot(inNum, inBig, base + i, FL, BL, i);
-  const slots: Slots = { num: F, big: B, lnum: FL, lbig: BL };
+  const s0 = base + fn.localCount;
+  m.ensure(s0 + fn.maxStack);
+  m.top = s0 + fn.maxStack;
+  let F = m.num;
+  let B = m.big;
+  for (let i = base + fn.params; i < s0; i++) F[i] = 0;
   // The module's storage segment, looked up (and so created, VM-SEG-001) on the first storage access like
   // the reference does; it cannot vanish while this activation runs (only a callee's writes are undone).
   let seg: Segment | undefined;
-  let sp = 0;
+  let sp = s0;
   let ip = 0;
   let gas = m.gas;
-  if (gas < fn.entryGas) m.meterBlock(mf, fn, 0, sp, slots, gas);
+  if (gas < fn.entryGas) m.meterBlock(mf, fn, 0, base, sp, gas);
   gas -= fn.entryGas;
   for (;;) {
     const op = code[ip] as number;
@@ -142,7 +189,7 @@ function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, inNum: Float64Ar
       case 0xf0: {
         // OP_BLOCK
         const g = code[ip + 2] as number;
-        if (gas < g) m.meterBlock(mf, fn, ip + REC, sp, slots, gas);
+        if (gas < g) m.meterBlock(mf, fn, ip + REC, base, sp, gas);
         gas -= g;
         ip += REC;
         continue;
@@ -164,7 +211,7 @@ function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, inNum: Float64Ar
         // JUMP
         const t = code[ip + 1] as number;
         const g = code[ip + 2] as number;
-        if (gas < g) m.meterBlock(mf, fn, t, sp, slots, gas);
+        if (gas < g) m.meterBlock(mf, fn, t, base, sp, gas);
         gas -= g;
         ip = t;
         continue;
@@ -175,12 +222,12 @@ function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, inNum: Float64Ar
         if (F[sp] !== 0) {
           const t = code[ip + 1] as number;
           const g = code[ip + 2] as number;
-          if (gas < g) m.meterBlock(mf, fn, t, sp, slots, gas);
+          if (gas < g) m.meterBlock(mf, fn, t, base, sp, gas);
           gas -= g;
           ip = t;
         } else {
           const g = code[ip + 3] as number;
-          if (gas < g) m.meterBlock(mf, fn, ip + REC, sp, slots, gas);
+          if (gas < g) m.meterBlock(mf, fn, ip + REC, base, sp, gas);
           gas -= g;
           ip += REC;
         }
@@ -191,18 +238,20 @@ function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, inNum: Float64Ar
         const callee = fastFunctions(mf.lm)[code[ip + 1] as number] as FastFunction;
         const at = sp - callee.params;
         m.gas = gas;
-        m.callFast(mf, callee, F, B, at);
+        m.callFast(mf, callee, at);
+        F = m.num;
+        B = m.big;
         gas = m.gas;
         sp = at + callee.results;
         const g = code[ip + 2] as number;
-        if (gas < g) m.meterBlock(mf, fn, ip + REC, sp, slots, gas);
+        if (gas < g) m.meterBlock(mf, fn, ip + REC, base, sp, gas);
         gas -= g;
         ip += REC;
         continue;
       }
       case 0x05: {
         // RET: the validator guarantees the stack holds exactly the results
-        for (let i = 0; i < fn.results; i++) copySlot(F, B, sp - fn.results + i, inNum, inBig, base + i);
+        for (let i = 0; i < fn.results; i++) copySlot(F, B, sp - fn.results + i, F, B, base + i);
         m.gas = gas;
         return;
       }
@@ -210,7 +259,7 @@ function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, inNum: Float64Ar
         // GAS (ends its block, so `gas` is the reference's gas after this instruction)
         F[sp++] = gas;
         const g = code[ip + 2] as number;
-        if (gas < g) m.meterBlock(mf, fn, ip + REC, sp, slots, gas);
+        if (gas < g) m.meterBlock(mf, fn, ip + REC, base, sp, gas);
         gas -= g;
         ip += REC;
         continue;
@@ -249,17 +298,17 @@ function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, inNum: Float64Ar
         continue;
       }
       case 0x18: // LGET
-        copySlot(FL, BL, code[ip + 1] as number, F, B, sp);
+        copySlot(F, B, base + (code[ip + 1] as number), F, B, sp);
         sp++;
         ip += REC;
         continue;
       case 0x19: // LSET
         sp--;
-        copySlot(F, B, sp, FL, BL, code[ip + 1] as number);
+        copySlot(F, B, sp, F, B, base + (code[ip + 1] as number));
         ip += REC;
         continue;
       case 0x1a: // LTEE
-        copySlot(F, B, sp - 1, FL, BL, code[ip + 1] as number);
+        copySlot(F, B, sp - 1, F, B, base + (code[ip + 1] as number));
         ip += REC;
         continue;
       case 0x20: // ADD
@@ -495,7 +544,7 @@ function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, inNum: Float64Ar
         sp -= n;
         for (const r of runSyscall(sc, args, mf.host)) setSlot(F, B, sp++, r);
         const g = code[ip + 2] as number;
-        if (gas < g) m.meterBlock(mf, fn, ip + REC, sp, slots, gas);
+        if (gas < g) m.meterBlock(mf, fn, ip + REC, base, sp, gas);
         gas -= g;
         ip += REC;
         continue;
@@ -526,10 +575,12 @@ function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, inNum: Float64Ar
     }
     // Delegate to the reference handler, then charge the next block when this one ended here.
     m.gas = gas;
-    sp = m.delegate(mf, fn, ip, F, B, sp);
+    sp = m.delegate(mf, fn, ip, sp);
+    F = m.num;
+    B = m.big;
     gas = m.gas;
     const g = code[ip + 2] as number;
-    if (gas < g) m.meterBlock(mf, fn, ip + REC, sp, slots, gas);
+    if (gas < g) m.meterBlock(mf, fn, ip + REC, base, sp, gas);
     gas -= g;
     ip += REC;
   }

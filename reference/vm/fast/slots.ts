@@ -5,11 +5,14 @@
  * words, and any NaN operand sends an instruction to its bigint path. Measured on `npm run bench -- vm`:
  * keeping small words as doubles removes the BigInt allocation of every arithmetic step.
  */
-import { readUintLE, writeUintLE } from '../../lib/u128.ts';
 
 export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const MAX_SAFE_BIG = BigInt(MAX_SAFE);
 const TWO_32 = 4294967296;
+
+/** 16 bytes for converting big words to and from bytes through 64-bit halves (fewer BigInt steps than per byte). */
+const SCRATCH = new Uint8Array(16);
+const SCRATCH_VIEW = new DataView(SCRATCH.buffer);
 
 /** 2^n for n in 0..52 (shift fast paths). */
 export const POW2 = Float64Array.from({ length: 53 }, (_, n) => 2 ** n);
@@ -47,7 +50,9 @@ export function loadLE(bytes: Uint8Array, at: number, width: number, num: Float6
   if (rest === 0 && hi < 0x200000) num[i] = hi * TWO_32 + lo;
   else {
     num[i] = Number.NaN;
-    big[i] = readUintLE(bytes, at, width);
+    for (let k = 0; k < width; k++) SCRATCH[k] = bytes[at + k] as number;
+    const low = SCRATCH_VIEW.getBigUint64(0, true);
+    big[i] = width === 8 ? low : (SCRATCH_VIEW.getBigUint64(8, true) << 64n) | low;
   }
 }
 
@@ -55,7 +60,14 @@ export function loadLE(bytes: Uint8Array, at: number, width: number, num: Float6
 export function storeLE(bytes: Uint8Array, at: number, width: number, num: Float64Array, big: readonly bigint[], i: number): void {
   const v = num[i] as number;
   if (v !== v) {
-    writeUintLE(bytes, at, width, big[i] as bigint);
+    const x = big[i] as bigint;
+    if (width === 1) {
+      bytes[at] = Number(x & 0xffn);
+      return;
+    }
+    SCRATCH_VIEW.setBigUint64(0, BigInt.asUintN(64, x), true);
+    if (width === 16) SCRATCH_VIEW.setBigUint64(8, x >> 64n, true);
+    for (let k = 0; k < width; k++) bytes[at + k] = SCRATCH[k] as number;
     return;
   }
   if (width === 1) {
