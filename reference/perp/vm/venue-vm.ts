@@ -146,6 +146,12 @@ export class VenueVm {
     if (!r.ok) throw new Error(`internal assertion failed: ${what} failed: ${r.error}`);
   }
 
+  /** An independent copy (its own world, events and watched accounts; the same loaded modules): runs start from one deployed genesis. */
+  fork(): VenueVm {
+    const v = Object.create(VenueVm.prototype) as VenueVm;
+    return Object.assign(v, this, { world: this.world.clone(), events: [...this.events], watched: new Set(this.watched) });
+  }
+
   /** Slab id → venue slab index (the router's registry key). */
   slabIndex(id: bigint): bigint {
     const i = this.slabs.findIndex((s) => s.id === id);

@@ -147,6 +147,12 @@ export class Pair {
     return px === 0n ? PX : (px / TICK) * TICK;
   }
 
+  /** An independent copy of this pair (VM world and model state), with fresh step counters. */
+  fork(): Pair {
+    const p = Object.create(Pair.prototype) as Pair;
+    return Object.assign(p, this, { vm: this.vm.fork(), st: M.cloneState(this.st), reveals: new Map(this.reveals), orders: [...this.orders], steps: 0, outcomes: new Map() });
+  }
+
   get slabIds(): bigint[] {
     return this.vm.slabs.map((s) => s.id);
   }
