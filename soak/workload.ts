@@ -47,8 +47,12 @@ interface OpenRoute {
   readonly routeId: bigint;
   readonly legs: readonly ReserveLeg[];
   readonly salt: string;
-  readonly commitAt: number;
-  readonly plan: 'commit' | 'cancel' | 'expire' | 'bad-salt';
+  /** Think time after the reserve is acknowledged (a 'late' plan waits past the expiry instead). */
+  readonly delayMs: number;
+  readonly ttlMs: number;
+  readonly plan: 'commit' | 'late' | 'cancel' | 'expire' | 'bad-salt';
+  /** Set when the reserve is acknowledged. */
+  commitAt: number;
 }
 
 const pxOf = (m: Market, slab: bigint): bigint => (slab === SLAB_BTC ? m.btcPx : m.solPx);
@@ -102,8 +106,9 @@ export class SimClient {
 
   private oracle(now: number, p: Prng, m: Market): Intent[] {
     if (this.pending.size > 6) return [];
-    m.solPx += BigInt(p.range(-3, 3)) * 100n * SOL_TICK;
-    m.btcPx += BigInt(p.range(-3, 3)) * 100n * BTC_TICK;
+    // A random walk of up to ±3 ticks every ~250 ms (makers quote 1..8 ticks around it).
+    m.solPx += BigInt(p.range(-3, 3)) * SOL_TICK;
+    m.btcPx += BigInt(p.range(-3, 3)) * BTC_TICK;
     if (m.solPx < 50_000_000n) m.solPx = 50_000_000n;
     if (m.btcPx < 30_000_000_000n) m.btcPx = 30_000_000_000n;
     return [
@@ -161,11 +166,11 @@ export class SimClient {
       const c = bytesToHex(commitment(routeId, 0n, BigInt(side), qty, limitPx, hexToBytes(salt)));
       return { slab, instrument: 0n, side, qty, limitPx, commitment: c };
     });
-    const ttlMs = BigInt(p.chance(1, 5) ? p.range(20, 200) : p.range(300, 3_000));
+    const ttlMs = BigInt(p.chance(1, 5) ? p.range(200, 600) : p.range(1_000, 5_000));
     const roll = p.below(100);
-    const plan = roll < 70 ? 'commit' : roll < 82 ? 'cancel' : roll < 92 ? 'expire' : 'bad-salt';
-    const commitAt = now + p.range(0, Math.floor((Number(ttlMs) * 6) / 5));
-    this.pendingRoute = { routeId, legs, salt, commitAt, plan };
+    const plan = roll < 66 ? 'commit' : roll < 74 ? 'late' : roll < 84 ? 'cancel' : roll < 92 ? 'expire' : 'bad-salt';
+    const delayMs = p.range(0, Math.max(1, Math.floor(Number(ttlMs) / 3)));
+    this.pendingRoute = { routeId, legs, salt, delayMs, ttlMs: Number(ttlMs), plan, commitAt: 0 };
     return this.make({ kind: 'reserve', legs, ttlMs }, now);
   }
 
@@ -184,7 +189,7 @@ export class SimClient {
     pend.votes.set(key, s);
     if (s.size < this.quorum) return null;
     this.pending.delete(rc.id);
-    this.learn(pend.intent.body, rc);
+    this.learn(pend.intent.body, rc, now);
     const b = pend.intent.body;
     const routeId = b.kind === 'commit' || b.kind === 'cancel' ? b.routeId : rc.out?.routeId ? BigInt(rc.out.routeId) : undefined;
     return {
@@ -202,16 +207,19 @@ export class SimClient {
     };
   }
 
-  private learn(b: IntentBody, rc: IntentReceipt): void {
+  private learn(b: IntentBody, rc: IntentReceipt, now: number): void {
     if (b.kind === 'order' && rc.ok && rc.out?.orderId) {
       const l = this.orders.get(b.slab) ?? [];
       l.push(BigInt(rc.out.orderId));
       this.orders.set(b.slab, l);
     }
     if (b.kind === 'reserve') {
-      if (rc.ok) {
+      if (rc.ok && this.pendingRoute) {
         this.routeNonce += 1n;
-        this.route = this.pendingRoute;
+        const r = this.pendingRoute;
+        // A 'late' commit is sent after the route's expiry (F1); the others think for delayMs first.
+        r.commitAt = now + (r.plan === 'late' ? r.ttlMs + r.delayMs : r.delayMs);
+        this.route = r;
       }
       this.pendingRoute = null;
     }
