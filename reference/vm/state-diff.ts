@@ -68,45 +68,33 @@ export function itemKey(e: ValueEntry): string {
   return e.kind === 'nextCap' ? 'meta/next_cap' : `${e.kind}/${e.key}`;
 }
 
-/** A storage word written during the call: its bytes before the first write and at the end of the call. */
-export interface WordChange {
-  readonly before: Uint8Array;
-  readonly after: Uint8Array;
-}
-
-/** A non-storage item written during the call: its first undo record and its value at the end of the call. */
-export interface ItemChange {
-  readonly first: ValueEntry;
-  readonly after: ItemValue;
-}
-
-/** A diff taken at the end of a call, as raw values; `entries()` builds (once) what diffSince returns. */
+/**
+ * A diff taken at the end of a call: the call's journal entries (oldest first) with, for each, the value
+ * of its item at the end of the call — storage words as bytes in `wordsAfter` (16 per entry, as many
+ * used as the entry's undo record holds), other items in `itemsAfter`. `entries()` builds (once) what
+ * World.diffSince returns: per item, its value before the first write against its value at the end.
+ */
 export class PendingDiff {
   private built: DiffEntry[] | undefined;
 
   constructor(
-    /** Per module address, per word index. */
-    private readonly words: ReadonlyMap<string, ReadonlyMap<number, WordChange>>,
-    /** Per diff key. */
-    private readonly items: ReadonlyMap<string, ItemChange>,
+    private readonly journal: readonly JournalEntry[],
+    private readonly wordsAfter: Uint8Array,
+    private readonly itemsAfter: readonly ItemValue[],
   ) {}
 
   /** One entry per item whose value changed, sorted by key (VM-STATE-DIFF). */
   entries(): DiffEntry[] {
     if (this.built) return this.built;
-    const out: DiffEntry[] = [];
-    for (const [key, c] of this.items) {
-      const before = itemHex(c.first.kind, c.first.old);
-      const after = itemHex(c.first.kind, c.after);
-      if (after !== before) out.push({ key, before, after });
-    }
-    for (const [module, ws] of this.words) {
-      for (const [index, c] of ws) {
-        const before = bytesHexOrEmpty(c.before);
-        const after = bytesHexOrEmpty(c.after);
-        if (after !== before) out.push({ key: `word/${module}/${index.toString(16)}`, before, after });
-      }
-    }
+    const first = new Map<string, DiffEntry>();
+    this.journal.forEach((e, i) => {
+      if (e.kind === 'segNew') return; // no value of its own: its words appear as `word/` entries
+      const key = e.kind === 'seg' ? `word/${e.module}/${e.wordIndex.toString(16)}` : itemKey(e);
+      if (first.has(key)) return;
+      if (e.kind === 'seg') first.set(key, { key, before: bytesHexOrEmpty(e.old), after: bytesHexOrEmpty(this.wordsAfter.subarray(16 * i, 16 * i + e.old.length)) });
+      else first.set(key, { key, before: itemHex(e.kind, e.old), after: itemHex(e.kind, this.itemsAfter[i]) });
+    });
+    const out = [...first.values()].filter((d) => d.after !== d.before);
     this.built = out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return this.built;
   }

@@ -8,7 +8,7 @@ import { leafHash, merkleRoot } from '../lib/merkle.ts';
 import { sha256 } from '../lib/hash.ts';
 import { bytesToHex } from '../lib/hex.ts';
 import { readUintLE, wordToBytesLE } from '../lib/u128.ts';
-import { PendingDiff, bytesHexOrEmpty, capBytes, escrowBytes, itemHex, itemKey, type DiffEntry, type ItemChange, type ItemValue, type WordChange } from './state-diff.ts';
+import { PendingDiff, bytesHexOrEmpty, capBytes, escrowBytes, itemHex, type DiffEntry, type ItemValue, type ValueEntry } from './state-diff.ts';
 
 export type { DiffEntry } from './state-diff.ts';
 
@@ -296,7 +296,7 @@ export class World {
   }
 
   /** The raw current value of a non-storage item (undefined = absent). */
-  private itemValue(kind: ItemChange['first']['kind'], key: string): ItemValue {
+  private itemValue(kind: ValueEntry['kind'], key: string): ItemValue {
     switch (kind) {
       case 'wallet':
         return this.wallets.get(key);
@@ -316,25 +316,23 @@ export class World {
    * diff of a call, to be built as hex only if it is read (state-diff.ts).
    */
   pendingDiff(s: { journal: number }): PendingDiff {
-    const words = new Map<string, Map<number, WordChange>>();
-    const items = new Map<string, ItemChange>();
-    const j = this.journal;
-    for (let i = s.journal; i < j.length; i++) {
-      const e = j[i] as JournalEntry;
-      if (e.kind === 'segNew') continue; // no value of its own: its words appear as `word/` entries
+    const entries = this.journal.slice(s.journal);
+    const wordsAfter = new Uint8Array(16 * entries.length);
+    const itemsAfter = new Array<ItemValue>(entries.length);
+    let module = '';
+    let seg: Segment | undefined;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as JournalEntry;
       if (e.kind === 'seg') {
-        let ws = words.get(e.module);
-        if (!ws) words.set(e.module, (ws = new Map()));
-        if (!ws.has(e.wordIndex)) {
-          const seg = this.segments.get(e.module);
-          ws.set(e.wordIndex, { before: e.old, after: seg ? wordBytes(seg, e.wordIndex).slice() : new Uint8Array(0) });
+        if (e.module !== module) {
+          module = e.module;
+          seg = this.segments.get(module);
         }
-        continue;
-      }
-      const key = itemKey(e);
-      if (!items.has(key)) items.set(key, { first: e, after: this.itemValue(e.kind, e.kind === 'nextCap' ? '' : e.key) });
+        // A missing segment (undone with a callee's writes) reads as zero bytes, as in valueHex.
+        if (seg) wordsAfter.set(wordBytes(seg, e.wordIndex), 16 * i);
+      } else if (e.kind !== 'segNew') itemsAfter[i] = this.itemValue(e.kind, e.kind === 'nextCap' ? '' : e.key);
     }
-    return new PendingDiff(words, items);
+    return new PendingDiff(entries, wordsAfter, itemsAfter);
   }
 
   /**
