@@ -32,8 +32,8 @@ export const CRITERIA = ['safety', 'capitalEfficiency', 'performance', 'antiToxi
 export type CriterionName = (typeof CRITERIA)[number];
 
 export interface ProfileConfig {
-  readonly prove: { readonly timeoutMs: number };
-  readonly differential: { readonly seed: number; readonly sequences: number; readonly steps: number };
+  readonly prove: { readonly timeoutMs: number; readonly budgetSeconds: number };
+  readonly differential: { readonly seed: number; readonly sequences: number; readonly steps: number; readonly vmSequences: number; readonly vmSteps: number };
   readonly soak: { readonly seeds: readonly number[]; readonly events: number };
   readonly bench: { readonly vm: boolean; readonly perpScale: 'quick' | 'full' };
   readonly experiments: { readonly seeds: readonly number[]; readonly rounds: number };
@@ -63,8 +63,8 @@ const num = { type: 'number', minimum: 0 } as const;
 const obj = (properties: Record<string, unknown>): Record<string, unknown> => ({ type: 'object', additionalProperties: false, required: Object.keys(properties), properties });
 
 const profileSchema = obj({
-  prove: obj({ timeoutMs: pos }),
-  differential: obj({ seed: nat, sequences: pos, steps: pos }),
+  prove: obj({ timeoutMs: pos, budgetSeconds: pos }),
+  differential: obj({ seed: nat, sequences: pos, steps: pos, vmSequences: nat, vmSteps: pos }),
   soak: obj({ seeds: { type: 'array', minItems: 1, items: nat }, events: pos }),
   bench: obj({ vm: { type: 'boolean' }, perpScale: { enum: ['quick', 'full'] } }),
   experiments: obj({ seeds: { type: 'array', minItems: 1, items: nat }, rounds: pos }),

@@ -7,7 +7,9 @@
 import { Prng } from '../../reference/lib/prng.ts';
 import { commitment } from '../../reference/script/ids.ts';
 import * as M from '../../reference/perp/model/index.ts';
-import { MAKERS, USERS, type ModelSlab, type ModelVenue } from './venue-model.ts';
+import type { VenueVm } from '../../reference/perp/vm/venue-vm.ts';
+import type { VmOut } from '../../reference/perp/vm/slab-vm.ts';
+import { GOVERNANCE, MAKERS, USERS, type ModelSlab, type ModelVenue } from './venue-model.ts';
 
 const SALT = new Uint8Array(32).fill(0x5a);
 const WRONG_SALT = new Uint8Array(32);
@@ -18,15 +20,38 @@ interface OpenRoute {
   readonly legs: readonly { readonly side: 0 | 1; readonly qty: bigint; readonly limitPx: bigint }[];
 }
 
-interface World {
-  st: M.PerpState;
+/** A step that broke a rule: the driver throws it and the sequence stops there. */
+export class Divergence extends Error {
+  constructor(readonly messages: readonly string[]) {
+    super(messages[0] ?? 'divergence');
+  }
+}
+
+/**
+ * What the operations run on (reports/perp/vm-pair.ts adds the VM side): `call` runs one operation on the
+ * model through `M.step` (all or nothing) and, in a VM run, the same router call on CurveVM; it checks
+ * the step (throwing a Divergence) and says whether it succeeded. `callResult` is for the model's
+ * operations that return their own result (a failed commit cancels its route, PERP-ROUTE-005).
+ */
+export interface Driver {
+  readonly venue: ModelVenue;
+  /** The model's state (the generator reads it to pick arguments). */
+  readonly st: M.PerpState;
   now: bigint;
+  call(name: string, vm: (v: VenueVm, now: bigint) => VmOut<unknown>, model: (s: M.PerpState) => unknown): boolean;
+  callResult(name: string, vm: (v: VenueVm, now: bigint) => VmOut<unknown>, model: (s: M.PerpState) => M.OpResult<unknown>): boolean;
+  /** The next route id of a user (the VM side must agree, CS-ID-003). */
+  routeId(user: bigint): bigint;
+}
+
+interface World {
+  readonly d: Driver;
   /** Last published price per feed. */
   readonly px: Map<bigint, bigint>;
   readonly routes: OpenRoute[];
 }
 
-type Op = { readonly name: string; readonly run: (w: World) => M.OpResult<unknown> };
+type Op = { readonly name: string; readonly run: (w: World) => void };
 
 const priceOf = (w: World, sl: ModelSlab): bigint => w.px.get(sl.feed) ?? 0n;
 const offset = (rng: Prng, sl: ModelSlab, maxTicks: number): bigint => BigInt(rng.range(0, maxTicks)) * sl.tick;
@@ -41,7 +66,7 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
       const px = side === 1 ? priceOf(w, sl) + sl.tick + offset(rng, sl, 5) : priceOf(w, sl) - sl.tick - offset(rng, sl, 5);
       const user = rng.pick(USERS);
       const qty = BigInt(rng.range(1, 20)) * sl.lot;
-      return { name: 'place', run: (x) => M.step(x.st, (s) => M.placeOrder(s, user, sl.id, 0n, side, px, qty, x.now)) };
+      return { name: 'place', run: ({ d }) => d.call('place', (vm, now) => vm.placeOrder(user, sl.id, 0n, side, px, qty, now), (s) => M.placeOrder(s, user, sl.id, 0n, side, px, qty, d.now)) };
     },
   },
   {
@@ -51,10 +76,11 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
       const pick = rng.range(0, 64);
       return {
         name: 'cancel-order',
-        run: (x) => {
-          const live = (x.st.slabs.get(sl.id)?.orders.slots ?? []).filter((o) => o !== null);
+        run: ({ d }) => {
+          const live = (d.st.slabs.get(sl.id)?.orders.slots ?? []).filter((o) => o !== null);
           const o = live.length ? live[pick % live.length] : undefined;
-          return M.step(x.st, (s) => M.cancelOrder(s, o ? o.owner : (MAKERS[0] as bigint), sl.id, o ? o.id : 1n));
+          const [owner, id] = o ? [o.owner, o.id] : [MAKERS[0] as bigint, 1n];
+          d.call('cancel-order', (vm, now) => vm.cancelOrder(owner, sl.id, id, now), (s) => M.cancelOrder(s, owner, sl.id, id));
         },
       };
     },
@@ -72,11 +98,9 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
       return {
         name: 'reserve',
         run: (x) => {
-          const route = M.nextRouteId(x.st, user);
+          const route = x.d.routeId(user);
           const req = legs.map((l) => ({ slab: l.sl.id, instrument: 0n, side: l.side, qty: l.qty, limitPx: l.limitPx, commitment: commitment(route, 0n, BigInt(l.side), l.qty, l.limitPx, SALT) }));
-          const r = M.step(x.st, (s) => M.reserveRoute(s, user, req, ttl, x.now));
-          if (r.ok) x.routes.push({ user, routeId: r.out.routeId, legs });
-          return r;
+          if (x.d.call('reserve', (vm, now) => vm.reserveRoute(user, req, ttl, now), (s) => M.reserveRoute(s, user, req, ttl, x.d.now))) x.routes.push({ user, routeId: route, legs });
         },
       };
     },
@@ -89,15 +113,16 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
       const subset = rng.chance(1, 4);
       return {
         name: 'commit',
-        run: (x) => {
-          const route = x.routes[pick % Math.max(1, x.routes.length)];
-          const open = route ? x.st.router.routes.get(route.routeId) : undefined;
-          if (!route || !open) return M.step(x.st, () => 0);
-          const chosen = open.legs.map((l, i) => {
+        run: ({ d, routes }) => {
+          const route = routes[pick % Math.max(1, routes.length)];
+          const open = route ? d.st.router.routes.get(route.routeId) : undefined;
+          if (!route || !open) return;
+          const all = open.legs.map((l, i) => {
             const leg = route.legs[i] as OpenRoute['legs'][number];
             return { holdId: l.holdId, reveal: { side: leg.side, qty: leg.qty, limitPx: leg.limitPx, salt: badSalt && i === 0 ? WRONG_SALT : SALT } };
           });
-          return M.commitRoute(x.st, route.user, route.routeId, subset ? chosen.slice(-1) : chosen, x.now);
+          const chosen = subset ? all.slice(-1) : all;
+          d.callResult('commit', (vm, now) => vm.commitRoute(route.user, route.routeId, chosen, now), (s) => M.commitRoute(s, route.user, route.routeId, chosen, d.now));
         },
       };
     },
@@ -108,14 +133,15 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
       const pick = rng.range(0, 64);
       return {
         name: 'cancel-route',
-        run: (x) => {
-          const route = x.routes[pick % Math.max(1, x.routes.length)];
-          return route ? M.step(x.st, (s) => (M.cancelRoute(s, route.user, route.routeId), M.cancelRoute(s, route.user, route.routeId))) : M.step(x.st, () => 0);
+        run: ({ d, routes }) => {
+          const route = routes[pick % Math.max(1, routes.length)];
+          // twice: the second cancel of the same route must fail and change nothing
+          if (route) for (let i = 0; i < 2; i++) d.call('cancel-route', (vm, now) => vm.cancelRoute(route.user, route.routeId, now), (s) => M.cancelRoute(s, route.user, route.routeId));
         },
       };
     },
   },
-  { weight: 2, make: (rng, v) => ((sl) => ({ name: 'batch-open', run: (x: World) => M.step(x.st, (s) => M.openBatch(s, sl.id, 0n, x.now)) }))(rng.pick(v.slabs)) },
+  { weight: 2, make: (rng, v) => ((sl) => ({ name: 'batch-open', run: ({ d }: World) => void d.call('batch-open', (vm, now) => vm.openBatch(sl.id, 0n, now), (s) => M.openBatch(s, sl.id, 0n, d.now)) }))(rng.pick(v.slabs)) },
   {
     weight: 2,
     make: (rng, v) => {
@@ -123,21 +149,28 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
       const ticks = BigInt(rng.range(0, 60)) - 30n;
       return {
         name: 'oracle',
-        run: (x) => {
-          const px = (x.px.get(sl.feed) ?? 0n) + ticks * sl.tick;
-          const r = M.step(x.st, (s) => M.publishPrice(s, sl.feed, px, x.now));
-          if (r.ok) x.px.set(sl.feed, px);
-          return r;
+        run: ({ d, px: last }) => {
+          const px = (last.get(sl.feed) ?? 0n) + ticks * sl.tick;
+          if (d.call('oracle', (vm, now) => vm.publishPrice(sl.feed, px, now), (s) => M.publishPrice(s, sl.feed, px, d.now))) last.set(sl.feed, px);
         },
       };
     },
   },
-  { weight: 1, make: (_rng, v) => ({ name: 'funding', run: (x) => M.step(x.st, (s) => v.slabs.map((sl) => M.tickFunding(s, sl.id, 0n, x.now))) }) },
+  { weight: 1, make: (_rng, v) => ({ name: 'funding', run: ({ d }) => v.slabs.forEach((sl) => d.call('funding', (vm, now) => vm.tickFunding(sl.id, 0n, now), (s) => M.tickFunding(s, sl.id, 0n, d.now))) }) },
   {
     weight: 2,
     make: (rng, v) => {
       const ms = BigInt(rng.range(1, 1_500));
-      return { name: 'time', run: (x) => ((x.now += ms), M.step(x.st, (s) => v.feeds.forEach((f) => M.publishPrice(s, f, x.px.get(f) ?? s.oracles.get(f)?.price ?? 0n, x.now)))) };
+      return {
+        name: 'time',
+        run: ({ d, px }) => {
+          d.now += ms;
+          for (const f of v.feeds) {
+            const p = px.get(f) ?? d.st.oracles.get(f)?.price ?? 0n;
+            d.call('time', (vm, now) => vm.publishPrice(f, p, now), (s) => M.publishPrice(s, f, p, d.now));
+          }
+        },
+      };
     },
   },
   {
@@ -146,12 +179,13 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
       const user = rng.pick(USERS);
       const amount = BigInt(rng.range(0, 2_000_000_000));
       const out = rng.chance(1, 2);
-      return { name: out ? 'withdraw' : 'deposit', run: (x) => M.step(x.st, (s) => (out ? M.withdraw(s, user, v.asset, amount, x.now) : M.deposit(s, user, v.asset, amount))) };
+      const name = out ? 'withdraw' : 'deposit';
+      return { name, run: ({ d }) => void d.call(name, (vm, now) => (out ? vm.withdraw(user, v.asset, amount, now) : vm.deposit(user, v.asset, amount, now)), (s) => (out ? M.withdraw(s, user, v.asset, amount, d.now) : M.deposit(s, user, v.asset, amount))) };
     },
   },
-  { weight: 1, make: (rng) => ((u) => ({ name: 'settle', run: (x: World) => M.step(x.st, (s) => M.settle(s, u)) }))(rng.pick(USERS)) },
-  { weight: 1, make: (rng) => ((u) => ({ name: 'liquidate', run: (x: World) => M.step(x.st, (s) => M.liquidate(s, u, x.now)) }))(rng.pick(USERS)) },
-  { weight: 1, make: () => ({ name: 'expire', run: (x) => M.step(x.st, (s) => M.expireRoutes(s, x.now)) }) },
+  { weight: 1, make: (rng) => ((u) => ({ name: 'settle', run: ({ d }: World) => void d.call('settle', (vm, now) => vm.settle(u, now), (s) => M.settle(s, u)) }))(rng.pick(USERS)) },
+  { weight: 1, make: (rng) => ((u) => ({ name: 'liquidate', run: ({ d }: World) => void d.call('liquidate', (vm, now) => vm.liquidate(GOVERNANCE, u, now), (s) => M.liquidate(s, u, d.now)) }))(rng.pick(USERS)) },
+  { weight: 1, make: () => ({ name: 'expire', run: ({ d }) => void d.call('expire', (vm, now) => vm.expireRoutes(GOVERNANCE, now), (s) => M.expireRoutes(s, d.now)) }) },
 ];
 
 const TOTAL_WEIGHT = OPS.reduce((n, o) => n + o.weight, 0);
@@ -174,30 +208,74 @@ export interface SequenceViolation {
 
 export interface SequenceRun {
   readonly seed: number;
+  /** Operations drawn (a violation stops the sequence at its step). */
   readonly steps: number;
+  /** Calls made (an operation may make several) and those that succeeded. */
+  readonly calls: number;
   readonly ok: number;
   readonly commits: number;
   readonly violation?: SequenceViolation;
 }
 
-/** One seeded sequence of `steps` operations; stops at the first violation. */
-export function runSequence(venue: ModelVenue, seed: number, steps: number): SequenceRun {
+/** Counts of one driver's calls (the drivers keep them). */
+export interface CallCounts {
+  calls: number;
+  ok: number;
+  commits: number;
+}
+
+/** One seeded sequence of `steps` operations on a driver; stops at the first violation. */
+export function runOps(d: Driver & { readonly counts: CallCounts }, seed: number, steps: number): SequenceRun {
   const rng = new Prng(seed);
-  const w: World = { st: venue.state, now: venue.t0, px: new Map(venue.slabs.map((sl) => [sl.feed, venue.state.oracles.get(sl.feed)?.price ?? 0n])), routes: [] };
-  let ok = 0;
-  let commits = 0;
+  const v = d.venue;
+  const w: World = { d, px: new Map(v.slabs.map((sl) => [sl.feed, d.st.oracles.get(sl.feed)?.price ?? 0n])), routes: [] };
+  const result = (n: number, violation?: SequenceViolation): SequenceRun => ({ seed, steps: n, calls: d.counts.calls, ok: d.counts.ok, commits: d.counts.commits, ...(violation ? { violation } : {}) });
   for (let i = 0; i < steps; i++) {
-    const op = drawOp(rng, venue, w);
-    const before = w.st;
-    const r = op.run(w);
-    const messages: string[] = [];
-    if (r.ok) {
-      ok += 1;
-      if (op.name === 'commit') commits += 1;
-    } else if (op.name !== 'commit' && r.state !== before) messages.push(`PERP-OP-001 failed ${op.name} (${r.error}) changed the state`);
-    w.st = r.state;
-    messages.push(...M.checkInvariants(w.st, { hostTotal: venue.hostTotal }));
-    if (messages.length) return { seed, steps: i + 1, ok, commits, violation: { seed, step: i + 1, op: op.name, messages } };
+    const op = drawOp(rng, v, w);
+    try {
+      op.run(w);
+    } catch (e) {
+      if (!(e instanceof Divergence)) throw e;
+      return result(i + 1, { seed, step: i + 1, op: op.name, messages: e.messages });
+    }
   }
-  return { seed, steps, ok, commits };
+  return result(steps);
+}
+
+/** The model alone: every call through M.step, then PERP-OP-001 and checkInvariants (with VAL2). */
+class ModelDriver implements Driver {
+  st: M.PerpState;
+  now: bigint;
+  readonly counts: CallCounts = { calls: 0, ok: 0, commits: 0 };
+  constructor(readonly venue: ModelVenue) {
+    this.st = venue.state;
+    this.now = venue.t0;
+  }
+  private after(name: string, r: M.OpResult<unknown>, before: M.PerpState, opCheck: boolean): boolean {
+    const messages: string[] = [];
+    this.counts.calls += 1;
+    if (r.ok) {
+      this.counts.ok += 1;
+      if (name === 'commit') this.counts.commits += 1;
+    } else if (opCheck && r.state !== before) messages.push(`PERP-OP-001 failed ${name} (${r.error}) changed the state`);
+    this.st = r.state;
+    messages.push(...M.checkInvariants(this.st, { hostTotal: this.venue.hostTotal }));
+    if (messages.length) throw new Divergence(messages);
+    return r.ok;
+  }
+  call(name: string, _vm: unknown, model: (s: M.PerpState) => unknown): boolean {
+    const before = this.st;
+    return this.after(name, M.step(this.st, model), before, true);
+  }
+  callResult(name: string, _vm: unknown, model: (s: M.PerpState) => M.OpResult<unknown>): boolean {
+    return this.after(name, model(this.st), this.st, false);
+  }
+  routeId(user: bigint): bigint {
+    return M.nextRouteId(this.st, user);
+  }
+}
+
+/** One seeded sequence of `steps` operations on the model alone; stops at the first violation. */
+export function runSequence(venue: ModelVenue, seed: number, steps: number): SequenceRun {
+  return runOps(new ModelDriver(venue), seed, steps);
 }

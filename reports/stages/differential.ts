@@ -68,7 +68,7 @@ export const differentialStage: Stage = {
     let vmNote = 'VM-vs-model driver: not run';
     if (ctx.producers.vmDifferential) {
       ctx.progress('VM-vs-model differential');
-      const d = await ctx.producers.vmDifferential({ seed, sequences, steps });
+      const d = await ctx.producers.vmDifferential({ venue: compiled.venue, modules: compiled.modules, seed, sequences: ctx.settings.differential.vmSequences, steps: ctx.settings.differential.vmSteps, progress: (l) => ctx.progress(l) });
       figures['vm_sequences'] = d.sequences;
       figures['vm_mismatches'] = d.mismatches.length;
       thresholds.push(threshold('VM-vs-model mismatches', d.mismatches.length, '<=', limits.maxVmMismatches));

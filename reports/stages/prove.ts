@@ -4,13 +4,17 @@
  * and vacuous do not); each obligation is evidence for the invariant ids it establishes, and each
  * module's certificate hash goes into the manifests written beside the report (MAN-PROOF-001).
  */
-import { encodeManifestJson } from '../../reference/compiler/manifest.ts';
 import type { ProofRun } from '../producers.ts';
 import type { Stage } from '../stage.ts';
 import { noEvidence, outcome, statusOf, threshold, thresholdReasons, type EvidenceItem } from '../types.ts';
 import { compiledVenue } from './compile.ts';
 
 const MAX_REASONS = 20;
+
+/** The command that re-runs one obligation (cli/commands/prove.ts `--only`). */
+export function reproduceObligation(venueFile: string, id: string): string {
+  return `curve prove ${venueFile} --only '${id}'`;
+}
 
 export function proofRun(artifacts: ReadonlyMap<string, unknown>): ProofRun | undefined {
   return artifacts.get('prove') as ProofRun | undefined;
@@ -23,10 +27,14 @@ export const proveStage: Stage = {
     const compiled = compiledVenue(ctx);
     if (!compiled) return outcome({ status: 'fail', summary: 'nothing to prove: the venue did not compile', reasons: ['the prover needs the compiled venue (see the compile gate)'], reproduce: [`curve compile ${ctx.inputs.venue.file}`] });
     if (!ctx.producers.prove) return noEvidence('the prover was not run', 'the SMT prover (models/smt/prove.ts, `curve prove`) does not exist yet: no proof obligation was checked');
+    const { timeoutMs, budgetSeconds } = ctx.settings.prove;
     const run = await ctx.producers.prove({
-      manifestJson: encodeManifestJson(compiled.manifest),
-      modules: compiled.modules.map((m) => ({ name: m.name, kind: m.kind, bytes: m.bytes })),
-      timeoutMs: ctx.settings.prove.timeoutMs,
+      venue: ctx.inputs.venue,
+      templates: ctx.inputs.templates,
+      modules: compiled.modules.map((m) => ({ name: m.name, kind: m.kind })),
+      timeoutMs,
+      budgetSeconds,
+      progress: (l) => ctx.progress(l),
     });
     ctx.artifacts.set('prove', run);
     const limits = ctx.config.stages.prove;
@@ -42,12 +50,15 @@ export const proveStage: Stage = {
       threshold('slowest obligation (s)', Math.round(slowest * 1000) / 1000, '<=', limits.maxSecondsPerObligation),
       threshold('total prover time (s)', Math.round(seconds * 1000) / 1000, '<=', limits.maxTotalSeconds),
     ];
+    // decided and not proved: fail; never reached (budget, crash): pending — it exists but gave no verdict
     const evidence: EvidenceItem[] = obligations.flatMap((o) =>
-      o.invariants.map((id) => ({ invariant: id, kind: 'proof' as const, ref: `${o.id} (${o.level})`, status: o.verdict === 'proved' ? ('pass' as const) : ('fail' as const), ...(o.verdict === 'proved' ? {} : { detail: `${o.verdict}${o.reason ? `: ${o.reason}` : ''}` }) })),
+      o.invariants.map((id) => ({ invariant: id, kind: 'proof' as const, ref: `${o.id} (${o.level})`, status: o.verdict === 'proved' ? ('pass' as const) : o.decided === false ? ('pending' as const) : ('fail' as const), ...(o.verdict === 'proved' ? {} : { detail: `${o.verdict}${o.reason ? `: ${o.reason}` : ''}` }) })),
     );
+    const decidedBad = unproved.filter((o) => o.decided !== false);
+    const undecided = unproved.length - decidedBad.length;
     return outcome({
       status: statusOf(thresholds),
-      summary: `${obligations.length} proof obligation(s) over ${compiled.modules.length} module(s) with ${run.solver}, ${ctx.settings.prove.timeoutMs} ms solver timeout`,
+      summary: `${obligations.length} proof obligation(s) (spec level and the bytecode of ${compiled.modules.filter((m) => m.kind !== 'oracle').length} module(s)) with ${run.solver}, ${timeoutMs} ms per query, ${budgetSeconds} s budget${run.stopped ? `; ${run.stopped}` : ''}`,
       figures: {
         obligations: obligations.length,
         proved: verdicts.get('proved') ?? 0,
@@ -55,11 +66,21 @@ export const proveStage: Stage = {
         ...Object.fromEntries([...verdicts].filter(([v]) => v !== 'proved').map(([v, n]) => [v, n])),
         certificates: Object.keys(run.certificates).length,
         prover_seconds: Math.round(seconds * 1000) / 1000,
+        bundle_hash: run.bundle?.hash ?? null,
+        undecided,
+        complete: run.stopped === undefined,
       },
       thresholds,
-      reasons: [...thresholdReasons(thresholds), ...unproved.slice(0, MAX_REASONS).map((o) => `${o.id}: ${o.verdict}${o.reason ? ` (${o.reason})` : ''}`)],
-      reproduce: unproved.slice(0, MAX_REASONS).map((o) => `curve prove --obligation '${o.id}'`),
+      reasons: [
+        ...(run.stopped ? [`prover run incomplete: ${undecided} obligation(s) not decided: ${run.stopped}`] : []),
+        ...thresholdReasons(thresholds),
+        ...decidedBad.slice(0, MAX_REASONS).map((o) => `${o.id}: ${o.verdict}${o.reason ? ` (${o.reason})` : ''}`),
+        ...(decidedBad.length > MAX_REASONS ? [`… and ${decidedBad.length - MAX_REASONS} more unproved obligation(s) (go-no-go.md details list every one)`] : []),
+      ],
+      reproduce: [...decidedBad.slice(0, MAX_REASONS).map((o) => reproduceObligation(ctx.inputs.venue.file, o.id)), ...(undecided ? [`curve prove ${ctx.inputs.venue.file}`] : [])],
       evidence,
+      ...(run.bundle ? { files: new Map([['proof-bundle.json', run.bundle.json]]) } : {}),
+      details: obligations.map((o) => `${o.verdict.padEnd(14)} ${o.seconds.toFixed(2).padStart(7)} s  ${o.level.padEnd(8)} ${o.id}${o.verdict === 'proved' ? '' : `  (${o.reason ?? ''})`}`),
       charts: [{ id: 'proof-times', title: 'Proof time per obligation (s)', kind: 'grouped-bar', x: 'obligation', y: 'seconds', series: 'verdict', rows: obligations.map((o) => ({ obligation: o.id, seconds: o.seconds, verdict: o.verdict })) }],
     });
   },

@@ -92,7 +92,7 @@ test('GATE-DIFF-001 seeded model sequences hold the checker invariants; without 
 });
 
 test('GATE-DIFF-002 a VM-vs-model mismatch fails the gate with the seed to reproduce it', async (t) => {
-  const ctx = context({ producers: { vmDifferential: () => Promise.resolve({ sequences: 2, steps: 80, mismatches: [{ seed: 7, step: 3, message: 'escrow differs' }], invariants: ['P5'] }) } });
+  const ctx = context({ producers: { vmDifferential: () => Promise.resolve({ sequences: 2, steps: 80, ok: 60, mismatches: [{ seed: 7, step: 3, op: 'commit', message: 'escrow differs' }], invariants: ['P5'] }) } });
   await compileStage.run(ctx);
   const o = await differentialStage.run(ctx);
   t.is(o.status, 'fail');
@@ -110,7 +110,7 @@ test('GATE-PROVE-001 absent prover: no evidence; a counterexample fails; all pro
   const o = await proveStage.run(bad);
   t.is(o.status, 'fail');
   t.is(o.figures['unproved'], 2);
-  t.deepEqual(o.reproduce, ["curve prove --obligation 'SAFE-DEBIT/P7/o1'", "curve prove --obligation 'SAFE-DEBIT/P7/o2'"]);
+  t.deepEqual(o.reproduce, ["curve prove examples/perp.curve --only 'SAFE-DEBIT/P7/o1'", "curve prove examples/perp.curve --only 'SAFE-DEBIT/P7/o2'"]);
   t.true(o.evidence.some((e) => e.invariant === 'P7' && e.status === 'fail'));
 
   const good = context({ producers: { prove: () => Promise.resolve(proofs(['proved', 'proved'])) } });
