@@ -17,21 +17,7 @@ import { World } from '../../reference/vm/world.ts';
 const SOURCE = `
 .memory initial=0 max=0 storage=96
 .caps vault.write,cap.mint
-.func s1 params=2 results=0 locals=0
-  LGET 0
-  LGET 1
-  SSTORE8
-  RET
-.func s8 params=2 results=0 locals=0
-  LGET 0
-  LGET 1
-  SSTORE64
-  RET
-.func s16 params=2 results=0 locals=0
-  LGET 0
-  LGET 1
-  SSTORE
-  RET
+${[['s1', 'SSTORE8'], ['s8', 'SSTORE64'], ['s16', 'SSTORE']].map(([f, op]) => `.func ${f} params=2 results=0 locals=0\n  LGET 0\n  LGET 1\n  ${op}\n  RET`).join('\n')}
 .func dep params=2 results=1 locals=0
   LGET 0
   PUSH 1
