@@ -1,18 +1,14 @@
 /**
- * The full-venue differential harness: a venue (the Router template, two SOL slabs on one feed with
- * different risk and anti-toxicity settings, a feed with a failover feed) compiled from stdlib/ and
- * deployed on CurveVM (reference/perp/vm/venue-vm.ts), and the golden model of the same deployment. Every
- * operation runs on both; the outcomes (ok or the §12 code), the whole observe() snapshot (custody,
- * router with routes and legs, registry, margin calls, oracles, slabs, events) and the invariant checker
- * (with the genesis host total and the clock) must agree / pass after every step.
+ * The full-venue differential's test venue: the Router template, two SOL slabs on one feed with different
+ * risk and anti-toxicity settings, a feed with a failover feed, compiled from stdlib/ (files are read
+ * here, not in reference/), deployed on both sides by reference/perp/vm/venue-pair.ts with two DLP
+ * makers and three takers.
  */
 import { readFileSync } from 'node:fs';
 import { compileVenue } from '../../../reference/compiler/compile.ts';
 import type { CompiledModule } from '../../../reference/compiler/artifact.ts';
 import { nameId } from '../../../reference/script/ids.ts';
-import * as M from '../../../reference/perp/model/index.ts';
-import { modelGenesis, VenueVm } from '../../../reference/perp/vm/venue-vm.ts';
-import type { VmOut } from '../../../reference/perp/vm/slab-vm.ts';
+import { VenuePair } from '../../../reference/perp/vm/venue-pair.ts';
 
 export const GOV = 0x60n;
 export const DEPLOYER = 0xdeadn;
@@ -85,129 +81,24 @@ export interface PairOptions {
   readonly allowances?: { readonly dlp: bigint; readonly reg: bigint };
 }
 
-export type Outcome = { readonly ok: true; readonly out: unknown } | { readonly ok: false; readonly code: number; readonly error: string };
-
-const canon = (x: unknown): string => JSON.stringify(x, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-
-/** The venue on both sides, one clock. */
-export class Pair {
-  readonly vm: VenueVm;
-  st: M.PerpState;
-  now = T0;
-  /** Σ wallets + vault + escrows at genesis (VAL2); a test funding new wallets adds to it. */
-  hostTotal: bigint;
-  /** Reveals of every leg reserved so far, by hold id (commits reuse or corrupt them). */
-  readonly reveals = new Map<bigint, M.Chosen['reveal']>();
-  /** Every order id placed so far (cancels of live, filled and cancelled orders). */
-  readonly orders: { user: bigint; slab: bigint; id: bigint }[] = [];
-  steps = 0;
-  /** Outcome counts per operation ("commitRoute ok", "withdraw INSUFFICIENT_MARGIN", …), for the run's log. */
-  readonly outcomes = new Map<string, number>();
-
+/** The test venue on both sides (reference/perp/vm/venue-pair.ts) with the test's actors. */
+export class Pair extends VenuePair {
   constructor(o: PairOptions = {}) {
-    this.vm = new VenueVm({
+    super({
       modules: venueModules(o.venue),
-      governance: GOV,
-      deployer: DEPLOYER,
-      vaultCap: 10n ** 15n,
-      allowances: o.allowances ?? { dlp: 8n, reg: 8n },
       feeds: [
         { feed: FEED, heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [BACKUP] },
         { feed: BACKUP, heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [] },
       ],
-      users: USERS,
-      now: T0,
+      allowances: o.allowances ?? { dlp: 8n, reg: 8n },
+      governance: GOV,
+      deployer: DEPLOYER,
+      makers: MAKERS,
+      takers: TAKERS,
+      t0: T0,
+      vaultCap: 10n ** 15n,
+      makerFund: MAKER_FUND,
+      takerFund: TAKER_FUND,
     });
-    this.st = modelGenesis(this.vm);
-    let total = 0n;
-    for (const u of [...USERS, GOV]) {
-      const f = (MAKERS as readonly bigint[]).includes(u) ? MAKER_FUND * 2n : u === GOV ? MAKER_FUND : TAKER_FUND * 3n;
-      this.vm.setWallet(u, USDC, f);
-      M.setWallet(this.st.custody, u, USDC, f);
-      total += f;
-    }
-    this.hostTotal = total;
-    this.publish(FEED, PX);
-    this.publish(BACKUP, PX);
-    for (const s of this.vm.slabs) this.must('approve', this.both('approve', () => this.vm.approveVersion(GOV, s.module.hash, this.now), (x) => M.approveVersion(x, GOV, s.module.hash)));
-    for (const s of this.vm.slabs) {
-      this.must('register', this.both('register', () => this.vm.registerSlab(GOV, s.id, this.now), (x) => M.registerSlab(x, GOV, s.id)));
-      for (const m of MAKERS) this.must('dlp', this.both('dlp', () => this.vm.setDlp(GOV, s.id, m, true, this.now), (x) => M.setDlp(x, GOV, s.id, m, true)));
-    }
-    for (const u of USERS) {
-      const f = (MAKERS as readonly bigint[]).includes(u) ? MAKER_FUND : TAKER_FUND;
-      this.must('deposit', this.both('deposit', () => this.vm.deposit(u, USDC, f, this.now), (x) => M.deposit(x, u, USDC, f)));
-    }
-    this.must('insurance', this.both('insurance', () => this.vm.fundInsurance(GOV, 50_000_000n, this.now), (x) => M.fundInsurance(x, GOV, 50_000_000n)));
   }
-
-  /** The index price rounded down to the tick (orders and limits follow the oracle, so spikes leave depth near the index). */
-  get base(): bigint {
-    const px = this.st.oracles.get(FEED)?.price ?? 0n;
-    return px === 0n ? PX : (px / TICK) * TICK;
-  }
-
-  /** An independent copy of this pair (VM world and model state), with fresh step counters. */
-  fork(): Pair {
-    const p = Object.create(Pair.prototype) as Pair;
-    return Object.assign(p, this, { vm: this.vm.fork(), st: M.cloneState(this.st), reveals: new Map(this.reveals), orders: [...this.orders], steps: 0, outcomes: new Map() });
-  }
-
-  get slabIds(): bigint[] {
-    return this.vm.slabs.map((s) => s.id);
-  }
-
-  private must(what: string, o: Outcome): void {
-    if (!o.ok) throw new Error(`setup ${what} failed: ${o.error}`);
-  }
-
-  publish(feed: bigint, price: bigint): Outcome {
-    return this.both(`publish(${price})`, () => this.vm.publishPrice(feed, price, this.now), (x) => M.publishPrice(x, feed, price, this.now));
-  }
-
-  /** One operation on both sides through the model's step; then compare. */
-  both<T>(what: string, vm: () => VmOut<unknown>, model: (s: M.PerpState) => T): Outcome {
-    const v = vm();
-    const r = M.step(this.st, model);
-    this.st = r.state;
-    return this.compare(what, v, r.ok ? { ok: true, out: r.out } : { ok: false, code: r.code, error: r.error });
-  }
-
-  /** An operation whose model side returns its own OpResult (commitRoute, PERP-ROUTE-005). */
-  bothResult<T>(what: string, vm: () => VmOut<unknown>, model: (s: M.PerpState) => M.OpResult<T>): Outcome {
-    const v = vm();
-    const r = model(this.st);
-    this.st = r.state;
-    return this.compare(what, v, r.ok ? { ok: true, out: r.out } : { ok: false, code: r.code, error: r.error });
-  }
-
-  private compare(what: string, v: VmOut<unknown>, m: Outcome): Outcome {
-    this.steps += 1;
-    const key = `${what.replace(/\(.*$/, '')} ${m.ok ? 'ok' : m.error}`;
-    this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
-    const tag = `${what} at t=${this.now} (step ${this.steps})`;
-    if (v.ok !== m.ok || (!v.ok && !m.ok && v.code !== m.code)) throw new Error(`${tag}: outcomes differ: VM ${v.ok ? 'ok' : v.error}, model ${m.ok ? 'ok' : m.error}`);
-    this.check(tag);
-    return m;
-  }
-
-  /** PERP-OBS-001 snapshots equal; P/S/M/RM/VAL invariants hold on both sides. */
-  check(tag: string): void {
-    const vs = this.vm.state();
-    const a = canon(M.observe(this.st));
-    const b = canon(M.observe(vs));
-    if (a !== b) throw new Error(`${tag}: observables differ\n${firstDiff(a, b)}`);
-    for (const [side, s] of [['model', this.st], ['vm', vs]] as const) {
-      const bad = M.checkInvariants(s, { now: this.now, hostTotal: this.hostTotal });
-      if (bad.length) throw new Error(`${tag}: ${side} invariants: ${bad.join('; ')}`);
-    }
-  }
-}
-
-/** The first differing region of two canonical snapshots (readable failures). */
-function firstDiff(a: string, b: string): string {
-  let i = 0;
-  while (i < a.length && a[i] === b[i]) i++;
-  const from = Math.max(0, i - 300);
-  return `model …${a.slice(from, i + 300)}…\nvm    …${b.slice(from, i + 300)}…`;
 }
