@@ -193,6 +193,7 @@ export const reservationDefs: readonly SpecDef[] = [
         reach: { partial: reserved.lt(qty) },
         prove: ctx.And(s1.le(reserved), after.eq(s2), after.le(qty)),
         terms: { after: { smt: after, model: (x) => cancelFirst(x) } },
+        termDomain: reserved.le(qty), // the fixture's second reserve fails beyond the order's quantity
       };
     },
     replay(x) {

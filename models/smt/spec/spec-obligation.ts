@@ -11,7 +11,7 @@
  *
  * The negated query and the witness queries are rendered as SMT-LIB2 (the certificates of spec/proofs.md §5).
  */
-import type { Arith, BitVec, Bool, Expr } from 'z3-solver';
+import type { Bool, Expr } from 'z3-solver';
 import type { Family, Obligation, ObligationResult, ProveOptions } from '../obligation.ts';
 import { z3Context, type Z3Context } from '../z3.ts';
 import { Vars } from './encoding.ts';
@@ -94,7 +94,7 @@ function modelValues(b: Built, m: ReturnType<InstanceType<Z3Context['Solver']>['
   for (const d of b.vars.decls) {
     const v = numeral(b.ctx, m.eval(d.expr, true));
     if (typeof v !== 'bigint') throw new Error(`internal: model value of ${d.name} is not a numeral`);
-    out[d.name] = d.domain === 'bv' ? v : v;
+    out[d.name] = v;
   }
   return out;
 }
@@ -115,9 +115,6 @@ export async function assumptionsHold(b: Built, x: Values): Promise<boolean> {
   return true;
 }
 
-/** Signed reading of a bit-vector term value is never needed: every bit-vector here is an unsigned word. */
-export type Term = Arith<'main'> | BitVec<number, 'main'>;
-
 type Answer = { readonly r: 'sat'; readonly x: Record<string, bigint> } | { readonly r: 'unsat' } | { readonly r: 'unknown'; readonly reason: string };
 
 /**
@@ -136,6 +133,12 @@ async function query(b: Built, logic: Logic, asserts: readonly Bool<'main'>[], t
   } finally {
     solver.release?.();
   }
+}
+
+/** A model of the assumptions (the witness query alone), e.g. to seed the drift property with an in-bounds point. */
+export async function findWitness(b: Built, logic: Logic, timeoutMs: number): Promise<Values | undefined> {
+  const w = await query(b, logic, b.hyps, timeoutMs);
+  return w.r === 'sat' ? w.x : undefined;
 }
 
 export async function runSpec(def: SpecDef, opts: ProveOptions): Promise<ObligationResult> {

@@ -34,7 +34,7 @@ function sampleReport(): Promise<ProveReport> {
   return report;
 }
 
-test.serial('issue 5: certificates are plain SMT-LIB2 with declared variables, the logic, the expected status and check-sat', async (t) => {
+test.serial('PROOF-CERT-001 certificates are plain SMT-LIB2 with declared variables, the logic, the expected status and check-sat', async (t) => {
   const r = await sampleReport();
   t.is(r.proved, SAMPLE.length);
   const files = certificateFiles(r);
@@ -50,7 +50,7 @@ test.serial('issue 5: certificates are plain SMT-LIB2 with declared variables, t
   t.is(certificateName('SAFE-DEBIT/P7/expired-fails'), 'SAFE-DEBIT__P7__expired-fails');
 });
 
-test.serial('issue 5: cvc5 (a second, independent solver) re-checks a sample of certificates: negations unsat, witnesses sat', async (t) => {
+test.serial('PROOF-CERT-003 cvc5 (a second, independent solver) re-checks a sample of certificates: negations unsat, witnesses sat', async (t) => {
   t.regex(solverVersion('cvc5'), /cvc5/);
   const files = certificateFiles(await sampleReport());
   const results = recheckCertificates(files, 'cvc5', 60);
@@ -58,7 +58,7 @@ test.serial('issue 5: cvc5 (a second, independent solver) re-checks a sample of 
   t.is(results.length, files.length);
 });
 
-test.serial('issue 5: the z3 command line re-checks the same sample, and a false claim of unsat is caught', async (t) => {
+test.serial('PROOF-CERT-003 the z3 command line re-checks the same sample, and a false claim of unsat is caught', async (t) => {
   const files = certificateFiles(await sampleReport());
   const results = recheckCertificates(files.slice(0, 6), 'z3', 60);
   for (const r of results) t.true(r.ok, `${r.file}: expected ${r.expect}, z3 says ${r.got}`);
@@ -70,7 +70,7 @@ test.serial('issue 5: the z3 command line re-checks the same sample, and a false
   t.is(bad?.got, 'sat');
 });
 
-test.serial('issue 5: the proof bundle hash covers ids, results and certificate hashes but not the seconds', async (t) => {
+test.serial('PROOF-CERT-002 the proof bundle hash covers ids, results and certificate hashes but not the seconds', async (t) => {
   const r = await sampleReport();
   const solver = { name: 'z3-solver', version: 'z3 test' };
   const b = proofBundle(r, solver);

@@ -49,7 +49,7 @@ test.serial('RM3 curve prove --emit-smt2 writes each certificate and the proof b
   }
 });
 
-test.serial('issue 5: curve prove rejects bad arguments with one line and exit 2', async (t) => {
+test.serial('PROOF-CLI-001 curve prove rejects bad arguments with one line and exit 2', async (t) => {
   for (const [args, msg] of [
     [['--only', 'NO-SUCH-OBLIGATION'], /--only NO-SUCH-OBLIGATION: no obligation matches/],
     [['--timeout', 'soon'], /--timeout: expected a positive number of seconds/],

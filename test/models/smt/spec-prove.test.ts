@@ -17,7 +17,7 @@ const counter = (): (() => number) => {
   return () => n++;
 };
 
-test('issue 5: spec-level obligation ids are unique, named after their rule and cover the three families', (t) => {
+test('PROOF-OBL-001 spec-level obligation ids are unique, named after their rule and cover the three families', (t) => {
   const ids = SPEC_DEFS.map((d) => d.id);
   t.is(new Set(ids).size, ids.length);
   for (const d of SPEC_DEFS) {
@@ -50,7 +50,7 @@ for (const family of ['safe-debit', 'reservation-bounds', 'margin-math'] as Fami
   });
 }
 
-test('issue 5: the obligation table of spec/proofs.md §3 is the generated one', (t) => {
+test('PROOF-OBL-002 the obligation table of spec/proofs.md §3 is the generated one', (t) => {
   const spec = readFileSync(new URL('../../../spec/proofs.md', import.meta.url), 'utf8');
   const m = /<!-- BEGIN GENERATED: spec-obligations -->\n([\s\S]*?)\n<!-- END GENERATED: spec-obligations -->/.exec(spec);
   t.truthy(m, 'markers present');

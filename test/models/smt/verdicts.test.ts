@@ -56,7 +56,7 @@ test('NUM-005 a deliberately flipped rounding (fee ⌊·⌋ instead of ⌈·⌉)
   t.regex(r.reason ?? '', /below the exact/);
 });
 
-test('NUM-005 a solver model the concrete re-execution does not reproduce is unknown, never a counterexample', async (t) => {
+test('PROOF-VERDICT-003 a solver model the concrete re-execution does not reproduce is unknown, never a counterexample', async (t) => {
   // Broken encoding, correct implementation (the golden model's mulDivUp): the model does not replay.
   const r = await runSpec(feeDef(true, false), OPTS);
   t.is(r.verdict, 'unknown');
@@ -70,7 +70,7 @@ test('NUM-005 the unbroken fee obligation is proved with a witness', async (t) =
   t.truthy(r.witness);
 });
 
-test('issue 5: an obligation with contradictory assumptions is vacuous (a failure), not proved', async (t) => {
+test('PROOF-VERDICT-002 an obligation with contradictory assumptions is vacuous (a failure), not proved', async (t) => {
   const def: SpecDef = {
     ...feeDef(false, false),
     id: 'TEST/vacuous/contradiction',
@@ -85,7 +85,7 @@ test('issue 5: an obligation with contradictory assumptions is vacuous (a failur
   t.regex(r.witnessSmt2?.[0] ?? '', /\(set-info :status sat\)/);
 });
 
-test('issue 5: an unreachable guarded path makes the obligation vacuous even though its assumptions are satisfiable', async (t) => {
+test('PROOF-VERDICT-002 an unreachable guarded path makes the obligation vacuous even though its assumptions are satisfiable', async (t) => {
   const def: SpecDef = {
     ...feeDef(false, false),
     id: 'TEST/vacuous/unreachable-path',
@@ -112,7 +112,7 @@ test('RM3 exact price-monotonicity of the long liquidation threshold is false: t
   t.true(cash < sf(p2) && !(cash < sf(p1)));
 });
 
-test('issue 5: a timeout is unknown with the solver reason, and an obligation that throws is unknown', async (t) => {
+test('PROOF-VERDICT-001 a timeout is unknown with the solver reason, and an obligation that throws is unknown', async (t) => {
   const slow = specObligations().find((o) => o.id === 'RESERVATION/R2/notional-within-limit') as Obligation;
   const throwing: Obligation = { ...slow, id: 'TEST/throws', run: () => Promise.reject(new Error('encoding bug')) };
   let n = 0;
@@ -127,7 +127,7 @@ test('issue 5: a timeout is unknown with the solver reason, and an obligation th
   t.false(allProved({ ...r, obligations: 0, proved: 0, entries: [] }), 'an empty run is not a pass');
 });
 
-test('issue 5: --only selects by id, id prefix, invariant, family, level or glob', (t) => {
+test('PROOF-CLI-001 --only selects by id, id prefix, invariant, family, level or glob', (t) => {
   const all = specObligations();
   t.is(selectObligations(all, 'SAFE-DEBIT/P7/expired-fails').length, 1);
   t.is(selectObligations(all, 'SAFE-DEBIT/P7').length, 2);
