@@ -295,9 +295,10 @@ export function execute(
   const caps = (opts.caps ?? lm.module.caps) & lm.module.caps;
   const out = m.callModule(lm, e.func, words, { gas: opts.gasLimit, caps, pages }, opts.origin ?? 0n);
   const ok = out.status === 'ok';
-  const returnData = new Uint8Array(ok ? out.results.length * 16 : 0);
-  if (ok) out.results.forEach((r, i) => wordToBytesLE(r, returnData, 16 * i));
-  // The diff's values are taken now; its hex is built on first read (state-diff.ts).
+  // Return data and the diff are built on first read (most callers read neither); the diff's values
+  // are taken now (state-diff.ts).
+  let returnData: Uint8Array | undefined;
+  const returned = ok ? out.results.slice() : []; // as returned, whatever a caller later does to `results`
   const diff = ok ? world.pendingDiff(snap) : undefined;
   const noDiff: DiffEntry[] = [];
   const result: ExecResult = {
@@ -306,7 +307,13 @@ export function execute(
     ...(out.revertCode !== undefined ? { revertCode: out.revertCode } : {}),
     gasUsed: opts.gasLimit - out.gasLeft,
     results: out.results,
-    returnData,
+    get returnData(): Uint8Array {
+      if (!returnData) {
+        returnData = new Uint8Array(returned.length * 16);
+        returned.forEach((r, i) => wordToBytesLE(r, returnData as Uint8Array, 16 * i));
+      }
+      return returnData;
+    },
     logs: world.logs.slice(snap.logs),
     get stateDiff(): readonly DiffEntry[] {
       return diff ? diff.entries() : noDiff;

@@ -68,6 +68,11 @@ export function itemKey(e: ValueEntry): string {
   return e.kind === 'nextCap' ? 'meta/next_cap' : `${e.kind}/${e.key}`;
 }
 
+/** The old bytes of a segment word's undo record (see JournalEntry). */
+export function oldWord(e: Extract<JournalEntry, { kind: 'seg' }>): Uint8Array {
+  return e.log.subarray(e.at, e.at + e.len);
+}
+
 /**
  * A diff taken at the end of a call: the call's journal entries (oldest first) with, for each, the value
  * of its item at the end of the call — storage words as bytes in `wordsAfter` (16 per entry, as many
@@ -91,7 +96,7 @@ export class PendingDiff {
       if (e.kind === 'segNew') return; // no value of its own: its words appear as `word/` entries
       const key = e.kind === 'seg' ? `word/${e.module}/${e.wordIndex.toString(16)}` : itemKey(e);
       if (first.has(key)) return;
-      if (e.kind === 'seg') first.set(key, { key, before: bytesHexOrEmpty(e.old), after: bytesHexOrEmpty(this.wordsAfter.subarray(16 * i, 16 * i + e.old.length)) });
+      if (e.kind === 'seg') first.set(key, { key, before: bytesHexOrEmpty(oldWord(e)), after: bytesHexOrEmpty(this.wordsAfter.subarray(16 * i, 16 * i + e.len)) });
       else first.set(key, { key, before: itemHex(e.kind, e.old), after: itemHex(e.kind, this.itemsAfter[i]) });
     });
     const out = [...first.values()].filter((d) => d.after !== d.before);

@@ -8,7 +8,7 @@ import { leafHash, merkleRoot } from '../lib/merkle.ts';
 import { sha256 } from '../lib/hash.ts';
 import { bytesToHex } from '../lib/hex.ts';
 import { readUintLE, wordToBytesLE } from '../lib/u128.ts';
-import { PendingDiff, bytesHexOrEmpty, capBytes, escrowBytes, itemHex, type DiffEntry, type ItemValue, type ValueEntry } from './state-diff.ts';
+import { PendingDiff, bytesHexOrEmpty, capBytes, escrowBytes, itemHex, oldWord, type DiffEntry, type ItemValue, type ValueEntry } from './state-diff.ts';
 
 export type { DiffEntry } from './state-diff.ts';
 
@@ -62,9 +62,13 @@ export class Segment {
   }
 }
 
-/** One undo record. `wordIndex` is the 16-byte-aligned word of a segment write. */
+/**
+ * One undo record. `wordIndex` is the 16-byte-aligned word of a segment write; its old bytes are
+ * `log[at, at + len)` (see `oldWord`): a chunk of the world's byte log, never overwritten once written
+ * (a full chunk is replaced by a fresh one), so recording a write allocates no buffer of its own (PFM1).
+ */
 export type JournalEntry =
-  | { readonly kind: 'seg'; readonly module: string; readonly wordIndex: number; readonly old: Uint8Array }
+  | { readonly kind: 'seg'; readonly module: string; readonly wordIndex: number; readonly log: Uint8Array; readonly at: number; readonly len: number }
   | { readonly kind: 'wallet'; readonly key: string; readonly old: bigint }
   | { readonly kind: 'vault'; readonly key: string; readonly old: bigint }
   | { readonly kind: 'escrow'; readonly key: string; readonly old: Escrow | undefined }
@@ -80,6 +84,9 @@ export interface Log {
   readonly data: Uint8Array;
 }
 
+/** Bytes per chunk of the byte log of segment undo records. */
+const LOG_CHUNK = 65536;
+
 const k1 = (a: bigint): string => a.toString(16);
 const k2 = (a: bigint, b: bigint): string => `${k1(a)}/${k1(b)}`;
 const k3 = (a: bigint, b: bigint, c: bigint): string => `${k1(a)}/${k1(b)}/${k1(c)}`;
@@ -93,6 +100,9 @@ export class World {
   private readonly oracles = new Map<string, OracleQuote>();
   private nextCap = 1n;
   private journal: JournalEntry[] = [];
+  /** The byte log of segment undo records (see JournalEntry) and how much of its chunk is used. */
+  private log = new Uint8Array(LOG_CHUNK);
+  private logUsed = 0;
   readonly logs: Log[] = [];
 
   // ---- journal ----
@@ -120,8 +130,8 @@ export class World {
     switch (e.kind) {
       case 'seg': {
         const seg = this.segments.get(e.module) as Segment;
-        seg.bytes.set(e.old, e.wordIndex * 16);
-        seg.touch(e.wordIndex * 16, e.old.length);
+        seg.bytes.set(oldWord(e), e.wordIndex * 16);
+        seg.touch(e.wordIndex * 16, e.len);
         return;
       }
       case 'wallet':
@@ -177,10 +187,19 @@ export class World {
   segmentWillWrite(moduleHex: string, seg: Segment, offset: number, len: number): void {
     const first = Math.floor(offset / 16);
     const last = Math.floor((offset + len - 1) / 16);
+    const bytes = seg.bytes;
     for (let w = first; w <= last; w++) {
       const start = w * 16;
-      const end = Math.min(start + 16, seg.bytes.length);
-      this.journal.push({ kind: 'seg', module: moduleHex, wordIndex: w, old: seg.bytes.slice(start, end) });
+      const n = Math.min(16, bytes.length - start);
+      if (this.logUsed + n > this.log.length) {
+        this.log = new Uint8Array(LOG_CHUNK);
+        this.logUsed = 0;
+      }
+      const log = this.log;
+      const at = this.logUsed;
+      for (let k = 0; k < n; k++) log[at + k] = bytes[start + k] as number;
+      this.logUsed = at + n;
+      this.journal.push({ kind: 'seg', module: moduleHex, wordIndex: w, log, at, len: n });
     }
     seg.touch(offset, len);
   }
@@ -329,7 +348,7 @@ export class World {
           seg = this.segments.get(module);
         }
         // A missing segment (undone with a callee's writes) reads as zero bytes, as in valueHex.
-        if (seg) wordsAfter.set(wordBytes(seg, e.wordIndex), 16 * i);
+        if (seg) for (let k = 0, from = 16 * e.wordIndex; k < e.len; k++) wordsAfter[16 * i + k] = seg.bytes[from + k] as number;
       } else if (e.kind !== 'segNew') itemsAfter[i] = this.itemValue(e.kind, e.kind === 'nextCap' ? '' : e.key);
     }
     return new PendingDiff(entries, wordsAfter, itemsAfter);
