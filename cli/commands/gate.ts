@@ -29,6 +29,8 @@ import { runVmBench } from '../../bench/vm.ts';
 import { runSoak } from '../../soak/index.ts';
 import { checkerIds } from '../../reports/matrix.ts';
 import { soakRunOf } from '../../reports/soak-run.ts';
+import { runVmDifferential } from '../../reports/perp/vm-pair.ts';
+import { DIFF_T0 } from '../../reports/stages/differential.ts';
 import { checkTarget, writeDirAtomic } from '../atomic.ts';
 import { readFileOrFail } from '../load.ts';
 import { stdout } from '../output.ts';
@@ -134,6 +136,8 @@ function proveInChild(input: ProveInput): Promise<ProofRun> {
 function producers(inputs: GateInputs): Producers {
   return {
     prove: proveInChild,
+    // GATE-DIFF-002: the checker's ids, evaluated on VM state, and OBS1 (observables equal)
+    vmDifferential: (o) => Promise.resolve({ ...runVmDifferential(o, DIFF_T0), invariants: ['OBS1', ...checkerIds(inputs.invariantsText)] }),
     tests: runAva,
     soak: ({ seeds, events }) => Promise.resolve(soakRunOf(runSoak({ seeds, events }), checkerIds(inputs.invariantsText))),
     vmBench: runVmBench,

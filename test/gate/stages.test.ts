@@ -85,7 +85,7 @@ test('GATE-DIFF-001 seeded model sequences hold the checker invariants; without 
   await compileStage.run(ctx);
   const o = await differentialStage.run(ctx);
   t.is(o.figures['model_violations'], 0);
-  t.true((o.figures['ok_steps'] as number) > 0);
+  t.true((o.figures['ok_calls'] as number) > 0);
   t.is(o.status, 'no-evidence');
   t.true(o.reasons.some((r) => r.includes('VM-vs-model')));
   t.true(o.evidence.length > 10 && o.evidence.every((e) => e.kind === 'model-check' && e.status === 'pass'));
