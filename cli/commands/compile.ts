@@ -69,14 +69,14 @@ async function compileCommand(file: string, o: CompileOptions): Promise<void> {
   let bundleJson: string | undefined;
   if (o.prove) {
     // MAN-PROOF-001: every obligation of the venue must be proved; the bundle's hash fills the proof-hash slot.
-    const { proveForManifest } = await import('./prove.ts');
+    const { proveForManifest, withProofHash } = await import('./prove.ts');
     const proof = await proveForManifest(file, o.templates, o.proveTimeout);
     if (!proof.ok) {
       process.stderr.write(`curve: --prove: ${proof.failed.join(', ')} not proved; nothing written (run curve prove ${file} for details)\n`);
       process.exitCode = 1;
       return;
     }
-    manifest = { ...manifest, modules: manifest.modules.map((m) => ({ ...m, proofHash: proof.bundle.hash })) };
+    manifest = withProofHash(manifest, proof.bundle.hash);
     bundleJson = JSON.stringify(proof.bundle, null, 2) + '\n';
   }
   const json = encodeManifestJson(manifest);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
+import type { Manifest } from '../../reference/compiler/manifest.ts';
 import { UsageError } from '../../reference/lib/errors.ts';
 import { certificateFiles, proofBundle, type ProofBundle } from '../../models/smt/certificate.ts';
 import type { Obligation } from '../../models/smt/obligation.ts';
@@ -200,6 +201,11 @@ export function registerProveCommand(program: Command): void {
     .option('--recheck <solver>', 're-check every certificate with a second solver command line: cvc5 or z3')
     .option('--templates <dir>', 'folder with router.curve, slab.curve, oracle.curve (default: the standard library)')
     .action((file: string | undefined, o: ProveOptionsCli) => proveCommand(file, o));
+}
+
+/** MAN-PROOF-001: the manifest with every module's proof-hash slot set to the proof bundle's hash. */
+export function withProofHash(m: Manifest, bundleHash: string): Manifest {
+  return { ...m, modules: m.modules.map((x) => ({ ...x, proofHash: bundleHash })) };
 }
 
 /** `curve compile --prove`: prove a venue's obligations; ok only when every one is proved. Ends z3. */

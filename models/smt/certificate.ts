@@ -2,10 +2,11 @@
  * Proof certificates and the proof bundle (spec/proofs.md §5). Each obligation's negated query (expected
  * `unsat`) and its non-vacuity witness queries (expected `sat`) are SMT-LIB2 files that any solver
  * re-checks; the bundle lists per obligation its id, level, family, the sha256 of each file, the verdict,
- * the solver and version and the seconds taken, and carries its own hash: sha256 of the canonical JSON of
- * everything but the seconds (timings vary run to run; the hash must not, so a manifest's proof-hash slot
+ * the solver and version and the seconds taken, and carries its own hash: sha256 of the canonical JSON
+ * (MAN-JSON-001, the manifest's) of everything but the seconds (timings vary run to run; the hash must not, so a manifest's proof-hash slot
  * is reproducible).
  */
+import { canonicalJson } from '../../reference/compiler/manifest.ts';
 import { sha256Hex } from '../../reference/lib/hash.ts';
 import type { ProveReport } from './prove.ts';
 import type { Verdict } from './obligation.ts';
@@ -55,20 +56,6 @@ export function certificateFiles(r: ProveReport): { file: string; text: string; 
     (e.result.witnessSmt2 ?? []).forEach((text, i) => out.push({ file: `${base}.witness-${i}.smt2`, text, expect: 'sat', id: e.id }));
     return out;
   });
-}
-
-/** JSON with object keys sorted at every level (numbers and strings as JSON writes them). */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 function hashOf(b: Omit<ProofBundle, 'hash'>): string {

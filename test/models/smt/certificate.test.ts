@@ -4,11 +4,15 @@
  * expected answers; the bundle hash ignores timings and changes with any result or certificate.
  */
 import test from 'ava';
-import { canonicalJson, certificateFiles, certificateName, proofBundle, verifyBundleHash } from '../../../models/smt/certificate.ts';
+import { certificateFiles, certificateName, proofBundle, verifyBundleHash } from '../../../models/smt/certificate.ts';
 import { proveAll, type ProveReport } from '../../../models/smt/prove.ts';
 import { specObligations } from '../../../models/smt/spec/index.ts';
 import { closeZ3 } from '../../../models/smt/z3.ts';
-import { recheckCertificates, solverVersion } from '../../../cli/commands/prove.ts';
+import { readFileSync } from 'node:fs';
+import { compileVenue } from '../../../reference/compiler/compile.ts';
+import { buildManifest, decodeManifestJson, encodeManifestBorsh, encodeManifestJson, manifestHash, readManifestBorsh } from '../../../reference/compiler/manifest.ts';
+import { loadTemplates } from '../../../cli/commands/compile.ts';
+import { DEFAULT_VENUE, recheckCertificates, solverVersion, withProofHash } from '../../../cli/commands/prove.ts';
 
 test.after.always(async () => closeZ3());
 
@@ -86,5 +90,23 @@ test.serial('PROOF-CERT-002 the proof bundle hash covers ids, results and certif
   const reread = JSON.parse(JSON.stringify(b));
   t.true(verifyBundleHash(reread));
   t.false(verifyBundleHash({ ...reread, obligations: reread.obligations.slice(1) }));
-  t.is(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }), '{"a":[2,{"c":4,"d":3}],"b":1}');
+});
+
+test.serial('MAN-PROOF-001 compile --prove fills every module proofHash with the bundle hash: bytecode and descriptor hashes unchanged, manifest hash changed, both encodings round-trip', (t) => {
+  const templates = loadTemplates(undefined);
+  const venue = { file: 'perp.curve', text: readFileSync(DEFAULT_VENUE, 'utf8') };
+  const r = compileVenue(venue, templates);
+  if (!r.modules || !r.venue) return t.fail('the shipped venue compiles');
+  const m = buildManifest(r.venue, r.modules);
+  const hash = 'ab'.repeat(32);
+  const proved = withProofHash(m, hash);
+  t.true(m.modules.every((x) => x.proofHash === null));
+  t.true(proved.modules.every((x) => x.proofHash === hash));
+  t.deepEqual(
+    proved.modules.map((x) => [x.bytecodeHash, x.descriptorHash]),
+    m.modules.map((x) => [x.bytecodeHash, x.descriptorHash]),
+  );
+  t.not(manifestHash(proved), manifestHash(m));
+  t.deepEqual(decodeManifestJson(encodeManifestJson(proved)), proved);
+  t.is(readManifestBorsh(encodeManifestBorsh(proved)).modules[0]?.proofHash, hash);
 });
