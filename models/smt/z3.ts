@@ -33,8 +33,8 @@ export async function closeZ3(): Promise<void> {
   await killThreads(api.em);
 }
 
-/** The solver build behind `z3()` (for certificates): e.g. "z3 4.15.4.0". */
+/** The solver build behind `z3()` (for certificates), as z3 reports it: e.g. "Z3 5.1.0.0". */
 export async function z3Version(): Promise<string> {
   const api = await z3();
-  return `z3 ${api.Z3.get_full_version()}`;
+  return api.Z3.get_full_version();
 }

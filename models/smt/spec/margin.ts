@@ -8,6 +8,7 @@
  * quotients are stated cross-multiplied (q·d against a·b), as a risk engine writes them.
  */
 import { BPS as MBPS, ceilDiv, floorDiv, mulDivDown, mulDivUp } from '../../../reference/perp/model/arith.ts';
+import { outsideKillBand } from '../../../reference/perp/model/commit.ts';
 import { marginOf } from '../../../reference/perp/model/margin.ts';
 import { indexPx, unrealised } from '../../../reference/perp/model/position.ts';
 import type { Arith } from 'z3-solver';
@@ -310,6 +311,30 @@ export const marginDefs: readonly SpecDef[] = [
       const [l1, i1, h1] = f(x.P1 as bigint) as [bigint, bigint, bigint];
       const [l2, , h2] = f(x.P2 as bigint) as [bigint, bigint, bigint];
       return l1 <= i1 && i1 <= h1 && l1 <= l2 && h1 <= h2 ? null : `band [${l1}, ${h1}] around ${i1}`;
+    },
+  },
+  {
+    id: 'MARGIN/M10/kill-band-exact',
+    family: 'margin-math',
+    invariants: ['M10', 'R7'],
+    rules: ['PERP-COMMIT-004', 'PERP-UNIT-004'],
+    description: 'the division-free kill band |worst − idx|·10⁴ > band·idx rejects exactly the prices farther than ⌊idx·band/10⁴⌋ from the index, so a router pre-check with the rounded band agrees',
+    bounds: 'worst, idx < 2^64, band ≤ 2^32 bps',
+    logic: 'QF_NIA',
+    encode(ctx, v) {
+      const e = new IntEnc(ctx);
+      const [worst, idx, band] = [v.int('worst', bits(64)), v.int('idx', bits(64)), v.int('band', bits(32))];
+      const outside = e.abs(worst.sub(idx)).mul(e.n(BPS)).gt(band.mul(idx));
+      return {
+        assume: [],
+        reach: { inside: ctx.And(ctx.Not(outside), worst.neq(idx)), outside },
+        prove: ctx.Eq(outside, e.abs(worst.sub(idx)).gt(e.mulDivDown(idx, band, e.n(BPS)))),
+        terms: { outside: { smt: outside, model: (x) => outsideKillBand(x.worst as bigint, x.idx as bigint, x.band as bigint) } },
+      };
+    },
+    replay(x) {
+      const out = outsideKillBand(x.worst as bigint, x.idx as bigint, x.band as bigint);
+      return out !== abs((x.worst as bigint) - (x.idx as bigint)) > mulDivDown(x.idx as bigint, x.band as bigint, MBPS) ? 'the cross-multiplied band and the rounded band disagree' : null;
     },
   },
 ];

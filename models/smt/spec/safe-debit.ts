@@ -10,7 +10,7 @@ import { coverDeficit } from '../../../reference/perp/model/liquidation.ts';
 import { cashOf, newState, setCash } from '../../../reference/perp/model/state.ts';
 import { U128_MAX, BvEnc, I128_MAX, I128_MIN, IntEnc, bits, range } from './encoding.ts';
 import { ROUTER_PARAMS } from './model-fixtures.ts';
-import { capBurn, capMint, capRemaining, escrow, escrowCredit, escrowDebit, newCustody, vault } from '../../../reference/perp/model/custody.ts';
+import { capBurn, capMint, capRemaining, escrow, escrowCredit, escrowDebit, guardedDebit, newCustody, vault } from '../../../reference/perp/model/custody.ts';
 import { debitEnc, debitModel, debitTerms, debitVars } from './custody-enc.ts';
 import type { SpecDef, Values } from './spec-obligation.ts';
 
@@ -305,6 +305,69 @@ export const safeDebitDefs: readonly SpecDef[] = [
     replay(x) {
       const o = coverModel(x);
       return o.insurance < 0n || o.cash > 0n || o.cash + o.insurance !== (x.cash as bigint) + (x.insurance as bigint) ? `after the payout: cash ${o.cash}, insurance ${o.insurance}` : null;
+    },
+  },
+  {
+    id: 'SAFE-DEBIT/VAL1/commit-route-conserves',
+    family: 'safe-debit',
+    invariants: ['VAL1', 'VAL2', 'S9', 'P5'],
+    rules: ['PERP-ROUTE-001', 'PERP-ROUTE-004', 'PERP-ROUTE-002', 'PERP-CONS-001', 'PERP-CUST-DEBIT'],
+    description:
+      'a committed leg — ESCROW_CREDIT of max_charge with cash −= max_charge, the guarded debit of charge = fee + tax ≤ max_charge, fees[slab] += fee, insurance += tax, release of the rest — leaves vault − (cash + insurance + fees) unchanged, the escrow as before, and costs the user exactly the charge',
+    bounds: 'vault, escrow, fees, insurance, fee, tax any u128 with the sums fitting; cash ≥ max_charge (i128)',
+    logic: 'QF_LIA',
+    encode(ctx, v) {
+      const e = new IntEnc(ctx);
+      const [vault0, esc0, cash0, ins0, fees0, m, fee, tax] = [
+        v.int('vault', range(0n, U128_MAX)),
+        v.int('escrow', range(0n, U128_MAX)),
+        v.int('cash', range(0n, I128_MAX)),
+        v.int('insurance', range(0n, U128_MAX)),
+        v.int('fees', range(0n, U128_MAX)),
+        v.int('max_charge', range(0n, U128_MAX)),
+        v.int('fee', range(0n, U128_MAX)),
+        v.int('tax', range(0n, U128_MAX)),
+      ];
+      const charge = fee.add(tax);
+      // reserve: ESCROW_CREDIT vault → escrow (needs vault ≥ m), cash −= m, CAP_MINT(m)
+      const [vault1, esc1, cash1] = [vault0.sub(m), esc0.add(m), cash0.sub(m)];
+      // commit: CAP_DEBIT(charge) escrow → vault; fees += fee; insurance += tax
+      const [vault2, esc2, fees2, ins2] = [vault1.add(charge), esc1.sub(charge), fees0.add(fee), ins0.add(tax)];
+      // release: rest = remaining = m − charge, ESCROW_DEBIT escrow → vault, cash += rest
+      const rest = m.sub(charge);
+      const [vault3, esc3, cash3] = [vault2.add(rest), esc2.sub(rest), cash1.add(rest)];
+      const claims = (c: typeof cash0, i: typeof cash0, f: typeof cash0) => c.add(i).add(f);
+      return {
+        assume: [charge.le(m), cash0.ge(m), vault0.ge(m), e.u128(esc0.add(m)), e.u128(ins0.add(tax)), e.u128(fees0.add(fee))],
+        reach: { charged: ctx.And(fee.gt(0), tax.gt(0), charge.lt(m)) },
+        prove: ctx.And(
+          vault3.sub(claims(cash3, ins2, fees2)).eq(vault0.sub(claims(cash0, ins0, fees0))),
+          esc3.eq(esc0),
+          cash0.sub(cash3).eq(charge),
+          ...[vault1, vault2, vault3, esc1, esc2, esc3].map((x) => e.u128(x)),
+          rest.ge(0),
+        ),
+      };
+    },
+    replay(x) {
+      // The same steps on the golden model's custody (vault, escrow, cap) and plain router integers.
+      const c = newCustody();
+      const [user, slab, asset] = [7n, 1n, 3n];
+      c.vaults.set(asset, x.escrow as bigint);
+      escrowCredit(c, user, slab, asset, x.escrow as bigint);
+      c.vaults.set(asset, x.vault as bigint);
+      const m = x.max_charge as bigint;
+      if (escrowCredit(c, user, slab, asset, m) !== S.OK) return 'ESCROW_CREDIT failed';
+      const id = capMint(c, user, slab, asset, m, 10n);
+      const charge = (x.fee as bigint) + (x.tax as bigint);
+      if (guardedDebit(c, slab, 0n, id, charge) !== S.OK) return 'the guarded debit failed';
+      const rest = capRemaining(c, id);
+      if (escrowDebit(c, user, slab, asset, rest) !== S.OK) return 'the release failed';
+      const cash = (x.cash as bigint) - m + rest;
+      const before = (x.vault as bigint) - ((x.cash as bigint) + (x.insurance as bigint) + (x.fees as bigint));
+      const after = vault(c, asset) - (cash + (x.insurance as bigint) + (x.tax as bigint) + (x.fees as bigint) + (x.fee as bigint));
+      if (after !== before) return `vault − claims moved by ${after - before}`;
+      return escrow(c, user, slab, asset).balance !== x.escrow ? 'escrow not restored' : null;
     },
   },
 ];
