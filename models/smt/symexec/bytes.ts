@@ -39,6 +39,11 @@ export class ByteStore {
     return ByteStore.zeros(this.w, initial);
   }
 
+  /** Any contents at all (a havoc summary's write): a fresh unconstrained array named `name`. */
+  havoc(name: string): ByteStore {
+    return ByteStore.symbolic(this.w, name);
+  }
+
   clone(): ByteStore {
     return new ByteStore(this.w, this.base, this.overlay ? new Map(this.overlay) : null, this.array);
   }

@@ -10,6 +10,7 @@ import { readUintLE } from '../../../reference/lib/u128.ts';
 import type { World } from '../../../reference/vm/world.ts';
 import type { SymbolicCustody } from './custody.ts';
 import type { Check, Run } from './hoare.ts';
+import { postDominators } from './cfg.ts';
 import type { FieldRef } from './layout.ts';
 import { syscallCalls } from './replay.ts';
 import type { PathEnd, SysEvent } from './state.ts';
@@ -40,13 +41,13 @@ function liveRemaining(run: Run, c: SymbolicCustody, id: SymWord): BV {
 }
 
 /** P7, R6, ADV1: a call that completes never ignored a refused (non-zero status) custody syscall. */
-export function statusChecked(): Check {
+export function statusChecked(names: readonly SyscallName[] = FALLIBLE): Check {
   return {
-    reach: (e, run) => isOk(e) && anyOf(run, e.events.filter((x) => FALLIBLE.includes(x.name)).map((x) => x.guard)),
-    violation: (e, run) => anyOf(run, e.events.filter((x) => FALLIBLE.includes(x.name)).map((x) => run.w.and(x.guard, run.w.not(run.w.eq(x.results[0] as SymWord, 0n))))),
+    reach: (e, run) => isOk(e) && anyOf(run, e.events.filter((x) => names.includes(x.name)).map((x) => x.guard)),
+    violation: (e, run) => anyOf(run, e.events.filter((x) => names.includes(x.name)).map((x) => run.w.and(x.guard, run.w.not(run.w.eq(x.results[0] as SymWord, 0n))))),
     concrete: (_r, res, _post, s) => {
       if (res.status !== 'ok') return undefined;
-      for (const name of FALLIBLE) {
+      for (const name of names) {
         const bad = syscallCalls(s.lm, res, sysId(name), arity(name)).find((c) => c.result !== undefined && c.result !== 0n);
         if (bad) return `${name}(${bad.args.join(', ')}) answered status ${bad.result} and the call still completed`;
       }
@@ -228,5 +229,137 @@ export function reservedWithinQty(reserved: FieldRef, qty: FieldRef): Check {
       }
       return undefined;
     },
+  };
+}
+
+/**
+ * Value-moving syscalls whose status must be checked (FALLIBLE without CAP_BURN: burning a missing or
+ * burned cap changes nothing, and the cap being dead afterwards is `burnedAfterRefund`'s obligation).
+ */
+export const MOVES: readonly SyscallName[] = FALLIBLE.filter((n) => n !== 'CAP_BURN');
+
+/** Post-dominator trees per function analysis (cfg.ts), computed once. */
+const ipdomCache = new WeakMap<object, Int32Array>();
+
+/** Instruction `to` lies on every path from instruction `from` to the return of function `fn`. */
+function postDominates(run: Run, fn: number, from: number, to: number): boolean {
+  const an = run.lm.analyses[fn];
+  if (!an) return false;
+  let p = ipdomCache.get(an);
+  if (!p) ipdomCache.set(an, (p = postDominators(an.instrs, an.indexOfPc)));
+  const target = an.indexOfPc.get(to);
+  let i = an.indexOfPc.get(from) ?? -1;
+  for (let n = 0; i >= 0 && n <= an.instrs.length; n++) {
+    i = p[i] as number;
+    if (i === target) return true;
+  }
+  return false;
+}
+
+/** Later events of `x`'s function at the first instruction after `x` that every return passes (`pick` filters). */
+function laterOnEveryReturn(e: PathEnd, run: Run, x: SysEvent, pick: (y: SysEvent) => boolean = () => true): SysEvent[] | undefined {
+  const first = e.events.find((y) => y.id > x.id && y.fn === x.fn && pick(y) && postDominates(run, x.fn, x.pcOffset, y.pcOffset));
+  return first ? e.events.filter((y) => y.id > x.id && y.fn === first.fn && y.pcOffset === first.pcOffset) : undefined;
+}
+
+/**
+ * The path goes on from `x` towards a completed call: it reaches the next syscall of x's function that
+ * every return passes (any of its later runs), or — when there is none — it is a completed call's path.
+ */
+function continues(e: PathEnd, run: Run, x: SysEvent): ZBool | boolean {
+  const later = laterOnEveryReturn(e, run, x);
+  if (later) return anyOf(run, later.map((y) => y.guard));
+  return anyOf(run, run.out.ends.filter((end) => isOk(end) && end.events.some((y) => y.id === x.id)).map((end) => end.pc));
+}
+
+const statusIs = (run: Run, x: SysEvent, ok: boolean): ZBool | boolean => {
+  const z = run.w.eq(x.results[0] as SymWord, 0n);
+  return ok ? z : run.w.not(z);
+};
+
+/**
+ * P3, P7, R6, ADV1 as a prefix check: no run of a value-moving syscall that answered non-zero goes on
+ * towards a completed call (to the next syscall every return passes, or to the return itself).
+ */
+export function statusCheckedAtEvents(names: readonly SyscallName[] = MOVES): Check {
+  const runs = (e: PathEnd) => e.events.filter((x) => names.includes(x.name));
+  return {
+    prefix: true,
+    reach: (e, run) => anyOf(run, runs(e).map((x) => run.w.and(x.guard, continues(e, run, x)))),
+    violation: (e, run) => anyOf(run, runs(e).map((x) => run.w.and(x.guard, statusIs(run, x, false), continues(e, run, x)))),
+    concrete: () => undefined,
+  };
+}
+
+/** The cap a refund releases: the argument of the last CAP_REMAINING of the same function before event `x`. */
+function capReadBefore(e: PathEnd, x: SysEvent): SymWord | undefined {
+  const reads = e.events.filter((y) => y.name === 'CAP_REMAINING' && y.id < x.id && y.fn === x.fn);
+  return reads[reads.length - 1]?.args[0];
+}
+
+/**
+ * P5, P3, L2 over the router's refunds, stated so that it holds whatever a slab CALL did to custody: every
+ * ESCROW_DEBIT that moved value moved at most min(the live remaining of the cap read just before it, the
+ * escrow balance), both taken from the custody the debit itself ran on.
+ */
+export function refundWithinRead(): Check {
+  return {
+    prefix: true,
+    reach: (e, run) => anyOf(run, eventsOf(e, 'ESCROW_DEBIT').map((x) => run.w.and(x.guard, statusIs(run, x, true)))),
+    violation: (e, run) =>
+      anyOf(
+        run,
+        eventsOf(e, 'ESCROW_DEBIT').map((x) => {
+          const [u, sl, a, amount] = x.args as [SymWord, SymWord, SymWord, SymWord];
+          const pre = x.pre as SymbolicCustody;
+          const cap = capReadBefore(e, x);
+          const rem = cap === undefined ? run.w.ctx.BitVec.val(0n, 128) : liveRemaining(run, pre, cap);
+          const amt = run.w.bv(amount);
+          return run.w.and(x.guard, statusIs(run, x, true), run.w.ctx.Or(amt.ugt(pre.get(pre.f.escBal, u, sl, a)), amt.ugt(rem)));
+        }),
+      ),
+    concrete: () => undefined,
+  };
+}
+
+/**
+ * ADV1, P5: every refund that moved value is followed, on every way to a completed call, by a CAP_BURN
+ * that leaves the cap it names with nothing to debit. (That the burned cap is the refunded one rests on
+ * storage a havoc summary between the two may rewrite — spec/symexec.md "Summaries" — so it is not
+ * claimed.)
+ */
+export function burnedAfterRefund(): Check {
+  return {
+    prefix: true,
+    reach: (e, run) => anyOf(run, eventsOf(e, 'ESCROW_DEBIT').map((x) => run.w.and(x.guard, statusIs(run, x, true), continues(e, run, x)))),
+    violation: (e, run) =>
+      anyOf(
+        run,
+        eventsOf(e, 'ESCROW_DEBIT').map((x) => {
+          const burns = laterOnEveryReturn(e, run, x, (y) => y.name === 'CAP_BURN');
+          if (!burns) return run.w.and(x.guard, statusIs(run, x, true), continues(e, run, x));
+          const live = anyOf(run, burns.map((y) => run.w.and(y.guard, liveRemaining(run, y.post as SymbolicCustody, y.args[0] as SymWord).ugt(0n))));
+          return run.w.and(x.guard, statusIs(run, x, true), live);
+        }),
+      ),
+    concrete: () => undefined,
+  };
+}
+
+/** P6, P4, stated at each mint (so it holds whatever a later slab CALL does): the new cap ≤ its escrow. */
+export function mintCovered(): Check {
+  return {
+    prefix: true,
+    reach: (e, run) => anyOf(run, eventsOf(e, 'CAP_MINT').map((x) => x.guard)),
+    violation: (e, run) =>
+      anyOf(
+        run,
+        eventsOf(e, 'CAP_MINT').map((x) => {
+          const post = x.post as SymbolicCustody;
+          const [u, sl, a] = x.args as [SymWord, SymWord, SymWord];
+          return run.w.and(x.guard, post.get(post.f.capRem, x.results[0] as SymWord).ugt(post.get(post.f.escBal, u, sl, a)));
+        }),
+      ),
+    concrete: () => undefined,
   };
 }

@@ -27,6 +27,13 @@ export interface ExecRequest {
   readonly memoryPages?: number;
   /** Instructions one path may run before it is cut (a `partial` verdict). Default 200 000. */
   readonly maxSteps?: number;
+  /**
+   * Start inside the module at this function (a function-level run, spec/symexec.md "Function-level
+   * obligations"): `args` are its parameters and the call's memory is unconstrained at its largest size.
+   */
+  readonly func?: number;
+  /** Replace custody-free looping/calling internal calls by havoc summaries (summary.ts). Default false. */
+  readonly summarise?: boolean;
 }
 
 export interface ExecOutcome {
@@ -64,6 +71,7 @@ export class Explorer {
       preHost: req.host,
       nextEventId: 0,
       freshCount: 0,
+      summarise: req.summarise ?? false,
       reads: [],
     };
   }
@@ -81,10 +89,10 @@ export class Explorer {
 
   run(): ExecOutcome {
     const { lm, entry, args } = this.req;
-    const e = lm.entries.get(entry);
-    if (!e) throw new Error(`module has no entry ${entry}`);
-    const def = lm.module.functions[e.func];
-    const an = lm.analyses[e.func];
+    const func = this.req.func ?? lm.entries.get(entry)?.func;
+    if (func === undefined) throw new Error(`module has no entry ${entry}`);
+    const def = lm.module.functions[func];
+    const an = lm.analyses[func];
     if (!def || !an) throw new Error('internal: entry function missing');
     const ends: PathEnd[] = [];
     const mem = lm.module.memory;
@@ -92,11 +100,12 @@ export class Explorer {
       ends.push({ kind: 'halt', pc: true, halt: 'memory_limit', results: [], storage: this.req.storage, host: this.req.host, gasUsed: this.req.gasLimit, events: [], paths: 1 });
       return this.finish(ends);
     }
-    const memory = initialMemory(this.req.storage, lm);
+    const inside = this.req.func !== undefined;
+    const memory = inside ? this.req.storage.havoc('pre.memory') : initialMemory(this.req.storage, lm);
     const init: SymState = {
-      frames: [{ fn: e.func, an, stack: [], locals: [...args, ...new Array<SymWord>(def.locals).fill(0n)], next: 0 }],
+      frames: [{ fn: func, an, stack: [], locals: [...args, ...new Array<SymWord>(def.locals).fill(0n)], next: 0 }],
       memory,
-      memPages: mem.initialPages,
+      memPages: inside ? Math.min(mem.maxPages, this.x.budgetPages) : mem.initialPages,
       storage: this.req.storage.clone(),
       host: this.req.host,
       gasUsed: 0n,

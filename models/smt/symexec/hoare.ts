@@ -15,7 +15,7 @@ import { z3Context, type Z3Context } from '../z3.ts';
 import { decide } from './decide.ts';
 import type { ExecOutcome } from './explore.ts';
 import { concreteInputs, replay, type ReplayInput } from './replay.ts';
-import { runSymbolic, symbolicInputs, type SymbolicInputs } from './run.ts';
+import { functionIndex, runSymbolic, symbolicInputs, type SymbolicInputs } from './run.ts';
 import type { PathEnd } from './state.ts';
 import { Words, type SymWord, type ZBool } from './word.ts';
 
@@ -29,6 +29,7 @@ export interface Subject {
 
 export interface Run {
   readonly entry: string;
+  readonly lm: LoadedModule;
   readonly inp: SymbolicInputs;
   readonly out: ExecOutcome;
   readonly w: Words;
@@ -48,6 +49,12 @@ export interface Check {
   reach(end: PathEnd, run: Run): ZBool | boolean;
   /** The violation on an end (conjoined with the end's path condition and `reach`). */
   violation(end: PathEnd, run: Run): ZBool | boolean;
+  /**
+   * A prefix check (spec/symexec.md "Event-local obligations"): `reach` and `violation` are called once
+   * with a pseudo-end holding every distinct event of every end, and are complete formulas by themselves
+   * (no end's path condition is conjoined) — they speak about the state at the events.
+   */
+  readonly prefix?: boolean;
   /** Extra assumptions about the pre-state (instances of the pre-invariant). */
   assume?(run: Run): (ZBool | boolean)[];
   /** The violation as seen on the concrete VM (undefined = did not reproduce). */
@@ -62,14 +69,24 @@ export function symbolicRun(ctx: Z3Context, s: Subject, entry: string): Run {
   if (!m) runs.set(s, (m = new Map()));
   let r = m.get(entry);
   if (!r) {
-    const inp = symbolicInputs(ctx, s.lm, entry);
-    r = { entry, inp, out: runSymbolic(ctx, s.lm, entry, inp), w: new Words(ctx) };
+    const func = entry.startsWith('@') ? functionIndex(s.mod.asm ?? '', entry.slice(1)) : undefined;
+    if (entry.startsWith('@') && func === undefined) throw new Error(`${s.mod.name} has no function ${entry.slice(1)}`);
+    const inp = symbolicInputs(ctx, s.lm, entry, func);
+    r = { entry, lm: s.lm, inp, out: runSymbolic(ctx, s.lm, entry, inp, undefined, func), w: new Words(ctx) };
     m.set(entry, r);
   }
   return r;
 }
 
 export const okEnd = (e: PathEnd): boolean => e.kind === 'ok';
+
+/** A pseudo-end carrying every distinct syscall event of a run, in order (for prefix checks). */
+function allEvents(run: Run): PathEnd {
+  const byId = new Map<number, PathEnd['events'][number]>();
+  for (const e of run.out.ends) for (const x of e.events) byId.set(x.id, x);
+  const first = run.out.ends[0] as PathEnd;
+  return { ...first, kind: 'ok', pc: true, events: [...byId.values()].sort((a, b) => a.id - b.id) };
+}
 
 function modelRecord(model: Model<'main'>, run: Run): Record<string, string> {
   const out: Record<string, string> = {};
@@ -92,8 +109,8 @@ export async function proveHoare(s: Subject, entry: string, check: Check, opts: 
     if (xs.some((x) => x === true)) return true;
     return sym.length === 0 ? false : sym.length === 1 ? (sym[0] as ZBool) : ctx.Or(...sym);
   };
-  const ends = run.out.ends.filter((e) => e.kind !== 'unsupported');
-  const reached = ends.map((e) => w.and(e.pc, check.reach(e, run)));
+  const ends = check.prefix ? [allEvents(run)] : run.out.ends.filter((e) => e.kind !== 'unsupported');
+  const reached = ends.map((e) => (check.prefix ? check.reach(e, run) : w.and(e.pc, check.reach(e, run))));
   const reach = or(reached);
   const violation = or(ends.map((e, i) => w.and(reached[i] as ZBool | boolean, check.violation(e, run))));
   const paths = run.out.ends.length;
@@ -108,6 +125,7 @@ export async function proveHoare(s: Subject, entry: string, check: Check, opts: 
       return { ...(partial ?? { verdict: 'proved' }), smt2: d.smt2, witness: modelRecord(d.witness, run), paths };
     case 'violated': {
       const model = modelRecord(d.model, run);
+      if (entry.startsWith('@')) return { verdict: 'unknown', reason: `a model violates it at function level (${entry.slice(1)} from any state); not replayable as a call`, smt2: d.smt2, paths, counterexample: { model, reproduced: false } };
       let input: ReplayInput;
       try {
         input = concreteInputs(d.model, s.lm, run.inp, run.out);

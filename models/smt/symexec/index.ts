@@ -9,10 +9,10 @@ import { compileVenue, type TemplateSet } from '../../../reference/compiler/comp
 import type { CompiledModule } from '../../../reference/compiler/artifact.ts';
 import { CAP } from '../../../reference/vm/capabilities.ts';
 import { ModuleStore } from '../../../reference/vm/store.ts';
-import { syscallById, syscallByName } from '../../../reference/vm/syscalls.ts';
+import { syscallById, syscallByName, type SyscallName } from '../../../reference/vm/syscalls.ts';
 import type { Family, Obligation, ObligationResult, ProveOptions } from '../obligation.ts';
 import { z3Context } from '../z3.ts';
-import { burnedOnRelease, capCovered, capLifetime, debitViaCap, debitWithinMaxCharge, FALLIBLE, refundBounded, reservedWithinQty, ROUTER_ONLY, statusChecked } from './checks.ts';
+import { burnedAfterRefund, burnedOnRelease, capCovered, capLifetime, debitViaCap, debitWithinMaxCharge, FALLIBLE, mintCovered, MOVES, refundBounded, refundWithinRead, reservedWithinQty, ROUTER_ONLY, statusChecked, statusCheckedAtEvents } from './checks.ts';
 import { decide } from './decide.ts';
 import { proveHoare, symbolicRun, type Check, type Replayed, type Subject } from './hoare.ts';
 import { poolField } from './layout.ts';
@@ -88,13 +88,28 @@ function broken(id: string, reason: string): BytecodeObligation {
   return { id, family: 'access-control', level: 'bytecode', invariants: [], rules: [], description: reason, run: async () => ({ verdict: 'unknown', reason, smt2: '' }) };
 }
 
+/**
+ * The functions whose own body (not their callees) runs one of `names`, as run targets: the entry name
+ * when the function is an entry (an entry-level run), else `@name` (a function-level run from any state).
+ */
+export function directUsers(s: Subject, names: readonly SyscallName[]): string[] {
+  const ids = new Set(names.map((x) => (syscallByName(x) as { id: number }).id));
+  const fnNames = (s.mod.asm ?? '').split('\n').filter((l) => l.startsWith('.func ')).map((l) => (l.split(/\s+/)[1] ?? '').replace(/^fn_/, ''));
+  const entryOf = new Map([...s.lm.entries].map(([name, e]) => [e.func, name]));
+  const out: string[] = [];
+  s.lm.analyses.forEach((an, fi) => {
+    if (an.instrs.some((i) => i.info.name === 'SYSCALL' && ids.has(i.arg))) out.push(entryOf.get(fi) ?? `@${fnNames[fi] ?? fi}`);
+  });
+  return out;
+}
+
+const label = (target: string): string => target.replace(/^@/, '');
+
 function routerObligations(s: Subject): BytecodeObligation[] {
   const m = s.mod;
   const n = shortName(m);
   const out: BytecodeObligation[] = [];
-  for (const e of m.entries.filter((x) => fallibleIn(s, x.name))) {
-    out.push(hoareObligation(s, e.name, `SAFE-DEBIT/${n}/${e.name}/status-checked`, 'safe-debit', ['P3', 'P7', 'R6', 'ADV1'], 'a completed call never ignored a refused custody syscall (non-zero status)', statusChecked()));
-  }
+  // first-cut router ABI (release(cap)/fund entries; the counterexample fixtures keep it)
   const capR = param(m, 'release', 'cap');
   if (capR !== undefined) {
     out.push(hoareObligation(s, 'release', `SAFE-DEBIT/${n}/release/P5-refund-bounded`, 'safe-debit', ['P5', 'P3', 'L2'], 'every escrow refund ≤ min(cap remaining, escrow balance)', refundBounded(capR)));
@@ -104,6 +119,23 @@ function routerObligations(s: Subject): BytecodeObligation[] {
     out.push(hoareObligation(s, 'fund', `SAFE-DEBIT/${n}/fund/P6-cap-covered`, 'safe-debit', ['P6', 'P4'], 'the minted cap never exceeds the escrow it may debit', capCovered()));
     const ttl = [...m.constants].find(([k]) => /ttl/i.test(k))?.[1];
     if (ttl !== undefined) out.push(hoareObligation(s, 'fund', `SAFE-DEBIT/${n}/fund/F1-cap-lifetime`, 'safe-debit', ['F1'], `a minted cap expires after now and within the cap TTL (${ttl})`, capLifetime(ttl)));
+  }
+  const have = new Set(out.map((o) => o.id));
+  const add = (o: BytecodeObligation): void => {
+    if (!have.has(o.id)) out.push(o);
+    have.add(o.id);
+  };
+  // modular (spec/symexec.md "Function-level obligations"): every function that itself runs a value-moving
+  // syscall checks its status before it returns, so no completed call of any entry ignored one
+  for (const t of directUsers(s, MOVES)) {
+    add(hoareObligation(s, t, `SAFE-DEBIT/${n}/${label(t)}/status-checked`, 'safe-debit', ['P3', 'P7', 'R6', 'ADV1'], 'it never returns after a refused value-moving custody syscall (non-zero status)', statusCheckedAtEvents(MOVES)));
+  }
+  for (const t of directUsers(s, ['ESCROW_DEBIT'])) {
+    add(hoareObligation(s, t, `SAFE-DEBIT/${n}/${label(t)}/P5-refund-bounded`, 'safe-debit', ['P5', 'P3', 'L2'], 'every escrow refund ≤ min(remaining of the cap it releases, escrow balance), on the custody the refund ran on', refundWithinRead()));
+    add(hoareObligation(s, t, `SAFE-DEBIT/${n}/${label(t)}/ADV1-burned`, 'safe-debit', ['ADV1', 'P5', 'F1'], 'a completed refund is followed by a burn that leaves the burned cap nothing to debit', burnedAfterRefund()));
+  }
+  for (const t of directUsers(s, ['CAP_MINT'])) {
+    add(hoareObligation(s, t, `SAFE-DEBIT/${n}/${label(t)}/P6-cap-covered`, 'safe-debit', ['P6', 'P4'], 'each minted cap is covered by its escrow balance when it is minted', mintCovered()));
   }
   return out;
 }
@@ -171,13 +203,13 @@ function slabObligations(s: Subject): BytecodeObligation[] {
     out.push(hoareObligation(s, e.name, `ACCESS/${n}/${e.name}/debit-via-cap`, 'access-control', ['P7', 'R6', 'ADV1'], 'escrow and vault balances change only on a path through the guarded debit (CAP_DEBIT)', debitViaCap()));
     if (fallibleIn(s, e.name)) out.push(hoareObligation(s, e.name, `SAFE-DEBIT/${n}/${e.name}/status-checked`, 'safe-debit', ['P7', 'R6', 'ADV1', 'F1'], 'a completed call never ignored a refused guarded debit', statusChecked()));
   }
-  const reserved = poolField(m, s.template, 'orders', 'reserved');
+  const reserved = poolField(m, s.template, 'orders', 'reserved_qty');
   const qty = poolField(m, s.template, 'orders', 'qty');
   if (typeof reserved === 'string' || typeof qty === 'string') out.push(broken(`RESERVATION/${n}/S8`, typeof reserved === 'string' ? reserved : (qty as string)));
   else for (const e of m.entries) out.push(hoareObligation(s, e.name, `RESERVATION/${n}/${e.name}/S8-reserved-within-qty`, 'reservation-bounds', ['S8', 'M4', 'S5'], 'every order keeps reserved ≤ qty', reservedWithinQty(reserved, qty)));
-  const maxCharge = poolField(m, s.template, 'holds', 'max_charge');
-  const h = param(m, 'commit', 'h');
-  if (typeof maxCharge === 'string' || h === undefined) out.push(broken(`RESERVATION/${n}/commit/S9`, typeof maxCharge === 'string' ? maxCharge : `${m.name} commit has no parameter h`));
+  const maxCharge = poolField(m, s.template, 'ress', 'max_charge');
+  const h = param(m, 'commit', 'slot');
+  if (typeof maxCharge === 'string' || h === undefined) out.push(broken(`RESERVATION/${n}/commit/S9`, typeof maxCharge === 'string' ? maxCharge : `${m.name} commit has no parameter slot`));
   else out.push(hoareObligation(s, 'commit', `RESERVATION/${n}/commit/S9-within-max-charge`, 'reservation-bounds', ['S9', 'M5', 'P7'], "the debit never exceeds the reservation's max charge", debitWithinMaxCharge(h, maxCharge)));
   return out;
 }

@@ -53,12 +53,21 @@ export interface SymbolicInputs {
   readonly custody: SymbolicCustody;
 }
 
-export function symbolicInputs(ctx: Z3Context, lm: LoadedModule, entry: string): SymbolicInputs {
+/** Index of the function called `name` in the module's assembly listing (`.func fn_<name>`), if any. */
+export function functionIndex(asm: string, name: string): number | undefined {
+  const names = asm.split('\n').filter((l) => l.startsWith('.func ')).map((l) => l.split(/\s+/)[1]);
+  const i = names.indexOf(`fn_${name}`);
+  return i < 0 ? undefined : i;
+}
+
+/** A run target: an entry name, or `@name` for a function-level run of the internal function `name`. */
+export function symbolicInputs(ctx: Z3Context, lm: LoadedModule, entry: string, func?: number): SymbolicInputs {
   const w = new Words(ctx);
   const e = lm.entries.get(entry);
-  if (!e) throw new Error(`module has no entry ${entry}`);
+  const params = func !== undefined ? (lm.module.functions[func]?.params ?? 0) : e?.params.length;
+  if (params === undefined) throw new Error(`module has no entry ${entry}`);
   return {
-    args: e.params.map((_, i) => w.fresh(`${entry}.arg${i}`)),
+    args: Array.from({ length: params }, (_, i) => w.fresh(`${entry}.arg${i}`)),
     gasLimit: w.fresh(`${entry}.gas_limit`),
     now: w.fresh('env.now'),
     caller: w.fresh('env.caller'),
@@ -69,7 +78,7 @@ export function symbolicInputs(ctx: Z3Context, lm: LoadedModule, entry: string):
 }
 
 /** Execute `entry` from the unconstrained pre-state `inp`. */
-export function runSymbolic(ctx: Z3Context, lm: LoadedModule, entry: string, inp: SymbolicInputs, maxSteps?: number): ExecOutcome {
+export function runSymbolic(ctx: Z3Context, lm: LoadedModule, entry: string, inp: SymbolicInputs, maxSteps?: number, func?: number): ExecOutcome {
   const w = new Words(ctx);
   return new Explorer(w, {
     lm,
@@ -79,6 +88,8 @@ export function runSymbolic(ctx: Z3Context, lm: LoadedModule, entry: string, inp
     env: { now: inp.now, origin: inp.origin, selfId: lm.id, callerId: inp.caller },
     storage: inp.storage,
     host: inp.custody,
+    summarise: true,
+    ...(func !== undefined ? { func } : {}),
     ...(maxSteps !== undefined ? { maxSteps } : {}),
   }).run();
 }

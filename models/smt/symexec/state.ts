@@ -25,6 +25,8 @@ export interface SysEvent {
   readonly id: number;
   readonly name: SyscallName;
   readonly pcOffset: number;
+  /** Function index whose body ran it (with pcOffset: the instruction). */
+  readonly fn: number;
   readonly args: readonly SymWord[];
   readonly results: readonly SymWord[];
   readonly guard: ZBool | boolean;

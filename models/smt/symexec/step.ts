@@ -18,6 +18,7 @@ import { syscallById, type SyscallName } from '../../../reference/vm/syscalls.ts
 import type { LoadedModule } from '../../../reference/vm/store.ts';
 import { bigToBytesBE, bytesToBigBE } from '../../../reference/lib/u128.ts';
 import { Unsupported, type CallEnv } from './custody.ts';
+import { calleeFacts, type CalleeFacts } from './summary.ts';
 import type { PathEnd, SymFrame, SymState } from './state.ts';
 import type { OpResult, SymWord, TrapCond, Words, ZBool } from './word.ts';
 
@@ -35,6 +36,8 @@ export interface StepContext {
   readonly preHost: SymState['host'];
   nextEventId: number;
   freshCount: number;
+  /** Replace custody-free looping or calling CALLF callees by their havoc summary (summary.ts). */
+  readonly summarise: boolean;
   /** Every storage read (address, width) on any path: the replay materialises the pre-state there. */
   readonly reads: { readonly addr: SymWord; readonly width: number }[];
 }
@@ -187,6 +190,17 @@ function concreteMem(c: Cur, at: number, n: number): Uint8Array {
 
 type Op = (c: Cur) => void;
 
+/** The havoc summary of an internal call (summary.ts): fresh results and gas, written state havocked. */
+function havocCall(c: Cur, facts: CalleeFacts, results: number): void {
+  const w = c.x.w;
+  const n = c.x.freshCount++;
+  c.s.gasUsed = w.add(c.s.gasUsed, w.fresh(`callf${n}.gas`));
+  if (facts.writesStorage) c.s.storage = c.s.storage.havoc(`callf${n}.storage`);
+  if (facts.writesMemory) c.s.memory = c.s.memory.havoc(`callf${n}.memory`);
+  if (facts.calls) c.s.host = c.s.host.afterCall(n);
+  for (let i = 0; i < results; i++) push(c, w.fresh(`callf${n}.result${i}`));
+}
+
 const OPS = {
   TRAP: () => {
     throw new HaltHere('unreachable');
@@ -204,6 +218,10 @@ const OPS = {
     if (!callee || !an) throw new Error('internal assertion failed: CALLF target');
     if (c.s.frames.length >= MAX_FUNCTION_FRAMES) throw new HaltHere('call_depth');
     const args = c.f.stack.splice(c.f.stack.length - callee.params, callee.params);
+    if (c.x.summarise) {
+      const facts = calleeFacts(c.x.lm, c.ins.arg);
+      if (facts.summarise) return havocCall(c, facts, callee.results);
+    }
     c.s.frames.push({ fn: c.ins.arg, an, stack: [], locals: [...args, ...new Array<SymWord>(callee.locals).fill(0n)], next: 0 });
   },
   RET: (c) => {
@@ -258,7 +276,7 @@ const OPS = {
     if (out.halt) throw new HaltHere(out.halt);
     traps(c, out.traps);
     c.s.host = host;
-    c.s.events = [...c.s.events, { id: c.x.nextEventId++, name: sc.name as SyscallName, pcOffset: c.ins.pc, args, results: out.results, guard: c.s.pc, pre, post: host }];
+    c.s.events = [...c.s.events, { id: c.x.nextEventId++, name: sc.name as SyscallName, pcOffset: c.ins.pc, fn: c.f.fn, args, results: out.results, guard: c.s.pc, pre, post: host }];
     for (const r of out.results) push(c, r);
   },
   LOG: (c) => {
