@@ -137,3 +137,12 @@ test.serial('GATE-CFG-002 a bad prove budget or VM sequence count in --config is
     t.is(r.err.trim().split('\n').length, 1);
   }
 });
+
+test.serial('GATE-PROVE-003 the real prover process stopped at a 1 s budget: NO-GO (exit 1) with the reason, the gate itself ends cleanly', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'curve-gate-'));
+  writeFileSync(join(dir, 'c.json'), '{"profiles": {"quick": {"prove": {"budgetSeconds": 1}}}}');
+  const r = await curve('gate', 'examples/perp.curve', '--only', 'prove', '--config', join(dir, 'c.json'), '--out', join(dir, 'o'));
+  t.is(r.code, 1, r.out + r.err);
+  t.regex(r.out, /gate prove: FAIL .*prover run incomplete: \d+ obligation\(s\) not decided: stopped at the 1 s time budget/);
+  t.regex(r.out, /verdict: NO-GO/);
+});
