@@ -16,8 +16,9 @@ import { compiledVenue } from './compile.ts';
 export const DIFF_T0 = 10_000_000n;
 const T0 = DIFF_T0;
 
+/** The run's own command (profile and config decide the sequence length) narrowed to one seed. */
 export function reproduceSequence(ctx: StageContext, seed: number): string {
-  return `curve gate ${ctx.inputs.venue.file} --only differential --seed ${seed}`;
+  return `${ctx.command.replace(' --profile quick', '')} --only differential --seed ${seed}`;
 }
 
 function modelEvidence(ids: readonly string[], runs: readonly SequenceRun[]): EvidenceItem[] {

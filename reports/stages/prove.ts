@@ -81,7 +81,7 @@ export const proveStage: Stage = {
       evidence,
       ...(run.bundle ? { files: new Map([['proof-bundle.json', run.bundle.json]]) } : {}),
       details: obligations.map((o) => `${o.verdict.padEnd(14)} ${o.seconds.toFixed(2).padStart(7)} s  ${o.level.padEnd(8)} ${o.id}${o.verdict === 'proved' ? '' : `  (${o.reason ?? ''})`}`),
-      charts: [{ id: 'proof-times', title: 'Proof time per obligation (s)', kind: 'grouped-bar', x: 'obligation', y: 'seconds', series: 'verdict', rows: obligations.map((o) => ({ obligation: o.id, seconds: o.seconds, verdict: o.verdict })) }],
+      charts: [{ id: 'proof-times', title: 'Proof time per obligation (s)', kind: 'grouped-bar', x: 'obligation', y: 'seconds', series: 'verdict', rows: obligations.map((o) => ({ obligation: o.id, seconds: o.seconds, verdict: o.decided === false ? 'not decided' : o.verdict })) }],
     });
   },
 };
