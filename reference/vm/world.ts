@@ -39,6 +39,8 @@ export class Segment {
   readonly bytes: Uint8Array;
   private readonly pageHashes = new Map<number, Uint8Array | null>();
   private readonly dirty = new Set<number>();
+  /** The page last added to `dirty` (−1 after the set is cleared): most writes land on the same page. */
+  private lastDirty = -1;
   static readonly PAGE = 4096;
 
   constructor(size: number) {
@@ -46,7 +48,11 @@ export class Segment {
   }
 
   touch(offset: number, len: number): void {
-    for (let p = Math.floor(offset / Segment.PAGE); p <= Math.floor((offset + len - 1) / Segment.PAGE); p++) this.dirty.add(p);
+    const first = Math.floor(offset / Segment.PAGE);
+    const last = Math.floor((offset + len - 1) / Segment.PAGE);
+    if (last < first || (first === last && first === this.lastDirty)) return;
+    for (let p = first; p <= last; p++) this.dirty.add(p);
+    this.lastDirty = last;
   }
 
   /** Hashes of the non-zero pages, by page index, ascending. */
@@ -56,6 +62,7 @@ export class Segment {
       this.pageHashes.set(p, page.some((b) => b !== 0) ? sha256(page) : null);
     }
     this.dirty.clear();
+    this.lastDirty = -1;
     const out: [number, Uint8Array][] = [];
     for (const [p, h] of this.pageHashes) if (h) out.push([p, h]);
     return out.sort((a, b) => a[0] - b[0]);

@@ -4,6 +4,7 @@
  * whatever the order of writes; a trap leaves the root unchanged; journal, clone and JSON views.
  */
 import test from 'ava';
+import fc from 'fast-check';
 import { bytesToHex } from '../../reference/lib/hex.ts';
 import { EMPTY_ROOT } from '../../reference/lib/merkle.ts';
 import { resultJson } from '../../reference/vm/result-json.ts';
@@ -145,4 +146,25 @@ test('VM-RESULT-JSON renders words as 0x hex and keeps logs, diff and root', (t)
   t.true(Array.isArray(j.trace));
   const rev = resultJson(runLoaded(load(program('PUSH 9\nREVERT'))));
   t.is(rev.revertCode, '0x9');
+});
+
+test('VM-STATE-ROOT the cached page hashes follow every write: roots read between writes equal a fresh copy\'s', (t) => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ offset: fc.integer({ min: 0, max: 3 * 4096 - 16 }), len: fc.integer({ min: 1, max: 16 }), byte: fc.integer({ min: 0, max: 255 }), root: fc.boolean(), undo: fc.boolean() }), { minLength: 1, maxLength: 30 }),
+      (writes) => {
+        const w = new World();
+        const seg = w.segment('ab', 3 * 4096);
+        for (const x of writes) {
+          const snap = w.snapshot();
+          w.segmentWrite('ab', seg, x.offset, new Uint8Array(x.len).fill(x.byte));
+          if (x.undo) w.revertTo(snap);
+          if (x.root && w.stateRootHex() !== w.clone().stateRootHex()) return false;
+        }
+        return w.stateRootHex() === w.clone().stateRootHex();
+      },
+    ),
+    { numRuns: 200 },
+  );
+  t.pass();
 });
