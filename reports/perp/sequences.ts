@@ -1,5 +1,6 @@
 /**
- * Seeded operation sequences over the golden model of the gated venue (spec/gate.md GATE-DIFF-001).
+ * Seeded operation sequences over the golden model of the gated venue (spec/gate.md GATE-DIFF-001), and
+ * over the compiled venue on CurveVM beside it (GATE-DIFF-002, vm-pair.ts): one generator, two drivers.
  * One seed fixes the whole sequence (reference/lib/prng.ts), so a failure is reproduced by its seed.
  * After every step: checkInvariants is empty (with VAL2 conservation), and a failed operation left the
  * state as it was (PERP-OP-001; a route commit cancels its route instead, by design).
@@ -186,6 +187,25 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
   { weight: 1, make: (rng) => ((u) => ({ name: 'settle', run: ({ d }: World) => void d.call('settle', (vm, now) => vm.settle(u, now), (s) => M.settle(s, u)) }))(rng.pick(USERS)) },
   { weight: 1, make: (rng) => ((u) => ({ name: 'liquidate', run: ({ d }: World) => void d.call('liquidate', (vm, now) => vm.liquidate(GOVERNANCE, u, now), (s) => M.liquidate(s, u, d.now)) }))(rng.pick(USERS)) },
   { weight: 1, make: () => ({ name: 'expire', run: ({ d }) => void d.call('expire', (vm, now) => vm.expireRoutes(GOVERNANCE, now), (s) => M.expireRoutes(s, d.now)) }) },
+  // governance (P10, P11): fees within or above the caps, some by a non-governance caller; DLP class edits
+  {
+    weight: 1,
+    make: (rng, v) => {
+      const sl = rng.pick(v.slabs);
+      const caller = rng.chance(1, 5) ? rng.pick(USERS) : GOVERNANCE;
+      const [maker, taker] = [BigInt(rng.range(0, 12)), BigInt(rng.range(0, 30))];
+      return { name: 'fees', run: ({ d }) => void d.call('fees', (vm, now) => vm.setSlabFees(caller, sl.id, maker, taker, now), (s) => M.setSlabFees(s, caller, sl.id, maker, taker)) };
+    },
+  },
+  {
+    weight: 1,
+    make: (rng, v) => {
+      const [sl, u, on] = [rng.pick(v.slabs), rng.pick(USERS), rng.chance(2, 3)];
+      return { name: 'dlp', run: ({ d }) => void d.call('dlp', (vm, now) => vm.setDlp(GOVERNANCE, sl.id, u, on, now), (s) => M.setDlp(s, GOVERNANCE, sl.id, u, on)) };
+    },
+  },
+  // the insurance payout of a liquidated user's deficit (PERP-LIQ-003, E2E4)
+  { weight: 1, make: (rng) => ((u) => ({ name: 'cover-deficit', run: ({ d }: World) => void d.call('cover-deficit', (vm, now) => vm.coverDeficit(u, now), (s) => M.coverDeficit(s, u)) }))(rng.pick(USERS)) },
 ];
 
 const TOTAL_WEIGHT = OPS.reduce((n, o) => n + o.weight, 0);
