@@ -6,6 +6,7 @@
 import type { Violation, ViolationKind } from './checkers.ts';
 import type { FaultKnobs } from './faults.ts';
 import type { PlantedBug } from './planted.ts';
+import type { CompiledModule } from '../reference/compiler/artifact.ts';
 import { Simulation, type SimResult } from './sim.ts';
 
 export { Simulation, type SimResult } from './sim.ts';
@@ -21,6 +22,10 @@ export interface SoakOptions {
   readonly knobs?: Partial<FaultKnobs>;
   readonly livenessBoundMs?: number;
   readonly mode?: 'both' | 'safety' | 'liveness';
+  /** SEQ-EXE-005: the executor of every node ('model' default; 'vm' needs `modules`). */
+  readonly executor?: 'model' | 'vm';
+  /** The compiled soak venue (soak/vm-venue.ts compileSoakVenue); given, both executors start from its genesis. */
+  readonly modules?: readonly CompiledModule[];
   /** Flags the reproduction line must repeat for options it cannot spell itself (the CLI's `--faults …`). */
   readonly reproduceFlags?: string;
   /** Stop at the first failing seed. */
@@ -60,9 +65,9 @@ export interface SoakSummary {
 }
 
 /** SEQ-SOAK-REPRO: the one-line command that replays a seed exactly. */
-export function reproduceCommand(seed: number, o: Pick<SoakOptions, 'events' | 'swarm' | 'plant' | 'mode' | 'reproduceFlags'>): string {
+export function reproduceCommand(seed: number, o: Pick<SoakOptions, 'events' | 'swarm' | 'plant' | 'mode' | 'reproduceFlags' | 'executor'>): string {
   const mode = o.mode && o.mode !== 'both' ? ` --mode ${o.mode}` : '';
-  return `curve soak --seed ${seed} --events ${o.events}${o.swarm ? ' --swarm' : ''}${o.plant ? ` --plant ${o.plant}` : ''}${mode}${o.reproduceFlags ? ` ${o.reproduceFlags}` : ''}`;
+  return `curve soak --seed ${seed} --events ${o.events}${o.swarm ? ' --swarm' : ''}${o.plant ? ` --plant ${o.plant}` : ''}${mode}${o.executor === 'vm' ? ' --executor vm' : ''}${o.reproduceFlags ? ` ${o.reproduceFlags}` : ''}`;
 }
 
 function simulate(seed: number, events: number, o: SoakOptions): { r: SimResult; header: string } {
@@ -73,6 +78,8 @@ function simulate(seed: number, events: number, o: SoakOptions): { r: SimResult;
     ...(o.plant ? { plant: o.plant } : {}),
     ...(o.knobs ? { knobs: o.knobs } : {}),
     ...(o.mode ? { mode: o.mode } : {}),
+    ...(o.executor ? { executor: o.executor } : {}),
+    ...(o.modules ? { modules: o.modules } : {}),
     ...(o.livenessBoundMs !== undefined ? { livenessBoundMs: o.livenessBoundMs } : {}),
   });
   return { r: sim.run(), header: sim.header() };
@@ -92,7 +99,7 @@ function shrinkEvents(seed: number, r: SimResult, o: SoakOptions): number {
   return hi;
 }
 
-export function summarizeSeed(r: SimResult, o: Pick<SoakOptions, 'events' | 'swarm' | 'plant' | 'mode' | 'reproduceFlags'>): SeedSummary {
+export function summarizeSeed(r: SimResult, o: Pick<SoakOptions, 'events' | 'swarm' | 'plant' | 'mode' | 'reproduceFlags' | 'executor'>): SeedSummary {
   return {
     seed: r.seed,
     events: r.events,

@@ -21,7 +21,10 @@ import { Checkers, type Violation } from './checkers.ts';
 import { defaultKnobs, swarmKnobs, type FaultKnobs } from './faults.ts';
 import { DoubleCommitExecutor, TtlOffByOneExecutor, type PlantedBug } from './planted.ts';
 import { EventQueue } from './queue.ts';
-import { SOL_PX, BTC_PX, SLAB_A, SLAB_B, soakGenesis, venueDescriptor } from './venue.ts';
+import { VmExecutor } from '../reference/sequencer/vm-executor.ts';
+import type { CompiledModule } from '../reference/compiler/artifact.ts';
+import { SOAK_SLABS, SOL_PX, BTC_PX, soakGenesis, venueDescriptor, type SoakSlabs } from './venue.ts';
+import { soakVmGenesis } from './vm-venue.ts';
 import { SimClient, type HistoryEntry, type Market } from './workload.ts';
 
 export interface SimOptions {
@@ -35,6 +38,13 @@ export interface SimOptions {
   readonly livenessBoundMs?: number;
   /** SEQ-SOAK-002: 'both' (default), 'safety' (no liveness phase), 'liveness' (no faults but byzantine nodes, then the convergence check). */
   readonly mode?: 'both' | 'safety' | 'liveness';
+  /**
+   * SEQ-EXE-005: 'model' (default) or 'vm' (blocks run on CurveVM, vm-executor.ts). With `modules` (the
+   * compiled soak venue, soak/vm-venue.ts) both executors start from the compiled venue's genesis, so the
+   * two runs of one seed commit the same roots; 'vm' requires them.
+   */
+  readonly executor?: 'model' | 'vm';
+  readonly modules?: readonly CompiledModule[];
 }
 
 export interface SimResult {
@@ -88,7 +98,8 @@ export class Simulation {
   readonly halts: DivergenceReport[] = [];
   private readonly q = new EventQueue<Ev>();
   private readonly clientOf = new Map<bigint, number>();
-  private readonly market: Market = { solPx: SOL_PX, btcPx: BTC_PX };
+  private readonly market: Market;
+  private readonly slabs: SoakSlabs;
   private blocked = new Set<string>();
   private faultsOn = true;
   private now = 0;
@@ -120,14 +131,20 @@ export class Simulation {
       makers: clientKeys.filter((c) => c.role === 'maker').map((c) => accountOf(c.key.publicHex)),
       traders: clientKeys.filter((c) => c.role === 'trader').map((c) => accountOf(c.key.publicHex)),
     };
-    const genesis = soakGenesis(acc);
-    const descriptor = venueDescriptor(acc);
+    if (options.executor === 'vm' && !options.modules) throw new RangeError('the VM executor needs the compiled soak venue (modules)');
+    if (options.executor === 'vm' && options.plant && ['double-commit', 'ttl-off-by-one'].includes(options.plant)) throw new RangeError(`--plant ${options.plant} is a model-executor bug; run it with the model executor`);
+    const vmg = options.modules ? soakVmGenesis(options.modules, acc) : null;
+    const genesis = vmg ? vmg.st : soakGenesis(acc);
+    const descriptor = vmg ? vmg.descriptor : venueDescriptor(acc);
+    this.slabs = vmg ? vmg.slabs : SOAK_SLABS;
+    this.market = vmg ? { solPx: vmg.solPx, btcPx: vmg.btcPx } : { solPx: SOL_PX, btcPx: BTC_PX };
     const verifier = new SigVerifier();
     const memo = new ExecutionMemo();
     const keys = Array.from({ length: k.nodes }, (_, i) => keyPairOf(`${tag}-validator-${i}`));
     const policy = { descriptor, oracleKeys: [(clientKeys[0] as { key: KeyPair }).key.publicHex], operatorKeys: [(clientKeys[1] as { key: KeyPair }).key.publicHex] };
     const Exec = options.plant === 'double-commit' ? DoubleCommitExecutor : options.plant === 'ttl-off-by-one' ? TtlOffByOneExecutor : ModelExecutor;
     const execConfig = { genesis, exposureCeiling: 40n, staleWindows: 4n };
+    const makeExecutor = vmg && options.executor === 'vm' ? () => new VmExecutor({ vm: vmg.vm, exposureCeiling: 40n, staleWindows: 4n }) : () => new Exec(execConfig);
     const bugs = options.plant === 'no-quorum' ? { quorum: f + 1 } : options.plant === 'skip-cert-check' ? { skipCertCheck: true } : undefined;
     for (let i = 0; i < k.nodes; i++) {
       const byzBehaviour = i >= k.nodes - k.byzantine.length ? k.byzantine[i - (k.nodes - k.byzantine.length)] : undefined;
@@ -137,7 +154,7 @@ export class Simulation {
         validators: { keys: keys.map((x) => x.publicHex) },
         policy,
         verifier,
-        makeExecutor: () => new Exec(execConfig),
+        makeExecutor,
         timing: DEFAULT_TIMING,
         maxIntents: 64,
         snapshotEvery: 16,
@@ -159,7 +176,7 @@ export class Simulation {
     }
     const fq = faultBound(k.nodes) + 1;
     clientKeys.forEach((c, i) => {
-      const cl = new SimClient(i, c.role, c.key, descriptor, fq);
+      const cl = new SimClient(i, c.role, c.key, descriptor, fq, this.slabs);
       this.clients.push(cl);
       this.clientOf.set(cl.account, i);
     });
@@ -307,7 +324,7 @@ export class Simulation {
       case 'outage':
         this.submit([this.operator.slabStatus(this.now, ev.slab, ev.down)]);
         if (ev.down) this.q.push(this.now + k.outageMs, { k: 'outage', slab: ev.slab, down: false });
-        else if (this.faultsOn) this.schedule(k.outageEveryMs, { k: 'outage', slab: this.prng.pick([SLAB_A, SLAB_B]), down: true });
+        else if (this.faultsOn) this.schedule(k.outageEveryMs, { k: 'outage', slab: this.prng.pick([this.slabs.a, this.slabs.b]), down: true });
         break;
       case 'heal':
         this.healAll();
@@ -368,7 +385,7 @@ export class Simulation {
     this.q.push(RETRY_MS, { k: 'retry' });
     this.schedule(k.partitionEveryMs, { k: 'partition' });
     this.schedule(k.crashEveryMs, { k: 'crash' });
-    this.schedule(k.outageEveryMs, { k: 'outage', slab: this.prng.pick([SLAB_A, SLAB_B]), down: true });
+    this.schedule(k.outageEveryMs, { k: 'outage', slab: this.prng.pick([this.slabs.a, this.slabs.b]), down: true });
     const bound = this.options.livenessBoundMs ?? DEFAULT_LIVENESS_BOUND_MS;
     const mode = this.options.mode ?? 'both';
     if (mode === 'liveness') this.faultsOn = false;

@@ -2,8 +2,8 @@
  * The soak venue: a router with two SOL slabs (same instrument, so reserves can be re-routed between
  * them, SEQ-STALE-002) and one BTC slab, oracle feeds, and genesis funds for every simulated account.
  * Built with the golden model's own operations; the descriptor hash the intents must carry is sha256 of
- * the canonical venue description (until the VM-backed executor exists and the manifest's descriptor
- * hash takes its place; see spec/sequencer.md §4).
+ * the canonical venue description. The compiled venue the VM executor runs (and the model executor
+ * beside it for root equality) is soak/vm-venue.ts.
  */
 import { nameId } from '../reference/script/ids.ts';
 import * as M from '../reference/perp/model/index.ts';
@@ -35,6 +35,17 @@ function slabParams(feed: bigint, tick: bigint, contractSize: bigint): M.SlabPar
 }
 
 export const routerParams: M.RouterParams = { ...ROUTER_PARAMS, vaultCap: 10n ** 24n };
+
+/** The slabs the workload trades (the model venue's ids here; the compiled venue's in soak/vm-venue.ts). */
+export interface SoakSlabs {
+  readonly a: bigint;
+  readonly b: bigint;
+  readonly btc: bigint;
+  readonly solTick: bigint;
+  readonly btcTick: bigint;
+}
+
+export const SOAK_SLABS: SoakSlabs = { a: SLAB_A, b: SLAB_B, btc: SLAB_BTC, solTick: SOL_TICK, btcTick: BTC_TICK };
 
 export interface VenueAccounts {
   readonly makers: readonly bigint[];

@@ -13,7 +13,7 @@ import { commitment, routeId as routeIdOf } from '../reference/script/ids.ts';
 import { type KeyPair } from '../reference/sequencer/crypto.ts';
 import type { IntentReceipt } from '../reference/sequencer/executor.ts';
 import { intentId, signIntent, type Intent, type IntentBody, type ReserveLeg } from '../reference/sequencer/intent.ts';
-import { BTC_FEED, BTC_TICK, SLAB_A, SLAB_B, SLAB_BTC, SOL_BACKUP, SOL_FEED, SOL_TICK } from './venue.ts';
+import { BTC_FEED, SOAK_SLABS, SOL_BACKUP, SOL_FEED, type SoakSlabs } from './venue.ts';
 
 export type Role = 'maker' | 'trader' | 'oracle' | 'operator';
 
@@ -55,9 +55,6 @@ interface OpenRoute {
   commitAt: number;
 }
 
-const pxOf = (m: Market, slab: bigint): bigint => (slab === SLAB_BTC ? m.btcPx : m.solPx);
-const tickOf = (slab: bigint): bigint => (slab === SLAB_BTC ? BTC_TICK : SOL_TICK);
-const ALL_SLABS = [SLAB_A, SLAB_B, SLAB_BTC] as const;
 
 export class SimClient {
   readonly account: bigint;
@@ -74,8 +71,17 @@ export class SimClient {
     readonly key: KeyPair,
     private readonly descriptor: string,
     private readonly quorum: number,
+    private readonly slabs: SoakSlabs = SOAK_SLABS,
   ) {
     this.account = signIntent(key, descriptor, 0n, { kind: 'deposit', amount: 1n }).account;
+  }
+
+  private pxOf(m: Market, slab: bigint): bigint {
+    return slab === this.slabs.btc ? m.btcPx : m.solPx;
+  }
+
+  private tickOf(slab: bigint): bigint {
+    return slab === this.slabs.btc ? this.slabs.btcTick : this.slabs.solTick;
   }
 
   private make(body: IntentBody, now: number): Intent {
@@ -107,8 +113,8 @@ export class SimClient {
   private oracle(now: number, p: Prng, m: Market): Intent[] {
     if (this.pending.size > 6) return [];
     // A random walk of up to ±3 ticks every ~250 ms (makers quote 1..8 ticks around it).
-    m.solPx += BigInt(p.range(-3, 3)) * SOL_TICK;
-    m.btcPx += BigInt(p.range(-3, 3)) * BTC_TICK;
+    m.solPx += BigInt(p.range(-3, 3)) * this.slabs.solTick;
+    m.btcPx += BigInt(p.range(-3, 3)) * this.slabs.btcTick;
     if (m.solPx < 50_000_000n) m.solPx = 50_000_000n;
     if (m.btcPx < 30_000_000_000n) m.btcPx = 30_000_000_000n;
     return [
@@ -119,12 +125,12 @@ export class SimClient {
   }
 
   private maker(now: number, p: Prng, m: Market): Intent {
-    const slab = p.pick(ALL_SLABS);
+    const slab = p.pick([this.slabs.a, this.slabs.b, this.slabs.btc]);
     const known = this.orders.get(slab) ?? [];
     if (known.length > 24) return this.make({ kind: 'cancel_order', slab, orderId: known.shift() as bigint }, now);
     const side = p.below(2) as 0 | 1;
     const ticks = BigInt(p.range(1, 8));
-    const px = side === 1 ? pxOf(m, slab) + ticks * tickOf(slab) : pxOf(m, slab) - ticks * tickOf(slab);
+    const px = side === 1 ? this.pxOf(m, slab) + ticks * this.tickOf(slab) : this.pxOf(m, slab) - ticks * this.tickOf(slab);
     return this.make({ kind: 'order', slab, instrument: 0n, side, px, qty: BigInt(p.range(5, 30)) }, now);
   }
 
@@ -158,11 +164,12 @@ export class SimClient {
     const routeId = routeIdOf(this.account, this.routeNonce);
     const salt = bytesToHex(sha256(utf8Bytes(`salt:${this.account}:${this.routeNonce}`)));
     const side = p.below(2) as 0 | 1;
-    const slabs: bigint[] = p.chance(1, 4) ? [SLAB_BTC] : p.chance(1, 3) ? [SLAB_A, SLAB_B] : [p.pick([SLAB_A, SLAB_B])];
+    const { a, b, btc } = this.slabs;
+    const slabs: bigint[] = p.chance(1, 4) ? [btc] : p.chance(1, 3) ? [a, b] : [p.pick([a, b])];
     const qty = BigInt(p.range(1, 5));
     const legs = slabs.map((slab): ReserveLeg => {
-      const ticks = BigInt(p.range(2, 12)) * tickOf(slab);
-      const limitPx = side === 0 ? pxOf(m, slab) + ticks : pxOf(m, slab) - ticks;
+      const ticks = BigInt(p.range(2, 12)) * this.tickOf(slab);
+      const limitPx = side === 0 ? this.pxOf(m, slab) + ticks : this.pxOf(m, slab) - ticks;
       const c = bytesToHex(commitment(routeId, 0n, BigInt(side), qty, limitPx, hexToBytes(salt)));
       return { slab, instrument: 0n, side, qty, limitPx, commitment: c };
     });

@@ -86,11 +86,7 @@ export class ModelExecutor implements BatchExecutor {
         for (const ins of s.instruments) {
           // SEQ-WIN-001: the slab's own window: a batch opens when now ≥ batch_open_at + batch_ms.
           if (now < ins.batchOpenAt + s.header.batchMs) continue;
-          const r = M.step(this.st, (x) => M.openBatch(x, slab, ins.index, now));
-          if (r.ok) {
-            this.st = r.state;
-            opened.push(`${hx(slab)}/${hx(ins.index)}`);
-          }
+          if (this.openBatch(slab, ins.index, now)) opened.push(`${hx(slab)}/${hx(ins.index)}`);
         }
       }
       // SEQ-STALE-001: stale once `staleWindows` windows passed without a batch open; healthy again after one.
@@ -108,6 +104,13 @@ export class ModelExecutor implements BatchExecutor {
     this.retireClosedRoutes();
     this.st.events.length = 0;
     return { expired, opened, nowStale, nowHealthy };
+  }
+
+  /** SEQ-WIN-001: one batch open (all-or-nothing); true when it opened. */
+  protected openBatch(slab: bigint, instrument: bigint, now: bigint): boolean {
+    const r = M.step(this.st, (x) => M.openBatch(x, slab, instrument, now));
+    if (r.ok) this.st = r.state;
+    return r.ok;
   }
 
   /** SEQ-STATE-001: closed routes (committed, cancelled, failed) and their burned caps leave the state at the next boundary. */
