@@ -2,9 +2,10 @@
  * The fast execution path of CurveVM: `executeFast` has exactly the observable semantics of the
  * reference `execute` (interpreter.ts) — status, halt kind and detail, revert code, gas used, results,
  * return data, logs, state diff, state root, and the world's state afterwards — and is kept equal to it
- * by test/vm/fast-differential.test.ts. The design is in fast/compile.ts (pre-decoded records, gas per
- * basic block), fast/slots.ts (small words as doubles) and fast/run.ts (the loop, with every uncommon
- * case delegated to the reference handlers). With `trace` it simply runs the reference.
+ * by test/vm/fast-differential.test.ts, fast-slots.test.ts and fast-conformance.test.ts. The design is
+ * in fast/compile.ts (pre-decoded records, gas per basic block), fast/slots.ts (small words as doubles)
+ * and fast/run.ts (the loop, one slot region per activation, every uncommon case delegated to the
+ * reference handlers). With `trace` it simply runs the reference.
  */
 import { FastMachine } from './fast/run.ts';
 import { execute, type CallOptions, type ExecResult } from './interpreter.ts';

@@ -2,13 +2,19 @@
  * The fast execution path's machine. It reuses the reference Machine for everything around a function
  * body — module calls with grants, snapshots and revert, halts turned into outcomes — and replaces only
  * `runFunction` with a loop over the pre-decoded records of compile.ts. Hot instructions run inline on
- * small words (slots.ts); anything else (big words, traps, storage, syscalls, logs, hashes, CALL) is
- * delegated to the reference handler of that instruction on a frame that holds just its operands, so
- * the readable handlers stay the only definition of those semantics.
+ * small words (slots.ts); so do storage loads and stores in bounds (journaled by the world exactly as
+ * the reference's handlers journal them), syscalls that are granted and affordable (the host's own
+ * `runSyscall`), and value operations on big words (the shared word semantics of semantics.ts on
+ * bigints). Anything else (traps, logs, hashes, memory growth and copies, CALL) is delegated to the
+ * reference handler of that instruction on a frame that holds just its operands, so the readable
+ * handlers stay the only definition of those semantics. Measured on `npm run bench -- perp` (PFM1):
+ * delegating storage and syscalls, and allocating slot arrays per activation, cost more than the
+ * instructions themselves.
  *
  * Invariants of the loop: `gas` is the gas left after charging the current block; it is written to
  * `m.gas` before anything that reads or charges gas outside the loop and read back after it. A value
- * ≥ 2^53 is NaN in the number stack with its bigint beside it (slots.ts).
+ * ≥ 2^53 is NaN in the number stack with its bigint beside it (slots.ts). Slots are absolute indices
+ * into the machine's slot arrays (see FastMachine.num).
  */
 import { CAP } from '../capabilities.ts';
 import { Halt } from '../halts.ts';
@@ -416,6 +422,13 @@ function run(m: FastMachine, mf: ModuleFrame, fn: FastFunction, base: number): v
         const b = F[sp - 1] as number;
         if (a === a && b === b) {
           F[sp - 2] = order(op, a, b) ? 1 : 0;
+          sp--;
+          ip += REC;
+          continue;
+        }
+        // Unsigned, one word big: it is above every small word, as +∞ is (two big words: bigints).
+        if (op >= 0x42 && (a === a || b === b)) {
+          F[sp - 2] = order(op, a === a ? a : Infinity, b === b ? b : Infinity) ? 1 : 0;
           sp--;
           ip += REC;
           continue;
