@@ -87,7 +87,7 @@ function place(p: VenuePair, u: bigint, i: number, side: 0 | 1, px: bigint, qty:
   const id = p.slab(i).id;
   const at = nonNeg(px);
   let placed: M.Placed | undefined;
-  p.both(what, () => p.vm.placeOrder(u, id, 0n, side, at, qty, p.now), (s) => (placed = M.placeOrder(s, u, id, 0n, side, at, qty, p.now)));
+  p.both(what, () => p.vm.placeOrder(u, id, 0n, side, at, qty, p.now), (s) => (placed = M.placeOrder(s, u, id, 0n, side, at, qty, p.now)), (o) => ({ orderId: o.orderId, state: o.state }));
   if (placed) p.orders.push({ user: u, slab: id, id: placed.orderId });
 }
 
@@ -105,7 +105,7 @@ function reserve(p: VenuePair, u: bigint, legs: readonly LegPick[], ttl: bigint,
     return { slab: p.slab(l.i).id, instrument: 0n, side: l.side, qty: l.qty, limitPx: r.limitPx, commitment: commitment(routeId, 0n, BigInt(l.side), l.qty, r.limitPx, r.salt) };
   });
   let out: { legs: readonly { holdId: bigint }[] } | undefined;
-  p.both('reserveRoute', () => p.vm.reserveRoute(u, req, ttl, p.now), (s) => (out = M.reserveRoute(s, u, req, ttl, p.now)));
+  p.both('reserveRoute', () => p.vm.reserveRoute(u, req, ttl, p.now), (s) => (out = M.reserveRoute(s, u, req, ttl, p.now)), (o) => o.routeId);
   out?.legs.forEach((l, n) => p.reveals.set(l.holdId, reveals[n] as M.Chosen['reveal']));
 }
 
@@ -122,7 +122,7 @@ function commit(p: VenuePair, n: number, v: Variant): void {
   if (v === 'unknownHold') chosen = [...chosen.slice(0, 1), { holdId: 0x1234n, reveal: (chosen[0] as M.Chosen).reveal }];
   if (v === 'dupHold') chosen = [chosen[0] as M.Chosen, chosen[0] as M.Chosen];
   if (v === 'none') chosen = [];
-  p.bothResult(`commitRoute(${v})`, () => p.vm.commitRoute(u, r.routeId, chosen, p.now), (st) => M.commitRoute(st, u, r.routeId, chosen, p.now));
+  p.bothResult(`commitRoute(${v})`, () => p.vm.commitRoute(u, r.routeId, chosen, p.now), (st) => M.commitRoute(st, u, r.routeId, chosen, p.now), (o) => o.reduce((n, c) => n + c.filled, 0n));
 }
 
 /** PERP-LIQ-002/003 (RM3, L1–L3, E2E3, E2E4): the coordinator, optionally through the grace window with depth at the index, then the deficit cover. */
@@ -130,7 +130,7 @@ function liquidate(p: VenuePair, u: bigint, follow: boolean, cover: boolean): vo
   const gov = p.setup.governance;
   const once = (): string => {
     let action = '';
-    const v = p.both('liquidate', () => p.vm.liquidate(gov, u, p.now), (s) => (action = M.liquidate(s, u, p.now).action));
+    const v = p.both('liquidate', () => p.vm.liquidate(gov, u, p.now), (s) => (action = M.liquidate(s, u, p.now).action), (a) => a);
     if (v.ok && action === '') throw new Error('internal assertion failed: liquidate without a model action');
     return action;
   };
@@ -139,10 +139,10 @@ function liquidate(p: VenuePair, u: bigint, follow: boolean, cover: boolean): vo
     for (const f of p.vm.setup.feeds) p.publish(f.feed, p.st.oracles.get(f.feed)?.price || (p.start.get(f.feed) ?? 1n));
     for (let i = 0; i < p.slabIds.length; i++) for (const side of [0, 1] as const) place(p, makerAt(p, 0), i, side, p.base(i), 6n, 'liquidity');
     p.now += 60n;
-    for (const id of p.slabIds) p.both('openBatch', () => p.vm.openBatch(id, 0n, p.now), (s) => M.openBatch(s, id, 0n, p.now));
+    for (const id of p.slabIds) p.both('openBatch', () => p.vm.openBatch(id, 0n, p.now), (s) => M.openBatch(s, id, 0n, p.now), (o) => o);
     once();
   }
-  if (cover) p.both('coverDeficit', () => p.vm.coverDeficit(u, p.now), (s) => M.coverDeficit(s, u));
+  if (cover) p.both('coverDeficit', () => p.vm.coverDeficit(u, p.now), (s) => M.coverDeficit(s, u), (o) => o);
 }
 
 
@@ -183,15 +183,15 @@ export function applyOp(p: VenuePair, op: Op): void {
       const r = pick([...p.st.router.routes.values()], op.n);
       const u = r ? (op.other ? otherThan(p, r.user) : r.user) : gov;
       const id = r?.routeId ?? 0x77n;
-      for (let i = 0; i < op.times; i++) p.both('cancelRoute', () => p.vm.cancelRoute(u, id, p.now), (s) => M.cancelRoute(s, u, id).cancelled);
+      for (let i = 0; i < op.times; i++) p.both('cancelRoute', () => p.vm.cancelRoute(u, id, p.now), (s) => M.cancelRoute(s, u, id).cancelled, (o) => o);
       return;
     }
     case 'expire':
-      p.both('expireRoutes', () => p.vm.expireRoutes(gov, p.now), (s) => M.expireRoutes(s, p.now));
+      p.both('expireRoutes', () => p.vm.expireRoutes(gov, p.now), (s) => M.expireRoutes(s, p.now), (o) => o);
       return;
     case 'batch': {
       const id = p.slab(op.i).id;
-      p.both('openBatch', () => p.vm.openBatch(id, 0n, p.now), (s) => M.openBatch(s, id, 0n, p.now));
+      p.both('openBatch', () => p.vm.openBatch(id, 0n, p.now), (s) => M.openBatch(s, id, 0n, p.now), (o) => o);
       return;
     }
     case 'oracle': {
@@ -207,12 +207,12 @@ export function applyOp(p: VenuePair, op: Op): void {
     }
     case 'funding': {
       const id = p.slab(op.i).id;
-      p.both('tickFunding', () => p.vm.tickFunding(id, 0n, p.now), (s) => M.tickFunding(s, id, 0n, p.now));
+      p.both('tickFunding', () => p.vm.tickFunding(id, 0n, p.now), (s) => M.tickFunding(s, id, 0n, p.now), (o) => o);
       return;
     }
     case 'settle': {
       const u = userAt(p, op.u);
-      p.both('settle', () => p.vm.settle(u, p.now), (s) => M.settle(s, u));
+      p.both('settle', () => p.vm.settle(u, p.now), (s) => M.settle(s, u), (o) => o);
       return;
     }
     case 'liquidate':

@@ -151,28 +151,32 @@ export class VenuePair {
     return this.both(`publish(${price})`, () => this.vm.publishPrice(feed, price, this.now), (x) => M.publishPrice(x, feed, price, this.now));
   }
 
-  /** One operation on both sides (the model through `step`); then compare. */
-  both<T>(what: string, vm: () => VmOut<unknown>, model: (s: M.PerpState) => T): Outcome {
+  /**
+   * One operation on both sides (the model through `step`); then compare. `out` projects the model's
+   * output onto the VM entry's result (omitted: results are not compared, only their effects).
+   */
+  both<T>(what: string, vm: () => VmOut<unknown>, model: (s: M.PerpState) => T, out?: (m: T) => unknown): Outcome {
     const v = vm();
     const r = M.step(this.st, model);
     this.st = r.state;
-    return this.compare(what, v, r.ok ? { ok: true, out: r.out } : { ok: false, code: r.code, error: r.error });
+    return this.compare(what, v, r.ok ? { ok: true, out: r.out } : { ok: false, code: r.code, error: r.error }, out as ((m: unknown) => unknown) | undefined);
   }
 
   /** An operation whose model side returns its own OpResult (commitRoute, PERP-ROUTE-005). */
-  bothResult<T>(what: string, vm: () => VmOut<unknown>, model: (s: M.PerpState) => M.OpResult<T>): Outcome {
+  bothResult<T>(what: string, vm: () => VmOut<unknown>, model: (s: M.PerpState) => M.OpResult<T>, out?: (m: T) => unknown): Outcome {
     const v = vm();
     const r = model(this.st);
     this.st = r.state;
-    return this.compare(what, v, r.ok ? { ok: true, out: r.out } : { ok: false, code: r.code, error: r.error });
+    return this.compare(what, v, r.ok ? { ok: true, out: r.out } : { ok: false, code: r.code, error: r.error }, out as ((m: unknown) => unknown) | undefined);
   }
 
-  private compare(what: string, v: VmOut<unknown>, m: Outcome): Outcome {
+  private compare(what: string, v: VmOut<unknown>, m: Outcome, out?: (m: unknown) => unknown): Outcome {
     this.steps += 1;
     const key = `${what.replace(/\(.*$/, '')} ${m.ok ? 'ok' : m.error}`;
     this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
     const tag = `${what} at t=${this.now} (step ${this.steps})`;
     if (v.ok !== m.ok || (!v.ok && !m.ok && v.code !== m.code)) throw new VenueMismatch(what, this.steps, `${tag}: outcomes differ: VM ${v.ok ? 'ok' : v.error}, model ${m.ok ? 'ok' : m.error}`);
+    if (v.ok && m.ok && out && canon(v.out) !== canon(out(m.out))) throw new VenueMismatch(what, this.steps, `${tag}: results differ: VM ${canon(v.out)}, model ${canon(out(m.out))}`);
     this.check(tag, what);
     return m;
   }
