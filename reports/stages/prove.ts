@@ -77,7 +77,8 @@ export const proveStage: Stage = {
         ...decidedBad.slice(0, MAX_REASONS).map((o) => `${o.id}: ${o.verdict}${o.reason ? ` (${o.reason})` : ''}`),
         ...(decidedBad.length > MAX_REASONS ? [`… and ${decidedBad.length - MAX_REASONS} more unproved obligation(s) (go-no-go.md details list every one)`] : []),
       ],
-      reproduce: [...decidedBad.slice(0, MAX_REASONS).map((o) => reproduceObligation(ctx.inputs.venue.file, o.id)), ...(undecided ? [`curve prove ${ctx.inputs.venue.file}`] : [])],
+      // decided failures first, then obligations never decided, each by id; the whole run when any was not decided
+      reproduce: [...[...decidedBad, ...unproved.filter((o) => o.decided === false)].slice(0, MAX_REASONS).map((o) => reproduceObligation(ctx.inputs.venue.file, o.id)), ...(undecided ? [`curve prove ${ctx.inputs.venue.file}`] : [])],
       evidence,
       ...(run.bundle ? { files: new Map([['proof-bundle.json', run.bundle.json]]) } : {}),
       details: obligations.map((o) => `${o.verdict.padEnd(14)} ${o.seconds.toFixed(2).padStart(7)} s  ${o.level.padEnd(8)} ${o.id}${o.verdict === 'proved' ? '' : `  (${o.reason ?? ''})`}`),

@@ -59,7 +59,7 @@ test('GATE-PROVE-003 a run stopped at its budget: decided verdicts kept, the res
   t.is(o.figures['undecided'], 1);
   t.is(o.figures['complete'], false);
   t.true(o.reasons[0]?.includes('1 obligation(s) not decided: stopped at the 5 s time budget'));
-  t.deepEqual(o.reproduce, ['curve prove examples/perp.curve']);
+  t.deepEqual(o.reproduce, ["curve prove examples/perp.curve --only 'A/R6/two'", 'curve prove examples/perp.curve']);
   t.deepEqual(o.evidence.map((e) => [e.invariant, e.status]), [['P7', 'pass'], ['R6', 'pending']]);
 });
 
