@@ -21,6 +21,9 @@ const POOL_DEPTH = 20;
 /** Zeroed buffers by page count (index 1..POOL_MAX_PAGES). */
 const pool: Uint8Array[][] = Array.from({ length: POOL_MAX_PAGES + 1 }, () => []);
 
+/** What a released memory holds: no bytes at all. */
+const RELEASED = new Uint8Array(0);
+
 function zeroedBuffer(bytes: number): Uint8Array {
   const pages = bytes / PAGE_BYTES;
   return (pages <= POOL_MAX_PAGES ? pool[pages]?.pop() : undefined) ?? new Uint8Array(bytes);
@@ -77,7 +80,7 @@ export class Memory {
   release(): void {
     const b = this.bytes;
     const pages = b.length / PAGE_BYTES;
-    this.bytes = new Uint8Array(0);
+    this.bytes = RELEASED;
     this.pages = 0;
     const free = pages <= POOL_MAX_PAGES ? pool[pages] : undefined;
     if (!free || pages === 0 || free.length >= POOL_DEPTH) return;
