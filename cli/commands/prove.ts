@@ -90,11 +90,38 @@ async function closeZ3(): Promise<void> {
   await (await import('../../models/smt/z3.ts')).closeZ3();
 }
 
+/**
+ * The z3 WASM build aborts from a worker thread when its 2 GiB heap is exhausted; that exception escapes
+ * every promise. While proofs run, such an abort is one line naming the last obligation started, exit 3.
+ */
+function onSolverAbort(current: () => string): () => void {
+  const handler = (e: unknown): void => {
+    const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+    process.stderr.write(`curve: internal error: the z3 solver aborted during ${current()}: ${msg.slice(0, 200)}\n`);
+    process.exit(3);
+  };
+  process.on('uncaughtException', handler);
+  return () => process.off('uncaughtException', handler);
+}
+
 /** Run obligations with the wall clock of this process and build the bundle (callers end z3 with closeZ3). */
 export async function runProofs(obligations: readonly Obligation[], timeoutS: number, onResult?: (e: ProveEntry) => void): Promise<ProofRun> {
-  const report = await proveAll(obligations, { timeoutMs: Math.ceil(timeoutS * 1000), clock: () => performance.now() / 1000, ...(onResult ? { onResult } : {}) });
-  const { z3Version } = await import('../../models/smt/z3.ts');
-  return { report, bundle: proofBundle(report, { name: 'z3-solver', version: await z3Version() }) };
+  let done = 0;
+  const release = onSolverAbort(() => obligations[done]?.id ?? 'the proofs');
+  try {
+    const report = await proveAll(obligations, {
+      timeoutMs: Math.ceil(timeoutS * 1000),
+      clock: () => performance.now() / 1000,
+      onResult: (e) => {
+        done++;
+        onResult?.(e);
+      },
+    });
+    const { z3Version } = await import('../../models/smt/z3.ts');
+    return { report, bundle: proofBundle(report, { name: 'z3-solver', version: await z3Version() }) };
+  } finally {
+    release();
+  }
 }
 
 interface ProveOptionsCli {
