@@ -3,14 +3,18 @@
  * soak/ (safety phase under faults, then liveness), prints each seed's derived parameters, simulated
  * events and time, and a JSON summary with `--json`. This file keeps the wall clock and maps the worst
  * outcome to a typed exit status: 0 ok, 1 correctness, 4 liveness, 5 crash (SEQ-SOAK-EXIT); bad
- * arguments exit 2.
+ * arguments exit 2. `--executor vm` runs every node's blocks on CurveVM (SEQ-EXE-005) over the compiled soak
+ * venue; `--venue compiled` runs the model executor on that venue (same roots, seed for seed).
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { UsageError } from '../../reference/lib/errors.ts';
 import { inShard, parseShard } from '../../conformance/select.ts';
 import { FAULT_CLASSES, onlyFaults, type FaultClass } from '../../soak/faults.ts';
 import { PLANTED_BUGS, runSoak, summarize, type PlantedBug, type SeedSummary } from '../../soak/index.ts';
+import { compileSoakVenue } from '../../soak/vm-venue.ts';
+import type { CompiledModule } from '../../reference/compiler/artifact.ts';
 import { stdout } from '../output.ts';
 
 export const SOAK_EXIT = { ok: 0, correctness: 1, liveness: 4, crash: 5 } as const;
@@ -28,6 +32,24 @@ interface SoakFlags {
   shrink: boolean;
   duration?: string;
   faults?: string;
+  executor: string;
+  venue?: string;
+}
+
+/** The stdlib templates shipped with the package (project root `stdlib/`). */
+const STDLIB = new URL('../../stdlib/', import.meta.url).pathname;
+
+/** SEQ-EXE-005: the compiled soak venue (soak/vm-venue.ts) from the shipped stdlib templates. */
+function soakModules(): readonly CompiledModule[] {
+  const tpl = (kind: string) => {
+    const file = `${STDLIB}${kind}.curve`;
+    try {
+      return { file: `stdlib/${kind}.curve`, text: readFileSync(file, 'utf8') };
+    } catch {
+      throw new UsageError(`--venue compiled: cannot read the template ${file}`);
+    }
+  };
+  return compileSoakVenue({ router: tpl('router'), slab: tpl('slab'), oracle: tpl('oracle') });
 }
 
 /** `--faults swarm` or a comma list of fault classes (the others are off). */
@@ -82,6 +104,8 @@ export function registerSoakCommand(program: Command): void {
     .option('--mode <mode>', 'both (safety then liveness), safety, or liveness', 'both')
     .option('--no-shrink', 'do not shrink a failing seed to its smallest --events')
     .option('--duration <time>', 'keep running further seeds until this much wall time has passed (e.g. 10m)')
+    .option('--executor <kind>', 'model (the golden model) or vm (the compiled Router/Slab modules on CurveVM)', 'model')
+    .option('--venue <kind>', 'model (the model-built soak venue) or compiled (the compiled soak venue; default with --executor vm)')
     .option('--json', 'print one JSON summary object')
     .action((f: SoakFlags) => {
       if (f.seed !== undefined && f.seeds !== undefined) throw new UsageError('--seed and --seeds are exclusive');
@@ -96,11 +120,20 @@ export function registerSoakCommand(program: Command): void {
       const events = natural('--events', f.events);
       if (events < 1) throw new UsageError('--events must be ≥ 1');
       if (f.plant !== undefined && !PLANTED_BUGS.includes(f.plant as PlantedBug)) throw new UsageError(`--plant: unknown bug ${JSON.stringify(f.plant)} (one of ${PLANTED_BUGS.join(', ')})`);
+      if (!['model', 'vm'].includes(f.executor)) throw new UsageError(`--executor expects model or vm, got ${JSON.stringify(f.executor)}`);
+      const venue = f.venue ?? (f.executor === 'vm' ? 'compiled' : 'model');
+      if (!['model', 'compiled'].includes(venue)) throw new UsageError(`--venue expects model or compiled, got ${JSON.stringify(f.venue)}`);
+      if (f.executor === 'vm' && venue !== 'compiled') throw new UsageError('--executor vm runs the compiled venue (--venue compiled)');
+      if (f.executor === 'vm' && (f.plant === 'double-commit' || f.plant === 'ttl-off-by-one')) throw new UsageError(`--plant ${f.plant} is planted in the model executor; run it with --executor model`);
       const faults = f.faults !== undefined ? parseFaults(f.faults) : null;
       const swarm = f.swarm === true || faults === 'swarm';
+      const reproduceFlags = [...(Array.isArray(faults) ? [`--faults ${faults.join(',') || '""'}`] : []), ...(venue === 'compiled' && f.executor !== 'vm' ? ['--venue compiled'] : [])].join(' ');
       const started = performance.now();
       const options = {
-        ...(Array.isArray(faults) ? { knobs: onlyFaults(faults), reproduceFlags: `--faults ${faults.join(',') || '""'}` } : {}),
+        ...(Array.isArray(faults) ? { knobs: onlyFaults(faults) } : {}),
+        ...(reproduceFlags ? { reproduceFlags } : {}),
+        ...(venue === 'compiled' ? { modules: soakModules() } : {}),
+        ...(f.executor === 'vm' ? { executor: 'vm' as const } : {}),
         events,
         shrink: f.shrink,
         mode: f.mode as 'both' | 'safety' | 'liveness',
