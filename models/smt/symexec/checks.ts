@@ -43,8 +43,8 @@ function liveRemaining(run: Run, c: SymbolicCustody, id: SymWord): BV {
 /** P7, R6, ADV1: a call that completes never ignored a refused (non-zero status) custody syscall. */
 export function statusChecked(names: readonly SyscallName[] = FALLIBLE): Check {
   return {
-    reach: (e, run) => isOk(e) && anyOf(run, e.events.filter((x) => names.includes(x.name)).map((x) => x.guard)),
-    violation: (e, run) => anyOf(run, e.events.filter((x) => names.includes(x.name)).map((x) => run.w.and(x.guard, run.w.not(run.w.eq(x.results[0] as SymWord, 0n))))),
+    reach: (e, run) => isOk(e) && anyOf(run, e.events.filter((x) => (names as readonly string[]).includes(x.name)).map((x) => x.guard)),
+    violation: (e, run) => anyOf(run, e.events.filter((x) => (names as readonly string[]).includes(x.name)).map((x) => run.w.and(x.guard, run.w.not(run.w.eq(x.results[0] as SymWord, 0n))))),
     concrete: (_r, res, _post, s) => {
       if (res.status !== 'ok') return undefined;
       for (const name of names) {
@@ -282,12 +282,12 @@ const statusIs = (run: Run, x: SysEvent, ok: boolean): ZBool | boolean => {
  * towards a completed call (to the next syscall every return passes, or to the return itself).
  */
 export function statusCheckedAtEvents(names: readonly SyscallName[] = MOVES): Check {
-  const runs = (e: PathEnd) => e.events.filter((x) => names.includes(x.name));
+  const runs = (e: PathEnd) => e.events.filter((x) => (names as readonly string[]).includes(x.name));
   return {
     prefix: true,
     reach: (e, run) => anyOf(run, runs(e).map((x) => run.w.and(x.guard, continues(e, run, x)))),
     violation: (e, run) => anyOf(run, runs(e).map((x) => run.w.and(x.guard, statusIs(run, x, false), continues(e, run, x)))),
-    concrete: () => undefined,
+    concrete: statusChecked(names).concrete,
   };
 }
 
@@ -361,5 +361,44 @@ export function mintCovered(): Check {
         }),
       ),
     concrete: () => undefined,
+  };
+}
+
+/**
+ * Access control as a prefix check: every custody change of a Slab call happens at a CAP_DEBIT — no other
+ * syscall (and no summarised call, which could only reach custody through a CALL) changes an escrow
+ * balance or a vault. Custody changes nowhere else (the executor's host changes only at syscalls and CALLs).
+ */
+export function debitViaCapAtEvents(): Check {
+  return {
+    prefix: true,
+    // the witness: the first syscall is reached (or, with none, a call completes)
+    reach: (e, run) => (e.events[0] ? e.events[0].guard : anyOf(run, run.out.ends.filter(isOk).map((x) => x.pc))),
+    violation: (e, run) => {
+      const k = run.w.fresh('probe.escrow_key', 384);
+      const asset = run.w.fresh('probe.asset');
+      return anyOf(
+        run,
+        e.events
+          .filter((x) => x.name !== 'CAP_DEBIT' && x.pre !== x.post)
+          .map((x) => {
+            const pre = x.pre as SymbolicCustody;
+            const post = x.post as SymbolicCustody;
+            return run.w.and(x.guard, run.w.ctx.Or(post.f.escBal.select(k).neq(pre.f.escBal.select(k)), post.f.vault.select(asset).neq(pre.f.vault.select(asset))));
+          }),
+      );
+    },
+    concrete: () => undefined,
+  };
+}
+
+/** S9, M5 as a prefix check: every guarded debit of a commit ≤ the max charge its reservation recorded. */
+export function debitWithinMaxChargeAtEvents(hArg: number, maxCharge: FieldRef): Check {
+  const full = debitWithinMaxCharge(hArg, maxCharge);
+  return {
+    prefix: true,
+    reach: (e, run) => anyOf(run, eventsOf(e, 'CAP_DEBIT').map((x) => x.guard)),
+    violation: full.violation,
+    concrete: full.concrete,
   };
 }

@@ -23,7 +23,8 @@ export interface SymFrame {
 /** One syscall on a path: its arguments and results, the path condition when it ran, the host around it. */
 export interface SysEvent {
   readonly id: number;
-  readonly name: SyscallName;
+  /** The syscall, or `CALLF` for a summarised internal call (a checkpoint: the path went on to there). */
+  readonly name: SyscallName | 'CALLF';
   readonly pcOffset: number;
   /** Function index whose body ran it (with pcOffset: the instruction). */
   readonly fn: number;

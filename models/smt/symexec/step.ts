@@ -194,11 +194,14 @@ type Op = (c: Cur) => void;
 function havocCall(c: Cur, facts: CalleeFacts, results: number): void {
   const w = c.x.w;
   const n = c.x.freshCount++;
+  const pre = c.s.host;
   c.s.gasUsed = w.add(c.s.gasUsed, w.fresh(`callf${n}.gas`));
   if (facts.writesStorage) c.s.storage = c.s.storage.havoc(`callf${n}.storage`);
   if (facts.writesMemory) c.s.memory = c.s.memory.havoc(`callf${n}.memory`);
   if (facts.calls) c.s.host = c.s.host.afterCall(n);
-  for (let i = 0; i < results; i++) push(c, w.fresh(`callf${n}.result${i}`));
+  const out = Array.from({ length: results }, (_, i) => w.fresh(`callf${n}.result${i}`));
+  c.s.events = [...c.s.events, { id: c.x.nextEventId++, name: 'CALLF', pcOffset: c.ins.pc, fn: c.f.fn, args: [], results: out, guard: c.s.pc, pre, post: c.s.host }];
+  for (const r of out) push(c, r);
 }
 
 const OPS = {
