@@ -1,8 +1,7 @@
 /**
  * The executor interface (spec/sequencer.md §4, SEQ-EXE-*): what the sequencer needs from whatever runs
- * the perp operations of a batch. Today the one implementation is the golden model (model-executor.ts);
- * the CurveVM-backed executor — the compiled Router/Slab modules on reference/vm — plugs in here once the
- * templates equal the model (pending: the templates are being rewritten). The sequencer never looks
+ * the perp operations of a batch: the golden model (model-executor.ts) or CurveVM with the compiled
+ * Router/Slab modules (vm-executor.ts; equal roots, SEQ-EXE-005). The sequencer never looks
  * inside: it calls `boundary` then `apply` per intent, asks for `entries` to build the state root, and
  * keeps `snapshot` values as the durable copy a restarted node restores from.
  */

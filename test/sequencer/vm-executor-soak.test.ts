@@ -36,7 +36,7 @@ test('SEQ-EXE-005 runSoak selects the executor; the VM executor needs the compil
   t.throws(() => runSoak({ seeds: [1], events: 10, executor: 'vm' }), { message: /compiled soak venue/ });
 });
 
-test.serial('SEQ-SOAK-EXIT curve soak --executor vm runs, bad --executor / --venue exit 2', async (t) => {
+test.serial('SEQ-SOAK-EXEC SEQ-SOAK-EXIT curve soak --executor vm runs, bad --executor / --venue exit 2', async (t) => {
   const r = await curve('soak', '--seed', '3', '--events', '150', '--executor', 'vm', '--mode', 'safety', '--json');
   t.is(r.code, 0, r.err);
   t.is((JSON.parse(r.out) as { violations: number }).violations, 0);
