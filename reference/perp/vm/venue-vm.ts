@@ -1,7 +1,8 @@
 /**
  * The whole venue on CurveVM for the full-venue differential (spec/perp.md §14): the compiled Router,
  * its slabs and oracle feeds deployed in one CurveVM world with host custody. Every router operation of
- * the golden model has a typed wrapper here, called as a user at a clock; reverts become the model's
+ * the golden model has a typed wrapper here, called as a user at a clock (a user-class entry of spec/perp.md
+ * PERP-AUTH-001 runs with origin = its user, the signer the model's operations assume); reverts become the model's
  * §12 errors, router logs become model events (router-events.ts), and `state()` reads the router's and
  * every slab's storage, host custody and the feeds back into the model's `PerpState`, so the model's
  * `observe()` and `checkInvariants()` run on VM state. `modelGenesis` builds the model state of the same
@@ -104,6 +105,8 @@ export class VenueVm {
   private readonly feeds: Map<bigint, FeedSetup>;
   /** Accounts whose wallets and escrows `state()` lists. */
   private readonly watched: Set<bigint>;
+  /** While set (`signedBy`), the origin of every router call. */
+  private signer: bigint | undefined = undefined;
 
   constructor(readonly setup: VenueVmSetup) {
     const [routerModule, ...rest] = setup.modules;
@@ -189,10 +192,25 @@ export class VenueVm {
     return { ok: true, out: r.results, events };
   }
 
-  /** One router call as `origin` at `now`, results decoded by `decode`. */
+  /** One router call as `origin` (the `signedBy` signer while one is set) at `now`, results decoded by `decode`. */
   call<T>(entry: string, args: readonly bigint[], origin: bigint, now: bigint, decode: (w: readonly bigint[]) => T): VmOut<T> {
-    const r = this.exec(this.router, entry, args, origin, now);
+    const r = this.exec(this.router, entry, args, this.signer ?? origin, now);
     return r.ok ? { ok: true, out: decode(r.out), events: r.events } : r;
+  }
+
+  /**
+   * PERP-AUTH-001: the router calls `f` makes are signed by `signer` instead of the account each wrapper
+   * names (a call for one user signed by another). The model has no such operation: its user operations
+   * are signed by their user by definition.
+   */
+  signedBy<T>(signer: bigint, f: (vm: VenueVm) => T): T {
+    const prev = this.signer;
+    this.signer = signer;
+    try {
+      return f(this);
+    } finally {
+      this.signer = prev;
+    }
   }
 
   // ── host input ─────────────────────────────────────────────────────────────────────────────────

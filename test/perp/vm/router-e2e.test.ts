@@ -147,7 +147,7 @@ class Both {
     this.world.setWallet(user, USDC, this.world.wallet(user, USDC) + amount);
     this.world.commit();
     M.setWallet(this.st.custody, user, USDC, M.wallet(this.st.custody, user, USDC) + amount);
-    this.both('deposit', [user, USDC, amount], (s) => M.deposit(s, user, USDC, amount));
+    this.both('deposit', [user, USDC, amount], (s) => M.deposit(s, user, USDC, amount), user);
   }
 
   legArgs(routeId: bigint, legs: readonly LegSpec[]): bigint[] {
@@ -168,7 +168,7 @@ class Both {
     const routeId = this.vmOk(this.vm(0, 'next_route_id', [user])).results[0] as bigint;
     this.t.is(routeId, M.nextRouteId(this.st, user), 'CS-ID-003: the same next route id');
     const requests: M.LegRequest[] = legs.map((l) => ({ slab: this.slabIds[l.slab] as bigint, instrument: 0n, side: l.side, qty: l.qty, limitPx: l.limitPx, commitment: commitment(routeId, 0n, BigInt(l.side), l.qty, l.limitPx, SALT) }));
-    const r = this.both('reserve_route', [user, ttl, BigInt(legs.length), ...this.legArgs(routeId, legs)], (s) => M.reserveRoute(s, user, requests, ttl, this.now));
+    const r = this.both('reserve_route', [user, ttl, BigInt(legs.length), ...this.legArgs(routeId, legs)], (s) => M.reserveRoute(s, user, requests, ttl, this.now), user);
     if (r.vm.status === 'ok') this.t.is(r.vm.results[0], routeId);
     return { routeId, ok: r.vm.status === 'ok', ...(r.vm.revertCode === undefined ? {} : { code: r.vm.revertCode }) };
   }
@@ -185,7 +185,7 @@ class Both {
       words.push(...(l ? [holds[k] as bigint, BigInt(l.side), l.qty, l.limitPx, readUintLE(SALT, 0, 16), readUintLE(SALT, 16, 16)] : [0n, 0n, 0n, 0n, 0n, 0n]));
     }
     const chosen: M.Chosen[] = legs.map((l, k) => ({ holdId: holds[k] as bigint, reveal: { side: l.side, qty: l.qty, limitPx: l.limitPx, salt: SALT } }));
-    const vm = this.vm(0, 'commit_route', [user, routeId, BigInt(legs.length), ...words]);
+    const vm = this.vm(0, 'commit_route', [user, routeId, BigInt(legs.length), ...words], user);
     const r = M.commitRoute(this.st, user, routeId, chosen, this.now);
     this.st = r.state;
     this.t.is(vm.status === 'ok', r.ok, `commit_route: VM ${vm.status} ${vm.revertCode ?? ''}`);
