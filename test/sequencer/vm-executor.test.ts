@@ -232,3 +232,15 @@ test('SEQ-STALE-002 on the VM: a reserve on a down slab is re-routed to the othe
   t.is(route?.legs[0]?.slab, g.slabs.b);
   t.deepEqual(M.checkInvariants((vm.executor as VmExecutor).state, { hostTotal: M.custodyTotal(g.st.custody, g.st.router.params.asset), now: T + 420n }), []);
 });
+
+test('SEQ-EXE-005 a VM outcome the model cannot produce (ROUTES_FULL) stops execution with a clear error instead of diverging', (t) => {
+  const e = new VmExecutor({ vm: g.vm, ...config });
+  const { reserve } = oneRoute(g.slabs.a);
+  e.venue.reserveRoute = () => ({ ok: false, code: 423, error: 'ROUTES_FULL' });
+  t.throws(() => e.apply(reserve, 'x', T), { message: /reserve_route failed with ROUTES_FULL, which the model executor cannot produce/ });
+  const { model, vm } = pair();
+  const { asks, reserve: r2 } = oneRoute(g.slabs.a);
+  for (const l of [model, vm]) l.executeBlock([...asks, r2], T);
+  (vm.executor as VmExecutor).venue.expireRoutes = () => ({ ok: false, code: 1, error: 'NOT_GOVERNANCE' });
+  t.throws(() => vm.executeBlock([], T + 10_000n), { message: /expire_routes failed with NOT_GOVERNANCE/ });
+});
