@@ -5,7 +5,9 @@
  * conformance/vectors/regressions/ replays on the VM from its own JSON and shows the violation again.
  */
 import test from 'ava';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FORMAT_VERSION } from '../../../../conformance/format.ts';
 import type { CompiledModule } from '../../../../reference/compiler/artifact.ts';
 import { hexToBytes } from '../../../../reference/lib/hex.ts';
@@ -55,14 +57,18 @@ test('P5 a router refund without min(remaining, balance) yields a reproduced cou
   const rep = ob.replayed;
   if (!rep) return t.fail('no replay recorded');
   const v = regressionVector(rep, 'router-release-no-min', ob.id, ob.invariants, FORMAT_VERSION);
-  writeFileSync('conformance/vectors/regressions/router-release-no-min.json', JSON.stringify({ format: FORMAT_VERSION, vectors: [v] }, null, 2) + '\n');
-  const { res, before, args } = replayVector(JSON.parse(readFileSync('conformance/vectors/regressions/router-release-no-min.json', 'utf8')).vectors[0]);
-  const cap = before.cap(args[3]!);
-  const remaining = cap && !cap.burned ? cap.remaining : 0n;
-  const balance = before.escrow(args[0]!, args[1]!, args[2]!).balance;
-  const debit = (res.trace ?? []).find((st) => st.op === 'SYSCALL' && st.stack.length >= 4 && st.stack[st.stack.length - 1] === remaining && remaining > 0n);
-  t.truthy(debit, 'the replay reaches the escrow debit');
-  t.true(remaining > balance, `the debit ${remaining} exceeds the escrow balance ${balance}: P5 violated`);
+  // The fresh vector goes to a temp dir (tests never rewrite the tree); the committed one must reproduce too.
+  const fresh = join(mkdtempSync(join(tmpdir(), 'cx-')), 'router-release-no-min.json');
+  writeFileSync(fresh, JSON.stringify({ format: FORMAT_VERSION, vectors: [v] }, null, 2) + '\n');
+  for (const file of [fresh, 'conformance/vectors/regressions/router-release-no-min.json']) {
+    const { res, before, args } = replayVector(JSON.parse(readFileSync(file, 'utf8')).vectors[0]);
+    const cap = before.cap(args[3]!);
+    const remaining = cap && !cap.burned ? cap.remaining : 0n;
+    const balance = before.escrow(args[0]!, args[1]!, args[2]!).balance;
+    const debit = (res.trace ?? []).find((st) => st.op === 'SYSCALL' && st.stack.length >= 4 && st.stack[st.stack.length - 1] === remaining && remaining > 0n);
+    t.truthy(debit, 'the replay reaches the escrow debit');
+    t.true(remaining > balance, `the debit ${remaining} exceeds the escrow balance ${balance}: P5 violated`);
+  }
 });
 
 test('P7 a slab commit that drops the guarded debit status yields a reproduced counterexample whose vector completes with a refused debit', async (t) => {
@@ -74,13 +80,17 @@ test('P7 a slab commit that drops the guarded debit status yields a reproduced c
   const rep = ob.replayed;
   if (!rep) return t.fail('no replay recorded');
   const v = regressionVector(rep, 'slab-commit-unchecked-debit', ob.id, ob.invariants, FORMAT_VERSION);
-  writeFileSync('conformance/vectors/regressions/slab-commit-unchecked-debit.json', JSON.stringify({ format: FORMAT_VERSION, vectors: [v] }, null, 2) + '\n');
-  const { res, before, world, args } = replayVector(JSON.parse(readFileSync('conformance/vectors/regressions/slab-commit-unchecked-debit.json', 'utf8')).vectors[0]);
-  t.is(res.status, 'ok', 'the broken commit completes');
-  const capBefore = before.cap(args[0]!);
-  const capAfter = world.cap(args[0]!);
-  t.deepEqual(capAfter?.remaining, capBefore?.remaining, 'nothing was debited from the cap: the fill was not paid (P7 violated)');
-  t.true(args[1]! > 0n || capBefore === undefined || capBefore.remaining === capAfter?.remaining);
+  // The fresh vector goes to a temp dir (tests never rewrite the tree); the committed one must reproduce too.
+  const fresh = join(mkdtempSync(join(tmpdir(), 'cx-')), 'slab-commit-unchecked-debit.json');
+  writeFileSync(fresh, JSON.stringify({ format: FORMAT_VERSION, vectors: [v] }, null, 2) + '\n');
+  for (const file of [fresh, 'conformance/vectors/regressions/slab-commit-unchecked-debit.json']) {
+    const { res, before, world, args } = replayVector(JSON.parse(readFileSync(file, 'utf8')).vectors[0]);
+    t.is(res.status, 'ok', 'the broken commit completes');
+    const capBefore = before.cap(args[0]!);
+    const capAfter = world.cap(args[0]!);
+    t.deepEqual(capAfter?.remaining, capBefore?.remaining, 'nothing was debited from the cap: the fill was not paid (P7 violated)');
+    t.true(args[1]! > 0n || capBefore === undefined || capBefore.remaining === capAfter?.remaining);
+  }
 });
 
 test('P5 P7 the shipped-style fixtures without the bug are proved, not vacuous', async (t) => {
