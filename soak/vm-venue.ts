@@ -12,7 +12,7 @@ import type { CompiledModule } from '../reference/compiler/artifact.ts';
 import type * as M from '../reference/perp/model/index.ts';
 import { VenuePair } from '../reference/perp/vm/venue-pair.ts';
 import type { VenueVm } from '../reference/perp/vm/venue-vm.ts';
-import { hashHex, tagged } from '../reference/sequencer/canon.ts';
+import { manifestModule } from '../reference/compiler/manifest.ts';
 import { BTC_FEED, FUND, GOV, SOL_BACKUP, SOL_FEED, T0, type SoakSlabs, type VenueAccounts } from './venue.ts';
 
 /** SOL-B's fees differ from SOL-A's (two identical slabs would be one module). BTC: 600 000 units per tick of 1 000 base units, so the venue's start price (10⁵ ticks) is 60 000 USDC. */
@@ -69,6 +69,7 @@ export interface VmGenesis {
   /** The model state of the same genesis. */
   readonly st: M.PerpState;
   readonly slabs: SoakSlabs;
+  /** SEQ-INT-004: the descriptor hash intents carry: the router's in the venue manifest (MAN-MOD-001). */
   readonly descriptor: string;
   /** Start prices per feed. */
   readonly solPx: bigint;
@@ -105,7 +106,7 @@ export function soakVmGenesis(modules: readonly CompiledModule[], acc: VenueAcco
     vm: p.vm,
     st,
     slabs: { a: a.id, b: b.id, btc: btc.id, solTick: tick(a), btcTick: tick(btc) },
-    descriptor: hashHex(tagged('curve-soak-vm-venue-v1', { modules: modules.map((m) => m.hash), makers: acc.makers, traders: acc.traders })),
+    descriptor: manifestModule(p.vm.setup.modules[0] as CompiledModule).descriptorHash,
     solPx: px(SOL_FEED),
     btcPx: px(BTC_FEED),
   };
