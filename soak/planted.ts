@@ -4,6 +4,7 @@
  */
 import type * as M from '../reference/perp/model/index.ts';
 import { ModelExecutor } from '../reference/sequencer/model-executor.ts';
+import { VmExecutor } from '../reference/sequencer/vm-executor.ts';
 
 export type PlantedBug = 'double-commit' | 'ttl-off-by-one' | 'no-quorum' | 'skip-cert-check';
 export const PLANTED_BUGS: readonly PlantedBug[] = ['double-commit', 'ttl-off-by-one', 'no-quorum', 'skip-cert-check'];
@@ -21,20 +22,26 @@ export class DoubleCommitExecutor extends ModelExecutor {
   }
 }
 
-/** An executor whose TTL sweep uses the previous batch boundary's time — one tick of the batch clock late (breaks F1). */
-export class TtlOffByOneExecutor extends ModelExecutor {
-  private lastBoundary = 0n;
-  protected override expire(now: bigint): string[] {
-    const prev = this.lastBoundary;
-    this.lastBoundary = now;
-    return super.expire(prev);
-  }
-  override snapshot(): unknown {
-    return { inner: super.snapshot(), lastBoundary: this.lastBoundary };
-  }
-  override restore(s: unknown): void {
-    const x = s as { inner: unknown; lastBoundary: bigint };
-    super.restore(x.inner);
-    this.lastBoundary = x.lastBoundary;
-  }
+/** A planted TTL bug over any executor: the sweep uses the previous batch boundary's time — one tick of the batch clock late (breaks F1). */
+export function withTtlOffByOne<B extends new (...args: any[]) => ModelExecutor>(Base: B) {
+  return class TtlOffByOne extends Base {
+    private lastBoundary = 0n;
+    protected override expire(now: bigint): string[] {
+      const prev = this.lastBoundary;
+      this.lastBoundary = now;
+      return super.expire(prev);
+    }
+    override snapshot(): unknown {
+      return { inner: super.snapshot(), lastBoundary: this.lastBoundary };
+    }
+    override restore(s: unknown): void {
+      const x = s as { inner: unknown; lastBoundary: bigint };
+      super.restore(x.inner);
+      this.lastBoundary = x.lastBoundary;
+    }
+  };
 }
+
+export const TtlOffByOneExecutor = withTtlOffByOne(ModelExecutor);
+/** The same bug in the CurveVM executor (SEQ-EXE-005): the checkers find it with VM execution on. */
+export const TtlOffByOneVmExecutor = withTtlOffByOne(VmExecutor);

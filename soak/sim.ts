@@ -19,7 +19,7 @@ import type { IntentReceipt } from '../reference/sequencer/executor.ts';
 import { Byzantine } from './byzantine.ts';
 import { Checkers, type Violation } from './checkers.ts';
 import { defaultKnobs, swarmKnobs, type FaultKnobs } from './faults.ts';
-import { DoubleCommitExecutor, TtlOffByOneExecutor, type PlantedBug } from './planted.ts';
+import { DoubleCommitExecutor, TtlOffByOneExecutor, TtlOffByOneVmExecutor, type PlantedBug } from './planted.ts';
 import { EventQueue } from './queue.ts';
 import { VmExecutor } from '../reference/sequencer/vm-executor.ts';
 import type { CompiledModule } from '../reference/compiler/artifact.ts';
@@ -132,7 +132,7 @@ export class Simulation {
       traders: clientKeys.filter((c) => c.role === 'trader').map((c) => accountOf(c.key.publicHex)),
     };
     if (options.executor === 'vm' && !options.modules) throw new RangeError('the VM executor needs the compiled soak venue (modules)');
-    if (options.executor === 'vm' && options.plant && ['double-commit', 'ttl-off-by-one'].includes(options.plant)) throw new RangeError(`--plant ${options.plant} is a model-executor bug; run it with the model executor`);
+    if (options.executor === 'vm' && options.plant === 'double-commit') throw new RangeError('--plant double-commit is a model-executor bug; run it with the model executor');
     const vmg = options.modules ? soakVmGenesis(options.modules, acc) : null;
     const genesis = vmg ? vmg.st : soakGenesis(acc);
     const descriptor = vmg ? vmg.descriptor : venueDescriptor(acc);
@@ -144,7 +144,8 @@ export class Simulation {
     const policy = { descriptor, oracleKeys: [(clientKeys[0] as { key: KeyPair }).key.publicHex], operatorKeys: [(clientKeys[1] as { key: KeyPair }).key.publicHex] };
     const Exec = options.plant === 'double-commit' ? DoubleCommitExecutor : options.plant === 'ttl-off-by-one' ? TtlOffByOneExecutor : ModelExecutor;
     const execConfig = { genesis, exposureCeiling: 40n, staleWindows: 4n };
-    const makeExecutor = vmg && options.executor === 'vm' ? () => new VmExecutor({ vm: vmg.vm, exposureCeiling: 40n, staleWindows: 4n }) : () => new Exec(execConfig);
+    const VmExec = options.plant === 'ttl-off-by-one' ? TtlOffByOneVmExecutor : VmExecutor;
+    const makeExecutor = vmg && options.executor === 'vm' ? () => new VmExec({ vm: vmg.vm, exposureCeiling: 40n, staleWindows: 4n }) : () => new Exec(execConfig);
     const bugs = options.plant === 'no-quorum' ? { quorum: f + 1 } : options.plant === 'skip-cert-check' ? { skipCertCheck: true } : undefined;
     for (let i = 0; i < k.nodes; i++) {
       const byzBehaviour = i >= k.nodes - k.byzantine.length ? k.byzantine[i - (k.nodes - k.byzantine.length)] : undefined;

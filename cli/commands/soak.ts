@@ -124,7 +124,7 @@ export function registerSoakCommand(program: Command): void {
       const venue = f.venue ?? (f.executor === 'vm' ? 'compiled' : 'model');
       if (!['model', 'compiled'].includes(venue)) throw new UsageError(`--venue expects model or compiled, got ${JSON.stringify(f.venue)}`);
       if (f.executor === 'vm' && venue !== 'compiled') throw new UsageError('--executor vm runs the compiled venue (--venue compiled)');
-      if (f.executor === 'vm' && (f.plant === 'double-commit' || f.plant === 'ttl-off-by-one')) throw new UsageError(`--plant ${f.plant} is planted in the model executor; run it with --executor model`);
+      if (f.executor === 'vm' && f.plant === 'double-commit') throw new UsageError('--plant double-commit is planted in the model executor; run it with --executor model');
       const faults = f.faults !== undefined ? parseFaults(f.faults) : null;
       const swarm = f.swarm === true || faults === 'swarm';
       const reproduceFlags = [...(Array.isArray(faults) ? [`--faults ${faults.join(',') || '""'}`] : []), ...(venue === 'compiled' && f.executor !== 'vm' ? ['--venue compiled'] : [])].join(' ');

@@ -172,7 +172,7 @@ export class VmExecutor extends ModelExecutor {
   }
 
   fork(): BatchExecutor {
-    const e = Object.create(VmExecutor.prototype) as VmExecutor;
+    const e = Object.create(Object.getPrototypeOf(this) as object) as VmExecutor;
     Object.assign(e, this);
     e.vm = this.vm.fork();
     e.seq = { down: new Set(this.seq.down), stale: new Set(this.seq.stale) };

@@ -36,6 +36,13 @@ test('SEQ-EXE-005 runSoak selects the executor; the VM executor needs the compil
   t.throws(() => runSoak({ seeds: [1], events: 10, executor: 'vm' }), { message: /compiled soak venue/ });
 });
 
+test('SEQ-SOAK-PLANT ttl-off-by-one planted in the VM executor is found within three seeds with VM execution on (F1)', (t) => {
+  const s = runSoak({ seeds: [1, 2, 3], events: 4_000, executor: 'vm', modules, plant: 'ttl-off-by-one', stopOnFailure: true });
+  const v = s.per_seed.find((x) => x.violations.length)?.violations[0];
+  t.is(v?.check, 'F1');
+  t.regex(v?.reproduce ?? '', /--plant ttl-off-by-one --executor vm$/);
+});
+
 test.serial('SEQ-SOAK-EXEC SEQ-SOAK-EXIT curve soak --executor vm runs, bad --executor / --venue exit 2', async (t) => {
   const r = await curve('soak', '--seed', '3', '--events', '150', '--executor', 'vm', '--mode', 'safety', '--json');
   t.is(r.code, 0, r.err);
