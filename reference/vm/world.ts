@@ -107,8 +107,8 @@ export class World {
   private readonly oracles = new Map<string, OracleQuote>();
   private nextCap = 1n;
   private journal: JournalEntry[] = [];
-  /** The byte log of segment undo records (see JournalEntry) and how much of its chunk is used. */
-  private log = new Uint8Array(LOG_CHUNK);
+  /** The byte log of segment undo records (see JournalEntry) and how much of its chunk is used; the first write allocates a chunk. */
+  private log = new Uint8Array(0);
   private logUsed = 0;
   readonly logs: Log[] = [];
 
