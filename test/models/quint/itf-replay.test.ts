@@ -13,6 +13,7 @@ import { Ledger } from '../../../reference/sequencer/ledger.ts';
 import { ModelExecutor } from '../../../reference/sequencer/model-executor.ts';
 import { decodeTrace, type ItfTrace } from '../../../models/quint/itf.ts';
 import { ReplayMismatch, replayTrace, type ReplayWorld } from '../../../models/quint/reserve-commit-replay.ts';
+import { TtlOffByOneExecutor } from '../../../soak/planted.ts';
 import { SLAB_A, SLAB_B, SOL_PX, SOL_TICK, USDC } from '../../../soak/venue.ts';
 import { DESCRIPTOR, SALT, Signer, T, alice, askBook, bob, execConfig, maker } from '../../sequencer/helpers.ts';
 
@@ -28,8 +29,8 @@ function quint(args: string[]): { status: number | null; out: string } {
 }
 
 /** A venue with deep ask books on both slabs, built at T (model time 0). */
-function world(): ReplayWorld {
-  const ledger = new Ledger(new ModelExecutor(execConfig()));
+function world(executor: ModelExecutor = new ModelExecutor(execConfig())): ReplayWorld {
+  const ledger = new Ledger(executor);
   const m = new Signer(maker);
   const book = [...askBook(m, SLAB_A), ...askBook(m, SLAB_B)];
   const r = ledger.executeBlock(book, T);
@@ -89,4 +90,18 @@ test('SEQ-QUINT-001 a false invariant is reported as violated (the checker can f
   const r = quint(['--max-samples', '20', '--max-steps', '10', '--invariant', 'st.commits.keys().size() == 0']);
   t.not(r.status, 0);
   t.regex(r.out, /violation/i, r.out);
+});
+
+test('SEQ-QUINT-001 SEQ-SOAK-PLANT the replay catches the planted ttl-off-by-one executor (the TTL sweep uses the previous boundary time)', (t) => {
+  const failures: string[] = [];
+  for (const [i, tr] of traces.entries()) {
+    try {
+      replayTrace(tr, world(new TtlOffByOneExecutor(execConfig())), `planted trace ${i}`);
+    } catch (e) {
+      if (!(e instanceof ReplayMismatch)) throw e;
+      failures.push(e.message);
+    }
+  }
+  t.true(failures.length > 0, `seed ${SEED}: no trace caught the planted bug`);
+  t.log(`${failures.length}/${traces.length} traces caught it; first: ${failures[0]}`);
 });
