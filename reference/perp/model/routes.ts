@@ -127,7 +127,8 @@ function commitChosen(st: PerpState, user: bigint, routeId: bigint, chosen: read
     if (!leg) fail('LEG_NOT_IN_ROUTE');
     const s = usableSlab(st, leg.slab);
     const out = commit(s, st.router.params.routerId, now, st.custody, st.oracles, leg.holdId, leg.capId, c.reveal);
-    st.router.fees.set(leg.slab, (st.router.fees.get(leg.slab) ?? 0n) + out.fee);
+    // PERP-OBS-001: router fees per slab list non-zero totals only (a zero-fee commit books nothing).
+    if (out.fee > 0n) st.router.fees.set(leg.slab, (st.router.fees.get(leg.slab) ?? 0n) + out.fee);
     st.router.insurance += out.tax;
     releaseLeg(st, user, leg);
     leg.status = 'committed';

@@ -21,7 +21,7 @@ export const REG: Fields = [
 const WORD: Fields = [['v', 'u128']];
 const USED: Fields = [['used', 'bool']];
 
-const ROUTER_FIELDS: Readonly<Record<string, Fields>> = { accounts: ACCOUNT, routes: ROUTE, legs: LEG, reg: REG, approved: WORD, fees: WORD, fee_booked: USED };
+const ROUTER_FIELDS: Readonly<Record<string, Fields>> = { accounts: ACCOUNT, routes: ROUTE, legs: LEG, reg: REG, approved: WORD, fees: WORD };
 
 /** PERP-ROUTE-001: legs per route (the template's MAX_LEGS). */
 const MAX_LEGS = 8;
@@ -92,7 +92,8 @@ export function readRouter(v: StorageView, names: RouterNames): RouterRecords {
   for (let i = 0; i < Math.min(v.capacity('reg'), names.slabIds.length); i++) {
     const e = v.record('reg', i, REG);
     const id = slabId(BigInt(i));
-    if (b(v.record('fee_booked', i, USED), 'used') === 1n) fees.set(id, b(v.record('fees', i, WORD), 'v'));
+    const fee = b(v.record('fees', i, WORD), 'v');
+    if (fee !== 0n) fees.set(id, fee);
     if (b(e, 'registered') === 0n) continue;
     registry.set(id, { slab: id, versionHash: names.versionHash(b(e, 'version')), imrBps: b(e, 'imr_bps'), mmrBps: b(e, 'mmr_bps'), makerBps: b(e, 'maker_bps'), takerBps: b(e, 'taker_bps') });
   }
