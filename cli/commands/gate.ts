@@ -29,7 +29,7 @@ import { runVmBench } from '../../bench/vm.ts';
 import { runSoak } from '../../soak/index.ts';
 import { checkerIds } from '../../reports/matrix.ts';
 import { soakRunOf } from '../../reports/soak-run.ts';
-import { runVmDifferential } from '../../reports/perp/vm-pair.ts';
+import { runVmDifferential } from '../../reports/perp/vm-differential.ts';
 import { DIFF_T0 } from '../../reports/stages/differential.ts';
 import { checkTarget, writeDirAtomic } from '../atomic.ts';
 import { readFileOrFail } from '../load.ts';

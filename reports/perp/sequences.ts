@@ -1,6 +1,7 @@
 /**
- * Seeded operation sequences over the golden model of the gated venue (spec/gate.md GATE-DIFF-001), and
- * over the compiled venue on CurveVM beside it (GATE-DIFF-002, vm-pair.ts): one generator, two drivers.
+ * Seeded operation sequences over the golden model of the gated venue (spec/gate.md GATE-DIFF-001), with
+ * its scaled-down pools (venue-model.ts). The VM-vs-model sequences (GATE-DIFF-002) are reference/perp/vm's
+ * own driver (vm-differential.ts); these are the model-only ones, which reference/perp/vm does not have.
  * One seed fixes the whole sequence (reference/lib/prng.ts), so a failure is reproduced by its seed.
  * After every step: checkInvariants is empty (with VAL2 conservation), and a failed operation left the
  * state as it was (PERP-OP-001; a route commit cancels its route instead, by design).
@@ -8,8 +9,6 @@
 import { Prng } from '../../reference/lib/prng.ts';
 import { commitment } from '../../reference/script/ids.ts';
 import * as M from '../../reference/perp/model/index.ts';
-import type { VenueVm } from '../../reference/perp/vm/venue-vm.ts';
-import type { VmOut } from '../../reference/perp/vm/slab-vm.ts';
 import { GOVERNANCE, MAKERS, USERS, type ModelSlab, type ModelVenue } from './venue-model.ts';
 
 const SALT = new Uint8Array(32).fill(0x5a);
@@ -22,26 +21,25 @@ interface OpenRoute {
 }
 
 /** A step that broke a rule: the driver throws it and the sequence stops there. */
-export class Divergence extends Error {
+class Divergence extends Error {
   constructor(readonly messages: readonly string[]) {
     super(messages[0] ?? 'divergence');
   }
 }
 
 /**
- * What the operations run on (reports/perp/vm-pair.ts adds the VM side): `call` runs one operation on the
- * model through `M.step` (all or nothing) and, in a VM run, the same router call on CurveVM; it checks
- * the step (throwing a Divergence) and says whether it succeeded. `callResult` is for the model's
- * operations that return their own result (a failed commit cancels its route, PERP-ROUTE-005).
+ * What the operations run on: `call` runs one operation on the model through `M.step` (all or nothing);
+ * it checks the step (throwing a Divergence) and says whether it succeeded. `callResult` is for the
+ * model's operations that return their own result (a failed commit cancels its route, PERP-ROUTE-005).
  */
-export interface Driver {
+interface Driver {
   readonly venue: ModelVenue;
   /** The model's state (the generator reads it to pick arguments). */
   readonly st: M.PerpState;
   now: bigint;
-  call(name: string, vm: (v: VenueVm, now: bigint) => VmOut<unknown>, model: (s: M.PerpState) => unknown): boolean;
-  callResult(name: string, vm: (v: VenueVm, now: bigint) => VmOut<unknown>, model: (s: M.PerpState) => M.OpResult<unknown>): boolean;
-  /** The next route id of a user (the VM side must agree, CS-ID-003). */
+  call(name: string, model: (s: M.PerpState) => unknown): boolean;
+  callResult(name: string, model: (s: M.PerpState) => M.OpResult<unknown>): boolean;
+  /** The next route id of a user. */
   routeId(user: bigint): bigint;
 }
 
@@ -67,7 +65,7 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
       const px = side === 1 ? priceOf(w, sl) + sl.tick + offset(rng, sl, 5) : priceOf(w, sl) - sl.tick - offset(rng, sl, 5);
       const user = rng.pick(USERS);
       const qty = BigInt(rng.range(1, 20)) * sl.lot;
-      return { name: 'place', run: ({ d }) => d.call('place', (vm, now) => vm.placeOrder(user, sl.id, 0n, side, px, qty, now), (s) => M.placeOrder(s, user, sl.id, 0n, side, px, qty, d.now)) };
+      return { name: 'place', run: ({ d }) => d.call('place', (s) => M.placeOrder(s, user, sl.id, 0n, side, px, qty, d.now)) };
     },
   },
   {
@@ -81,7 +79,7 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
           const live = (d.st.slabs.get(sl.id)?.orders.slots ?? []).filter((o) => o !== null);
           const o = live.length ? live[pick % live.length] : undefined;
           const [owner, id] = o ? [o.owner, o.id] : [MAKERS[0] as bigint, 1n];
-          d.call('cancel-order', (vm, now) => vm.cancelOrder(owner, sl.id, id, now), (s) => M.cancelOrder(s, owner, sl.id, id));
+          d.call('cancel-order', (s) => M.cancelOrder(s, owner, sl.id, id));
         },
       };
     },
@@ -101,7 +99,7 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
         run: (x) => {
           const route = x.d.routeId(user);
           const req = legs.map((l) => ({ slab: l.sl.id, instrument: 0n, side: l.side, qty: l.qty, limitPx: l.limitPx, commitment: commitment(route, 0n, BigInt(l.side), l.qty, l.limitPx, SALT) }));
-          if (x.d.call('reserve', (vm, now) => vm.reserveRoute(user, req, ttl, now), (s) => M.reserveRoute(s, user, req, ttl, x.d.now))) x.routes.push({ user, routeId: route, legs });
+          if (x.d.call('reserve', (s) => M.reserveRoute(s, user, req, ttl, x.d.now))) x.routes.push({ user, routeId: route, legs });
         },
       };
     },
@@ -123,7 +121,7 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
             return { holdId: l.holdId, reveal: { side: leg.side, qty: leg.qty, limitPx: leg.limitPx, salt: badSalt && i === 0 ? WRONG_SALT : SALT } };
           });
           const chosen = subset ? all.slice(-1) : all;
-          d.callResult('commit', (vm, now) => vm.commitRoute(route.user, route.routeId, chosen, now), (s) => M.commitRoute(s, route.user, route.routeId, chosen, d.now));
+          d.callResult('commit', (s) => M.commitRoute(s, route.user, route.routeId, chosen, d.now));
         },
       };
     },
@@ -137,12 +135,12 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
         run: ({ d, routes }) => {
           const route = routes[pick % Math.max(1, routes.length)];
           // twice: the second cancel of the same route must fail and change nothing
-          if (route) for (let i = 0; i < 2; i++) d.call('cancel-route', (vm, now) => vm.cancelRoute(route.user, route.routeId, now), (s) => M.cancelRoute(s, route.user, route.routeId));
+          if (route) for (let i = 0; i < 2; i++) d.call('cancel-route', (s) => M.cancelRoute(s, route.user, route.routeId));
         },
       };
     },
   },
-  { weight: 2, make: (rng, v) => ((sl) => ({ name: 'batch-open', run: ({ d }: World) => void d.call('batch-open', (vm, now) => vm.openBatch(sl.id, 0n, now), (s) => M.openBatch(s, sl.id, 0n, d.now)) }))(rng.pick(v.slabs)) },
+  { weight: 2, make: (rng, v) => ((sl) => ({ name: 'batch-open', run: ({ d }: World) => void d.call('batch-open', (s) => M.openBatch(s, sl.id, 0n, d.now)) }))(rng.pick(v.slabs)) },
   {
     weight: 2,
     make: (rng, v) => {
@@ -152,12 +150,12 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
         name: 'oracle',
         run: ({ d, px: last }) => {
           const px = (last.get(sl.feed) ?? 0n) + ticks * sl.tick;
-          if (d.call('oracle', (vm, now) => vm.publishPrice(sl.feed, px, now), (s) => M.publishPrice(s, sl.feed, px, d.now))) last.set(sl.feed, px);
+          if (d.call('oracle', (s) => M.publishPrice(s, sl.feed, px, d.now))) last.set(sl.feed, px);
         },
       };
     },
   },
-  { weight: 1, make: (_rng, v) => ({ name: 'funding', run: ({ d }) => v.slabs.forEach((sl) => d.call('funding', (vm, now) => vm.tickFunding(sl.id, 0n, now), (s) => M.tickFunding(s, sl.id, 0n, d.now))) }) },
+  { weight: 1, make: (_rng, v) => ({ name: 'funding', run: ({ d }) => v.slabs.forEach((sl) => d.call('funding', (s) => M.tickFunding(s, sl.id, 0n, d.now))) }) },
   {
     weight: 2,
     make: (rng, v) => {
@@ -168,7 +166,7 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
           d.now += ms;
           for (const f of v.feeds) {
             const p = px.get(f) ?? d.st.oracles.get(f)?.price ?? 0n;
-            d.call('time', (vm, now) => vm.publishPrice(f, p, now), (s) => M.publishPrice(s, f, p, d.now));
+            d.call('time', (s) => M.publishPrice(s, f, p, d.now));
           }
         },
       };
@@ -181,12 +179,12 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
       const amount = BigInt(rng.range(0, 2_000_000_000));
       const out = rng.chance(1, 2);
       const name = out ? 'withdraw' : 'deposit';
-      return { name, run: ({ d }) => void d.call(name, (vm, now) => (out ? vm.withdraw(user, v.asset, amount, now) : vm.deposit(user, v.asset, amount, now)), (s) => (out ? M.withdraw(s, user, v.asset, amount, d.now) : M.deposit(s, user, v.asset, amount))) };
+      return { name, run: ({ d }) => void d.call(name, (s) => (out ? M.withdraw(s, user, v.asset, amount, d.now) : M.deposit(s, user, v.asset, amount))) };
     },
   },
-  { weight: 1, make: (rng) => ((u) => ({ name: 'settle', run: ({ d }: World) => void d.call('settle', (vm, now) => vm.settle(u, now), (s) => M.settle(s, u)) }))(rng.pick(USERS)) },
-  { weight: 1, make: (rng) => ((u) => ({ name: 'liquidate', run: ({ d }: World) => void d.call('liquidate', (vm, now) => vm.liquidate(GOVERNANCE, u, now), (s) => M.liquidate(s, u, d.now)) }))(rng.pick(USERS)) },
-  { weight: 1, make: () => ({ name: 'expire', run: ({ d }) => void d.call('expire', (vm, now) => vm.expireRoutes(GOVERNANCE, now), (s) => M.expireRoutes(s, d.now)) }) },
+  { weight: 1, make: (rng) => ((u) => ({ name: 'settle', run: ({ d }: World) => void d.call('settle', (s) => M.settle(s, u)) }))(rng.pick(USERS)) },
+  { weight: 1, make: (rng) => ((u) => ({ name: 'liquidate', run: ({ d }: World) => void d.call('liquidate', (s) => M.liquidate(s, u, d.now)) }))(rng.pick(USERS)) },
+  { weight: 1, make: () => ({ name: 'expire', run: ({ d }) => void d.call('expire', (s) => M.expireRoutes(s, d.now)) }) },
   // governance (P10, P11): fees within or above the caps, some by a non-governance caller; DLP class edits
   {
     weight: 1,
@@ -194,18 +192,18 @@ const OPS: readonly { readonly weight: number; readonly make: (rng: Prng, v: Mod
       const sl = rng.pick(v.slabs);
       const caller = rng.chance(1, 5) ? rng.pick(USERS) : GOVERNANCE;
       const [maker, taker] = [BigInt(rng.range(0, 12)), BigInt(rng.range(0, 30))];
-      return { name: 'fees', run: ({ d }) => void d.call('fees', (vm, now) => vm.setSlabFees(caller, sl.id, maker, taker, now), (s) => M.setSlabFees(s, caller, sl.id, maker, taker)) };
+      return { name: 'fees', run: ({ d }) => void d.call('fees', (s) => M.setSlabFees(s, caller, sl.id, maker, taker)) };
     },
   },
   {
     weight: 1,
     make: (rng, v) => {
       const [sl, u, on] = [rng.pick(v.slabs), rng.pick(USERS), rng.chance(2, 3)];
-      return { name: 'dlp', run: ({ d }) => void d.call('dlp', (vm, now) => vm.setDlp(GOVERNANCE, sl.id, u, on, now), (s) => M.setDlp(s, GOVERNANCE, sl.id, u, on)) };
+      return { name: 'dlp', run: ({ d }) => void d.call('dlp', (s) => M.setDlp(s, GOVERNANCE, sl.id, u, on)) };
     },
   },
   // the insurance payout of a liquidated user's deficit (PERP-LIQ-003, E2E4)
-  { weight: 1, make: (rng) => ((u) => ({ name: 'cover-deficit', run: ({ d }: World) => void d.call('cover-deficit', (vm, now) => vm.coverDeficit(u, now), (s) => M.coverDeficit(s, u)) }))(rng.pick(USERS)) },
+  { weight: 1, make: (rng) => ((u) => ({ name: 'cover-deficit', run: ({ d }: World) => void d.call('cover-deficit', (s) => M.coverDeficit(s, u)) }))(rng.pick(USERS)) },
 ];
 
 const TOTAL_WEIGHT = OPS.reduce((n, o) => n + o.weight, 0);
@@ -237,15 +235,15 @@ export interface SequenceRun {
   readonly violation?: SequenceViolation;
 }
 
-/** Counts of one driver's calls (the drivers keep them). */
-export interface CallCounts {
+/** Counts of the driver's calls. */
+interface CallCounts {
   calls: number;
   ok: number;
   commits: number;
 }
 
 /** One seeded sequence of `steps` operations on a driver; stops at the first violation. */
-export function runOps(d: Driver & { readonly counts: CallCounts }, seed: number, steps: number): SequenceRun {
+function runOps(d: Driver & { readonly counts: CallCounts }, seed: number, steps: number): SequenceRun {
   const rng = new Prng(seed);
   const v = d.venue;
   const w: World = { d, px: new Map(v.slabs.map((sl) => [sl.feed, d.st.oracles.get(sl.feed)?.price ?? 0n])), routes: [] };
@@ -283,11 +281,11 @@ class ModelDriver implements Driver {
     if (messages.length) throw new Divergence(messages);
     return r.ok;
   }
-  call(name: string, _vm: unknown, model: (s: M.PerpState) => unknown): boolean {
+  call(name: string, model: (s: M.PerpState) => unknown): boolean {
     const before = this.st;
     return this.after(name, M.step(this.st, model), before, true);
   }
-  callResult(name: string, _vm: unknown, model: (s: M.PerpState) => M.OpResult<unknown>): boolean {
+  callResult(name: string, model: (s: M.PerpState) => M.OpResult<unknown>): boolean {
     return this.after(name, model(this.st), this.st, false);
   }
   routeId(user: bigint): bigint {

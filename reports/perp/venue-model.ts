@@ -20,7 +20,7 @@ export const USERS = [...MAKERS, REG_MAKER, ...TAKERS] as const;
 export const SMALL_POOLS: M.PoolSizes = { accounts: 64, orders: 64, positions: 64, reservations: 16, slices: 64, trades: 32, aggressors: 16 };
 
 /** A starting price of 100 000 ticks per feed (fixed point, as the oracle quotes). */
-export const START_TICKS = 100_000n;
+const START_TICKS = 100_000n;
 export const MAKER_FUNDS = 10_000_000_000n;
 export const TAKER_FUNDS = 1_000_000_000n;
 

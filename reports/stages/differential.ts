@@ -1,7 +1,8 @@
 /**
  * Gate `differential` (spec/gate.md GATE-DIFF-*): seeded operation sequences over the golden model of
  * the gated venue with checkInvariants after every step (reports/perp/sequences.ts), then the VM-vs-model
- * differential driver when it exists. The model checks are evidence for the ids spec/invariants.md marks
+ * differential (reference/perp/vm's VenuePair driver, through the vmDifferential producer,
+ * reports/perp/vm-differential.ts) when it is wired. The model checks are evidence for the ids spec/invariants.md marks
  * `checker`; without the VM driver the stage has no VM evidence, which is a NO-GO reason while
  * `requireVm` is set.
  */

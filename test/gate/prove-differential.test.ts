@@ -9,7 +9,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as M from '../../reference/perp/model/index.ts';
-import { runVmDifferential, type ModelPlant } from '../../reports/perp/vm-pair.ts';
+import { VenuePair } from '../../reference/perp/vm/venue-pair.ts';
+import { runVmDifferential } from '../../reports/perp/vm-differential.ts';
 import type { ProofRun, VmDiffInput } from '../../reports/producers.ts';
 import { proofRunOf } from '../../reports/prove-run.ts';
 import type { ProveMessage } from '../../reports/prove-worker.ts';
@@ -92,11 +93,24 @@ test('GATE-PROVE-002 a complete all-proved run: the bundle hash fills the router
 /** examples/perp.curve with small pools: the same venue shape, VM read-back fast enough for a test. */
 const SMALL_VENUE = read('examples/perp.curve').replace(/POOLS [^\n]*/g, 'POOLS accounts=16 orders=32 positions=16 reservations=8 slices=32 trades=16 aggressors=8');
 
-async function differential(plant?: ModelPlant) {
+/** The genesis on both sides, then (armed) every model call credits taker 21's wallet with 7 on the model side only. */
+class PlantedPair extends VenuePair {
+  armed = false;
+  override both<T>(what: string, vm: Parameters<VenuePair['both']>[1], model: (s: M.PerpState) => T, out?: (m: T) => unknown) {
+    const planted = (s: M.PerpState): T => {
+      const r = model(s);
+      M.setWallet(s.custody, 21n, s.router.params.asset, 7n);
+      return r;
+    };
+    return super.both(what, vm, this.armed ? planted : model, out);
+  }
+}
+
+async function differential(plant = false) {
   const ctx = context({
     inputs: inputs({}, SMALL_VENUE),
     config: config({ profiles: { quick: { differential: { seed: 5, sequences: 1, steps: 20, vmSequences: 1, vmSteps: 12 } } } }),
-    producers: { vmDifferential: (o: VmDiffInput) => Promise.resolve({ ...runVmDifferential(o, DIFF_T0, plant), invariants: ['OBS1', 'P5'] }) },
+    producers: { vmDifferential: (o: VmDiffInput) => Promise.resolve({ ...runVmDifferential(o, DIFF_T0, (setup) => Object.assign(new PlantedPair(setup), { armed: plant })), invariants: ['OBS1', 'P5'] }) },
   });
   await compileStage.run(ctx);
   return differentialStage.run(ctx);
@@ -111,12 +125,7 @@ test('GATE-DIFF-002 the compiled venue on CurveVM equals the model over a seeded
 });
 
 test('GATE-DIFF-002 a planted model divergence (an extra wallet credit) fails with its seed, step and curve gate --only differential --seed', async (t) => {
-  const plant: ModelPlant = (_name, f) => (s) => {
-    const out = f(s);
-    M.setWallet(s.custody, 21n, s.router.params.asset, 7n);
-    return out;
-  };
-  const o = await differential(plant);
+  const o = await differential(true);
   t.is(o.status, 'fail');
   t.is(o.figures['vm_mismatches'], 1);
   t.true(o.reasons.some((r) => /^VM ≠ model at seed 5 step \d+ \(/.test(r)), o.reasons.join('\n'));

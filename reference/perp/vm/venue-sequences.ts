@@ -9,13 +9,13 @@ import { Prng } from '../../lib/prng.ts';
 import { applyOp, describeOp, randomOp } from './venue-ops.ts';
 import { VenueMismatch, VenuePair, type VenuePairSetup } from './venue-pair.ts';
 
-export interface VenueSequencesInput {
-  readonly setup: VenuePairSetup;
+/** The venue to deploy, or an already deployed genesis (a subclass may plant a fault); every sequence runs on a fork of it. */
+export type VenueSequencesInput = ({ readonly setup: VenuePairSetup } | { readonly genesis: VenuePair }) & {
   readonly seed: number;
   readonly sequences: number;
   readonly steps: number;
   readonly progress?: (message: string) => void;
-}
+};
 
 export interface VenueSequenceMismatch {
   readonly seed: number;
@@ -36,7 +36,7 @@ export interface VenueSequencesResult {
 }
 
 export function runVenueSequences(input: VenueSequencesInput): VenueSequencesResult {
-  const genesis = new VenuePair(input.setup);
+  const genesis = 'genesis' in input ? input.genesis : new VenuePair(input.setup);
   const mismatches: VenueSequenceMismatch[] = [];
   const outcomes = new Map<string, number>();
   let steps = 0;
