@@ -5,7 +5,7 @@
  *   entries, an oracle) and a small venue; the golden diagnostics corpus of the front end
  *   (test/script/fixtures/diagnostics/, one source per CS1xxx–CS3xxx code, placed as the venue or as the
  *   template its header names); hand-written sources for the compiler's own codes (CS2010, CS2110,
- *   CS4001–CS4007, CS4010). Re-filled when the front end, the compiler or that corpus changes.
+ *   CS4001–CS4007, CS4010, CS4011). Re-filled when the front end, the compiler or that corpus changes.
  * - `compiler-stdlib`: the examples compiled against the standard library (stdlib/*.curve), recording what
  *   the current stdlib gives. These depend on the stdlib templates and must be re-filled whenever they change:
  *   `node bin/curve.js conformance fill` (or `npm run conformance:fill`), then commit
@@ -121,6 +121,7 @@ function compilerVectors(): FillSpec[] {
       { venue: venue(), templates: tpl('router', `template router;\npub fn f() -> u128 { ${Array.from({ length: 1100 }, (_, i) => (i === 0 ? 'let v0: u128 = 1;' : `let v${i}: u128 = v${i - 1} + 1;`)).join(' ')} return v1099; }\n`) },
       'CS4007',
     ),
+    compileVector('compiler/driver/CS4011-twin-slabs', 'two SLAB blocks the slab template does not tell apart compile to one module', { venue: venue(MINI_VENUE.replace(/SLAB "perp:SOL-PERP" \{[^}]*\}\n/, (b) => b + b.replace('perp:SOL-PERP', 'perp:SOL2-PERP'))), templates: MINI }, 'CS4011'),
     compileVector('compiler/driver/CS4010-no-entry', 'a router template without any pub fn', { venue: venue(), templates: tpl('router', 'template router;\nfn helper() -> u64 { return 1; }\n') }, 'CS4010'),
   ];
 }

@@ -208,10 +208,22 @@ export function compileVenue(venue: SourceText, templates: TemplateSet): Compile
   const byInstance = new Map<Instance, CompiledModule>();
   for (const kind of COMPILE_ORDER) {
     const externs = externTable([...byInstance.values()].filter((m) => (EXTERN_KINDS[kind] as readonly string[]).includes(m.kind)));
+    const seen = new Map<string, Instance>();
     for (const inst of all.filter((i) => i.kind === kind)) {
       const m = instantiate(inst, tpl.get(inst.kind) as CheckedTemplate, v, checked.ast, diags, externs);
-      if (m) byInstance.set(inst, m);
+      if (!m) continue;
+      // CS-COMPILE-005: a module is its code (VM-MOD content address); two instances with the same bytes
+      // would be one module with one state, and a caller could not import both (VM-VAL-IMPORT-001).
+      const twin = seen.get(m.hash);
+      if (twin) {
+        const block = TEMPLATE_BLOCK[inst.kind];
+        diags.push(diagnostic('CS4011', `${block} "${inst.block.name}" compiles to the same module as ${block} "${twin.block.name}" (identical code: one module, one state); make their configurations differ`, blockSpan(checked.ast, block, inst.block.name)));
+        continue;
+      }
+      seen.set(m.hash, inst);
+      byInstance.set(inst, m);
     }
+    if (hasErrors(diags)) return { diagnostics: sortAll(diags), venue: v };
   }
   const modules = all.flatMap((i) => byInstance.get(i) ?? []);
   diags.push(...checkCpi(modules));

@@ -202,6 +202,8 @@ export const DIAGNOSTIC_CODES = {
   CS4009: { severity: 'error', spec: 'CS-ANALYZE-GRANT', title: 'sub-grant out of bounds' },
   /** A template given to the compiler without any `pub fn` (CS-COMPILE-001). */
   CS4010: { severity: 'error', spec: 'CS-COMPILE-001', title: 'template without an entry point' },
+  /** Two venue blocks whose instances compile to byte-identical modules (CS-COMPILE-005). */
+  CS4011: { severity: 'error', spec: 'CS-COMPILE-005', title: 'two instances compile to the same module' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -93,6 +93,16 @@ test('CS4010 a template without a pub fn is a diagnostic, not a crash', (t) => {
   t.deepEqual(empty.diagnostics.map((d) => d.code), ['CS4010']);
 });
 
+test('CS4011 two SLAB blocks that compile to byte-identical modules are a diagnostic at the second block, not a validator crash', (t) => {
+  const sol = PERP.text.slice(PERP.text.indexOf('SLAB "perp:SOL-PERP"'), PERP.text.indexOf('SLAB "perp:BTC-PERP"'));
+  const text = PERP.text.replace(sol, sol + sol.replace('perp:SOL-PERP', 'perp:SOL2-PERP'));
+  const r = compileVenue({ file: 'v.curve', text }, STDLIB);
+  t.deepEqual(r.diagnostics.map((d) => [d.code, d.span.line]), [['CS4011', text.split('\n').findIndex((l) => l.startsWith('SLAB "perp:SOL2-PERP"')) + 1]]);
+  t.is(r.modules, undefined);
+  const fees = compileVenue({ file: 'v.curve', text: text.replace(/(SLAB "perp:SOL2-PERP"[^]*?)taker_bps=5/, '$1taker_bps=6') }, STDLIB);
+  t.deepEqual(fees.diagnostics.filter((d) => d.severity === 'error'), []);
+});
+
 test('CS-ANALYZE-GAS straight-line code uses exactly its bound; branches and loops stay under it', (t) => {
   const m = compileRouter(`
 storage s: u128;
