@@ -128,7 +128,8 @@ function pair(v: BenchVenue, p: Prepared): [number, number, number] {
   return [us(t1 - t0), us(t3 - t2), us(t4 - t0)];
 }
 
-function runEngine(make: () => BenchVenue, opts: { resting: (capacity: number) => number; pairs: number; warmup: number }): EngineFigures {
+/** One engine through the PFM1 workload (exported for bench/vm-perp-profile.ts). */
+export function runEngine(make: () => BenchVenue, opts: { resting: (capacity: number) => number; pairs: number; warmup: number }): EngineFigures {
   const s0 = ns();
   const v = make();
   const resting = opts.resting(v.book.capacity);
