@@ -15,7 +15,7 @@ import type { VenueVm } from '../reference/perp/vm/venue-vm.ts';
 import { manifestModule } from '../reference/compiler/manifest.ts';
 import { BTC_FEED, FUND, GOV, SOL_BACKUP, SOL_FEED, T0, type SoakSlabs, type VenueAccounts } from './venue.ts';
 
-/** SOL-B's fees differ from SOL-A's (two identical slabs would be one module). BTC: 600 000 units per tick of 1 000 base units, so the venue's start price (10⁵ ticks) is 60 000 USDC. */
+/** SOL-B's fees differ from SOL-A's (two identical slabs would be one module: CS4011). BTC: 600 000 units per tick of 1 000 base units, so the venue's start price (10⁵ ticks) is 60 000 USDC. */
 const SLAB = (name: string, symbol: string, feed: string, contract: string, tick: string, fees = 'maker_bps=2 taker_bps=5'): string => `SLAB "perp:${name}" {
   INSTRUMENT symbol=${symbol} contract_size=${contract} tick=${tick} lot=1
   ORACLE feed="${feed}"
