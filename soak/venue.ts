@@ -5,16 +5,12 @@
  * the canonical venue description. The compiled venue the VM executor runs (and the model executor
  * beside it for root equality) is soak/vm-venue.ts.
  */
-import { nameId } from '../reference/script/ids.ts';
 import * as M from '../reference/perp/model/index.ts';
+import { SLAB_A, SLAB_B, SLAB_BTC, SOL_BACKUP } from '../reference/perp/model/fixture.ts';
 import { BTC_FEED, BTC_PX, GOV, ROUTER_PARAMS, SOL_FEED, SOL_PX, TICK as SOL_TICK, USDC, slabParams as experimentSlab, VERSION } from '../reference/perp/experiments/venue.ts';
 import { hashHex, tagged } from '../reference/sequencer/canon.ts';
 
-export { BTC_FEED, BTC_PX, GOV, SOL_FEED, SOL_PX, SOL_TICK, USDC };
-export const SOL_BACKUP = nameId('switchboard:SOLUSD');
-export const SLAB_A = 0xa1n;
-export const SLAB_B = 0xb2n;
-export const SLAB_BTC = 0xc3n;
+export { BTC_FEED, BTC_PX, GOV, SLAB_A, SLAB_B, SLAB_BTC, SOL_BACKUP, SOL_FEED, SOL_PX, SOL_TICK, USDC };
 export const SOL_SLABS = [SLAB_A, SLAB_B] as const;
 export const BTC_TICK = 100_000n;
 export const FUND = 1_000_000_000_000n;

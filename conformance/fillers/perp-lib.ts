@@ -5,81 +5,12 @@
  * SOL feeds with a failover, slabs A and B on SOL and one on BTC, DLP makers, funded users — is the one
  * spec/invariants.md's example tests use, built here from operations.
  */
-import { commitment, nameId } from '../../reference/script/ids.ts';
 import * as M from '../../reference/perp/model/index.ts';
+import { BTC_FEED, BTC_PX, DLP, DLP2, FEED_TIMING, FUND, GOV, PX, REG, ALICE, BOB, CAROL, ROUTER_PARAMS, SALT, SLAB_A, SLAB_B, SLAB_BTC, SOL_BACKUP, SOL_FEED, T0, TICK, USDC, V1, btcSlabParams, legRequests, slabParams, type LegSpec } from '../../reference/perp/model/fixture.ts';
 import type { FillSpec } from '../filler.ts';
 import { perpJson, routerParamsOf, runPerpOp, type PerpJson, type PerpOp, type PerpStepResult } from '../kinds-perp.ts';
 
-export const GOV = 1n;
-export const ROUTER = 0x100n;
-export const USDC = nameId('USDC');
-export const SOL_FEED = nameId('pyth:SOLUSD');
-export const SOL_BACKUP = nameId('switchboard:SOLUSD');
-export const BTC_FEED = nameId('pyth:BTCUSD');
-export const SLAB_A = 0xa1n;
-export const SLAB_B = 0xb2n;
-export const SLAB_BTC = 0xc3n;
-export const V1 = 'aa'.repeat(32);
-export const V2 = 'bb'.repeat(32);
-export const DLP = 11n;
-export const DLP2 = 12n;
-export const REG = 13n;
-export const ALICE = 21n;
-export const BOB = 22n;
-export const CAROL = 23n;
-export const T0 = 10_000_000n;
-/** 100 USDC (6 decimals) per contract of 1 SOL; the oracle quotes per 10⁶ base units. */
-export const PX = 100_000_000n;
-export const TICK = 1_000n;
-export const FUND = 1_000_000_000n;
-export const HOUR = 3_600_000n;
-export const SALT = new Uint8Array(32).fill(7);
-
-export const ROUTER_PARAMS: M.RouterParams = {
-  routerId: ROUTER,
-  governance: GOV,
-  asset: USDC,
-  vaultCap: 10n ** 18n,
-  capTtlMs: 120_000n,
-  makerBpsMax: 10n,
-  takerBpsMax: 25n,
-  graceMs: 5_000n,
-  bandBps: 200n,
-  maxSlices: 8,
-  marginModel: 'net',
-};
-
-export function slabParams(over: Partial<M.SlabParams> = {}, feed = SOL_FEED, symbol = 'SOL'): M.SlabParams {
-  return {
-    versionHash: V1,
-    instruments: [{ symbol: nameId(symbol), contractSize: 1_000_000n, tick: TICK, lot: 1n, feed }],
-    imrBps: 500n,
-    mmrBps: 350n,
-    makerBps: 2n,
-    takerBps: 5n,
-    batchMs: 50n,
-    pendingPromotion: true,
-    dlpAllowance: 256n,
-    regAllowance: 4096n,
-    killBandBps: 500n,
-    jitPenalty: true,
-    argTaxBps: 10n,
-    freezeTopK: 2,
-    fundingIntervalMs: HOUR,
-    fundingCapBps: 50n,
-    pools: { accounts: 64, orders: 64, positions: 64, reservations: 16, slices: 64, trades: 32, aggressors: 16 },
-    ...over,
-  };
-}
-
-export interface LegSpec {
-  readonly slab: bigint;
-  readonly side: 0 | 1;
-  readonly qty: bigint;
-  readonly limitPx: bigint;
-  readonly instrument?: bigint;
-  readonly salt?: Uint8Array;
-}
+export * from '../../reference/perp/model/fixture.ts';
 
 export interface Reserved {
   readonly routeId: bigint;
@@ -144,15 +75,7 @@ export class Scenario {
 
   /** Leg requests with commitments to the user's next route id. */
   legs(user: bigint, specs: readonly LegSpec[]): Record<string, unknown>[] {
-    const route = M.nextRouteId(this.st, user);
-    return specs.map((l) => ({
-      slab: l.slab,
-      instrument: l.instrument ?? 0n,
-      side: l.side,
-      qty: l.qty,
-      limitPx: l.limitPx,
-      commitment: hexBytes(commitment(route, l.instrument ?? 0n, BigInt(l.side), l.qty, l.limitPx, l.salt ?? SALT)),
-    }));
+    return legRequests(this.st, user, specs).map((l) => ({ ...l, commitment: hexBytes(l.commitment) }));
   }
 
   reserve(user: bigint, specs: readonly LegSpec[], now = T0, ttl = 10_000n, want = 'ok'): Reserved {
@@ -215,8 +138,8 @@ export interface VenueOptions {
 export function venue(id: string, o: VenueOptions = {}, router: Partial<M.RouterParams> = {}): Scenario {
   const sc = new Scenario(id, { ...ROUTER_PARAMS, ...router });
   const funds = o.funds ?? FUND;
-  sc.ok('addFeed', { feed: SOL_FEED, heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [SOL_BACKUP] });
-  sc.ok('addFeed', { feed: SOL_BACKUP, heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [] });
+  sc.ok('addFeed', { feed: SOL_FEED, ...FEED_TIMING, failover: [SOL_BACKUP] });
+  sc.ok('addFeed', { feed: SOL_BACKUP, ...FEED_TIMING, failover: [] });
   sc.price(PX, T0);
   sc.ok('approveVersion', { caller: GOV, version: V1 });
   const slabs: [bigint, M.SlabParams][] = [
@@ -224,9 +147,9 @@ export function venue(id: string, o: VenueOptions = {}, router: Partial<M.Router
     [SLAB_B, slabParams(o.slabB)],
   ];
   if (o.btc) {
-    sc.ok('addFeed', { feed: BTC_FEED, heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [] });
-    sc.price(60_000_000_000n, T0, [BTC_FEED]);
-    slabs.push([SLAB_BTC, slabParams({ instruments: [{ symbol: nameId('BTC'), contractSize: 1_000n, tick: 100_000n, lot: 1n, feed: BTC_FEED }] }, BTC_FEED)]);
+    sc.ok('addFeed', { feed: BTC_FEED, ...FEED_TIMING, failover: [] });
+    sc.price(BTC_PX, T0, [BTC_FEED]);
+    slabs.push([SLAB_BTC, btcSlabParams()]);
   }
   for (const [slab, params] of slabs) {
     sc.ok('deploySlab', { slab, params, now: T0 });

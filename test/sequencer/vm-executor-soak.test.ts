@@ -4,14 +4,13 @@
  * the same compiled venue (equal trace hashes: every event, receipt and root alike). Also the runner's
  * and the CLI's executor selection and its bad-argument paths.
  */
-import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { runSoak, Simulation } from '../../soak/index.ts';
 import { compileSoakVenue } from '../../soak/vm-venue.ts';
+import { stdlibTemplates } from '../stdlib-templates.ts';
 import { curve } from '../cli/helpers.ts';
 
-const src = (k: string) => ({ file: `stdlib/${k}.curve`, text: readFileSync(`stdlib/${k}.curve`, 'utf8') });
-const modules = compileSoakVenue({ router: src('router'), slab: src('slab'), oracle: src('oracle') });
+const modules = compileSoakVenue(stdlibTemplates());
 
 const run = (executor: 'model' | 'vm', seed: number, events: number) => {
   const sim = new Simulation({ seed, events, executor, modules, swarm: true });

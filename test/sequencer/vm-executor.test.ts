@@ -4,7 +4,6 @@
  * compiled soak venue, soak/vm-venue.ts) and blocks — after every block, for seeded random blocks of every
  * intent kind. Also SEQ-EXE-003 (durable copy), SEQ-STATE-001 (retired routes) and SEQ-STALE-002 on the VM.
  */
-import { readFileSync } from 'node:fs';
 import test from 'ava';
 import fc from 'fast-check';
 import { bytesToHex } from '../../reference/lib/hex.ts';
@@ -17,10 +16,10 @@ import { ModelExecutor } from '../../reference/sequencer/model-executor.ts';
 import { VmExecutor } from '../../reference/sequencer/vm-executor.ts';
 import { BTC_FEED, SOL_BACKUP, SOL_FEED } from '../../soak/venue.ts';
 import { compileSoakVenue, soakVmGenesis } from '../../soak/vm-venue.ts';
+import { stdlibTemplates } from '../stdlib-templates.ts';
 import { Signer, accounts, alice, bob, maker, oracle, operator } from './helpers.ts';
 
-const src = (k: string) => ({ file: `stdlib/${k}.curve`, text: readFileSync(`stdlib/${k}.curve`, 'utf8') });
-const modules = compileSoakVenue({ router: src('router'), slab: src('slab'), oracle: src('oracle') });
+const modules = compileSoakVenue(stdlibTemplates());
 const g = soakVmGenesis(modules, accounts);
 const config = { exposureCeiling: 40n, staleWindows: 4n };
 const pair = (Vm: typeof VmExecutor = VmExecutor): { model: Ledger; vm: Ledger } => ({

@@ -4,19 +4,16 @@
  * run every operation through the model's all-or-nothing boundary (`step`, `commitRoute`). Pure and
  * deterministic: time is a parameter, nothing reads a clock.
  */
-import { commitment, nameId } from '../../script/ids.ts';
+import { commitment } from '../../script/ids.ts';
+import { BTC_FEED, BTC_PX, FEED_TIMING, GOV, PX, ROUTER_PARAMS as FIXTURE_ROUTER, SOL_FEED, TICK, USDC } from '../model/fixture.ts';
 import { addFeed, approveVersion, commitRoute, deploySlab, deposit, fundInsurance, newState, nextRouteId, publishPrice, registerSlab, reserveRoute, setDlp, setWallet, step } from '../model/index.ts';
 import type { OpResult, PerpState, RouterParams, SlabParams } from '../model/index.ts';
 
-export const GOV = 1n;
-export const USDC = nameId('USDC');
-export const SOL_FEED = nameId('pyth:SOLUSD');
-export const BTC_FEED = nameId('pyth:BTCUSD');
+export { BTC_FEED, BTC_PX, GOV, SOL_FEED, TICK, USDC };
+/** The experiments start earlier than the fixture's T0. */
 export const T0 = 1_000_000n;
-/** 100 USDC (6 decimals) per SOL; the oracle quotes per 10⁶ base units (PERP-UNIT-002). */
-export const SOL_PX = 100_000_000n;
-export const BTC_PX = 60_000_000_000n;
-export const TICK = 1_000n;
+/** 100 USDC (6 decimals) per SOL: the fixture's PX (PERP-UNIT-002). */
+export const SOL_PX = PX;
 export const VERSION = 'e1'.repeat(32);
 
 /** The anti-toxicity knobs of a slab (M7, M8, M9, M10, S11). */
@@ -38,19 +35,8 @@ export const ANTI_ON: AntiToxicity = { pendingPromotion: true, killBandBps: 30n,
 /** The control: every feature off (a kill band of 10⁹ bps never triggers). */
 export const ANTI_OFF: AntiToxicity = { pendingPromotion: false, killBandBps: 1_000_000_000n, jitPenalty: false, argTaxBps: 0n, freezeTopK: 0 };
 
-export const ROUTER_PARAMS: RouterParams = {
-  routerId: 0x100n,
-  governance: GOV,
-  asset: USDC,
-  vaultCap: 10n ** 30n,
-  capTtlMs: 120_000n,
-  makerBpsMax: 10n,
-  takerBpsMax: 25n,
-  graceMs: 5_000n,
-  bandBps: 200n,
-  maxSlices: 8,
-  marginModel: 'net',
-};
+/** The fixture's router with a vault cap of 10³⁰ (the experiments' books are large). */
+export const ROUTER_PARAMS: RouterParams = { ...FIXTURE_ROUTER, vaultCap: 10n ** 30n };
 
 export interface SlabSpec {
   readonly id: bigint;
@@ -104,8 +90,8 @@ export function buildVenue(v: VenueSpec): PerpState {
   const st0 = newState(ROUTER_PARAMS);
   return must(
     step(st0, (s) => {
-      addFeed(s, SOL_FEED, { heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [] });
-      addFeed(s, BTC_FEED, { heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [] });
+      addFeed(s, SOL_FEED, { ...FEED_TIMING, failover: [] });
+      addFeed(s, BTC_FEED, { ...FEED_TIMING, failover: [] });
       publishPrice(s, SOL_FEED, SOL_PX, T0);
       publishPrice(s, BTC_FEED, BTC_PX, T0);
       approveVersion(s, GOV, VERSION);

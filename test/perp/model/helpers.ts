@@ -1,68 +1,13 @@
 /** Fixtures for the golden-model tests: a two-slab SOL venue (plus a BTC slab), funded users, route helpers. */
 import type { ExecutionContext } from 'ava';
-import { commitment, nameId } from '../../../reference/script/ids.ts';
 import * as M from '../../../reference/perp/model/index.ts';
 import type { OpResult, PerpState, SlabParams } from '../../../reference/perp/model/index.ts';
+import { BTC_FEED, BTC_PX, DLP, DLP2, FEED_TIMING, FUND, GOV, PX, REG, ALICE, BOB, CAROL, ROUTER_PARAMS, SALT, SLAB_A, SLAB_B, SLAB_BTC, SOL_BACKUP, SOL_FEED, T0, TICK, USDC, V1, btcSlabParams, legRequests, slabParams, type LegSpec } from '../../../reference/perp/model/fixture.ts';
 
-export const GOV = 1n;
-export const ROUTER = 0x100n;
-export const USDC = nameId('USDC');
-export const SOL_FEED = nameId('pyth:SOLUSD');
-export const SOL_BACKUP = nameId('switchboard:SOLUSD');
-export const BTC_FEED = nameId('pyth:BTCUSD');
-export const SLAB_A = 0xa1n;
-export const SLAB_B = 0xb2n;
-export const SLAB_BTC = 0xc3n;
-export const V1 = 'aa'.repeat(32);
-export const V2 = 'bb'.repeat(32);
-export const DLP = 11n;
-export const DLP2 = 12n;
-export const REG = 13n;
-export const ALICE = 21n;
-export const BOB = 22n;
-export const CAROL = 23n;
-export const T0 = 10_000_000n;
-/** 100 USDC (6 decimals) per contract of 1 SOL = 10⁶ base units; the oracle quotes per 10⁶ base units. */
-export const PX = 100_000_000n;
-export const TICK = 1_000n;
-export const FUND = 1_000_000_000n;
+export * from '../../../reference/perp/model/fixture.ts';
 
-export function slabParams(over: Partial<SlabParams> = {}, feed = SOL_FEED): SlabParams {
-  return {
-    versionHash: V1,
-    instruments: [{ symbol: nameId('SOL'), contractSize: 1_000_000n, tick: TICK, lot: 1n, feed }],
-    imrBps: 500n,
-    mmrBps: 350n,
-    makerBps: 2n,
-    takerBps: 5n,
-    batchMs: 50n,
-    pendingPromotion: true,
-    dlpAllowance: 256n,
-    regAllowance: 4096n,
-    killBandBps: 500n,
-    jitPenalty: true,
-    argTaxBps: 10n,
-    freezeTopK: 2,
-    fundingIntervalMs: 3_600_000n,
-    fundingCapBps: 50n,
-    pools: { accounts: 64, orders: 64, positions: 64, reservations: 16, slices: 64, trades: 32, aggressors: 16 },
-    ...over,
-  };
-}
-
-export const routerParams: M.RouterParams = {
-  routerId: ROUTER,
-  governance: GOV,
-  asset: USDC,
-  vaultCap: 10n ** 18n,
-  capTtlMs: 120_000n,
-  makerBpsMax: 10n,
-  takerBpsMax: 25n,
-  graceMs: 5_000n,
-  bandBps: 200n,
-  maxSlices: 8,
-  marginModel: 'net',
-};
+/** The fixture's router parameters (the name these tests use). */
+export const routerParams: M.RouterParams = ROUTER_PARAMS;
 
 /** Assert ok and return the new state (or the output with `.out`). */
 export function ok<T>(t: ExecutionContext, r: OpResult<T>): OpResult<T> & { ok: true } {
@@ -93,16 +38,16 @@ export function venue(o: VenueOptions = {}): PerpState {
   const funds = o.funds ?? FUND;
   st = mustOk(
     M.step(st, (s) => {
-      M.addFeed(s, SOL_FEED, { heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [SOL_BACKUP] });
-      M.addFeed(s, SOL_BACKUP, { heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [] });
-      M.addFeed(s, BTC_FEED, { heartbeatMs: 400n, staleAfterMs: 2_000n, failover: [] });
+      M.addFeed(s, SOL_FEED, { ...FEED_TIMING, failover: [SOL_BACKUP] });
+      M.addFeed(s, SOL_BACKUP, { ...FEED_TIMING, failover: [] });
+      M.addFeed(s, BTC_FEED, { ...FEED_TIMING, failover: [] });
       M.publishPrice(s, SOL_FEED, PX, T0);
       M.publishPrice(s, SOL_BACKUP, PX, T0);
-      M.publishPrice(s, BTC_FEED, 60_000_000_000n, T0);
+      M.publishPrice(s, BTC_FEED, BTC_PX, T0);
       M.approveVersion(s, GOV, V1);
       M.deploySlab(s, SLAB_A, slabParams(o.slabA), T0);
       M.deploySlab(s, SLAB_B, slabParams(o.slabB), T0);
-      M.deploySlab(s, SLAB_BTC, slabParams({ instruments: [{ symbol: nameId('BTC'), contractSize: 1_000n, tick: 100_000n, lot: 1n, feed: BTC_FEED }] }, BTC_FEED), T0);
+      M.deploySlab(s, SLAB_BTC, btcSlabParams(), T0);
       for (const slab of [SLAB_A, SLAB_B, SLAB_BTC]) M.registerSlab(s, GOV, slab);
       for (const slab of [SLAB_A, SLAB_B]) for (const u of [DLP, DLP2]) M.setDlp(s, GOV, slab, u, true);
       for (const u of [...(o.users ?? [DLP, DLP2, REG, ALICE, BOB, CAROL]), GOV]) {
@@ -118,29 +63,8 @@ export function venue(o: VenueOptions = {}): PerpState {
   return st;
 }
 
-export const SALT = new Uint8Array(32).fill(7);
-
-export interface LegSpec {
-  readonly slab: bigint;
-  readonly side: 0 | 1;
-  readonly qty: bigint;
-  readonly limitPx: bigint;
-  readonly instrument?: bigint;
-  readonly salt?: Uint8Array;
-}
-
 /** Leg requests with commitments to the user's next route id. */
-export function legs(st: PerpState, user: bigint, specs: readonly LegSpec[]): M.LegRequest[] {
-  const route = M.nextRouteId(st, user);
-  return specs.map((l) => ({
-    slab: l.slab,
-    instrument: l.instrument ?? 0n,
-    side: l.side,
-    qty: l.qty,
-    limitPx: l.limitPx,
-    commitment: commitment(route, l.instrument ?? 0n, BigInt(l.side), l.qty, l.limitPx, l.salt ?? SALT),
-  }));
-}
+export const legs = legRequests;
 
 export function reveal(l: LegSpec, salt: Uint8Array = l.salt ?? SALT): M.Chosen['reveal'] {
   return { side: l.side, qty: l.qty, limitPx: l.limitPx, salt };

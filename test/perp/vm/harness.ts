@@ -5,7 +5,6 @@
  * syscalls on the other), calls the slab as the router, books fees, taxes and releases. After every step
  * the two sides' observe() snapshots, custody, events and error codes must be equal.
  */
-import { readFileSync } from 'node:fs';
 import { compileVenue } from '../../../reference/compiler/compile.ts';
 import type { CompiledModule } from '../../../reference/compiler/artifact.ts';
 import { commitment, nameId, routeId as routeIdOf } from '../../../reference/script/ids.ts';
@@ -25,6 +24,7 @@ import * as Cu from '../../../reference/perp/model/custody.ts';
 import type { Json } from '../../../reference/perp/model/observe.ts';
 import { VmSlab, type VmOut } from '../../../reference/perp/vm/slab-vm.ts';
 import { custodyOf } from '../../../reference/perp/vm/custody.ts';
+import { stdlibTemplates } from '../../stdlib-templates.ts';
 
 export const ROUTER = 0x7007n;
 export const DEPLOYER = 0xdeadn;
@@ -70,7 +70,6 @@ ORACLE "pyth:BTCUSD" {
 }
 `;
 
-const src = (f: string) => ({ file: f, text: readFileSync(f, 'utf8') });
 
 let compiled: CompiledModule | undefined;
 /** The test venue's slab module (compiled once per process). */
@@ -79,7 +78,7 @@ export function slabModule(venue = VENUE): CompiledModule {
   // The router module is not used here (the test plays the Router): an empty router template keeps this
   // differential independent of the Router template's state.
   const router = { file: 'router-unused.curve', text: 'template router;\npub fn unused() {}\n' };
-  const r = compileVenue({ file: 'slab-diff.curve', text: venue }, { router, slab: src('stdlib/slab.curve'), oracle: src('stdlib/oracle.curve') });
+  const r = compileVenue({ file: 'slab-diff.curve', text: venue }, stdlibTemplates({ router }));
   const m = r.modules?.find((x) => x.kind === 'slab');
   if (!m) throw new Error(r.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code} ${d.message}`).join('\n'));
   if (venue === VENUE) compiled = m;

@@ -5,7 +5,6 @@
  * slab ABI exposes — cash, vault, wallets, escrows, positions, fees, insurance, error codes — are equal.
  */
 import test, { type ExecutionContext } from 'ava';
-import { readFileSync } from 'node:fs';
 import { compileVenue } from '../../../reference/compiler/compile.ts';
 import type { CompiledModule } from '../../../reference/compiler/artifact.ts';
 import { commitment, nameId } from '../../../reference/script/ids.ts';
@@ -14,21 +13,16 @@ import { ModuleStore } from '../../../reference/vm/store.ts';
 import { World } from '../../../reference/vm/world.ts';
 import { readUintLE } from '../../../reference/lib/u128.ts';
 import * as M from '../../../reference/perp/model/index.ts';
+import { FUND, PX, SOL_FEED as FEED, T0, TICK, USDC } from '../../../reference/perp/model/fixture.ts';
 import { findPosition } from '../../../reference/perp/model/position.ts';
+import { stdlibTemplates } from '../../stdlib-templates.ts';
 
 const GOV = 0x60n;
 const DEPLOYER = 0xdeadn;
-const USDC = nameId('USDC');
-const FEED = nameId('pyth:SOLUSD');
 const MAKER = 0x11n;
 const MAKER2 = 0x12n;
 const ALICE = 0x21n;
-const T0 = 10_000_000n;
-/** 100 USDC per SOL contract of 10⁶ base units (the oracle quotes per 10⁶ base units). */
-const PX = 100_000_000n;
-const TICK = 1_000n;
 const VAULT_CAP = 10n ** 18n;
-const FUND = 1_000_000_000n;
 const SALT = new Uint8Array(32).fill(9);
 const U128 = 1n << 128n;
 
@@ -59,10 +53,9 @@ ORACLE "pyth:SOLUSD" {
 }
 `;
 
-const src = (f: string) => ({ file: f, text: readFileSync(f, 'utf8') });
 
 function compile(): readonly CompiledModule[] {
-  const r = compileVenue({ file: 'router-e2e.curve', text: VENUE }, { router: src('stdlib/router.curve'), slab: src('stdlib/slab.curve'), oracle: src('stdlib/oracle.curve') });
+  const r = compileVenue({ file: 'router-e2e.curve', text: VENUE }, stdlibTemplates());
   if (r.modules === undefined) throw new Error(r.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code} ${d.message}`).join('\n'));
   return r.modules;
 }

@@ -4,11 +4,11 @@
  * here, not in reference/), deployed on both sides by reference/perp/vm/venue-pair.ts with two DLP
  * makers and three takers.
  */
-import { readFileSync } from 'node:fs';
 import { compileVenue } from '../../../reference/compiler/compile.ts';
 import type { CompiledModule } from '../../../reference/compiler/artifact.ts';
 import { nameId } from '../../../reference/script/ids.ts';
 import { VenuePair } from '../../../reference/perp/vm/venue-pair.ts';
+import { stdlibTemplates } from '../../stdlib-templates.ts';
 
 export const GOV = 0x60n;
 export const DEPLOYER = 0xdeadn;
@@ -62,14 +62,13 @@ ORACLE "pyth:SOLBAK" {
 }
 `;
 
-const src = (f: string) => ({ file: f, text: readFileSync(f, 'utf8') });
 
 const compiled = new Map<string, readonly CompiledModule[]>();
 /** The venue's modules compiled from stdlib/ (once per venue text and process). */
 export function venueModules(venue = VENUE): readonly CompiledModule[] {
   const hit = compiled.get(venue);
   if (hit) return hit;
-  const r = compileVenue({ file: 'venue-diff.curve', text: venue }, { router: src('stdlib/router.curve'), slab: src('stdlib/slab.curve'), oracle: src('stdlib/oracle.curve') });
+  const r = compileVenue({ file: 'venue-diff.curve', text: venue }, stdlibTemplates());
   if (r.modules === undefined) throw new Error(r.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code} ${d.message}`).join('\n'));
   compiled.set(venue, r.modules);
   return r.modules;
