@@ -11,6 +11,7 @@ import { nameId } from '../../reference/script/ids.ts';
 import type { VenueConfig } from '../../reference/script/venue.ts';
 import { runVenueSequences } from '../../reference/perp/vm/venue-sequences.ts';
 import { VenuePair, type VenuePairSetup } from '../../reference/perp/vm/venue-pair.ts';
+import type { Allowances } from '../../reference/perp/vm/venue-vm.ts';
 import type { VmDiffInput, VmDiffRun } from '../producers.ts';
 import { GOVERNANCE, MAKER_FUNDS, MAKERS, REG_MAKER, TAKER_FUNDS, TAKERS } from './venue-model.ts';
 
@@ -19,14 +20,18 @@ const DEPLOYER = 2n;
 
 /**
  * The venue deployed on both sides with the model sequences' actors and deposits (REG_MAKER trades as a
- * regular user; the default deposits, scaled to the dearest contract, can exceed the venue's vault cap). MAKER_CLASS allowances: the first slab's (VenueVm gives every slab's init the same pair).
+ * regular user; the default deposits, scaled to the dearest contract, can exceed the venue's vault cap). MAKER_CLASS allowances: each SLAB block's own.
  */
 export function vmSetup(cfg: VenueConfig, modules: readonly CompiledModule[], t0: bigint): VenuePairSetup {
-  const allowance = (cls: string): bigint => cfg.slabs[0]?.makerClass.find((m) => m.class === cls)?.allowance ?? 0n;
+  const allowances = (slab: CompiledModule): Allowances => {
+    const block = cfg.slabs.find((s) => slab.name === `slab:${s.name}`);
+    const allowance = (cls: string): bigint => block?.makerClass.find((m) => m.class === cls)?.allowance ?? 0n;
+    return { dlp: allowance('DLP'), reg: allowance('REG') };
+  };
   return {
     modules: modules.filter((m) => m.kind === 'router' || m.kind === 'slab'),
     feeds: cfg.oracles.map((o) => ({ feed: nameId(o.name), heartbeatMs: o.heartbeat?.ms ?? 400n, staleAfterMs: o.heartbeat?.staleAfterMs ?? 2_000n, failover: (o.failover?.feeds ?? []).map((f) => nameId(String(f))) })),
-    allowances: { dlp: allowance('DLP'), reg: allowance('REG') },
+    allowances,
     governance: GOVERNANCE,
     deployer: DEPLOYER,
     makers: MAKERS,

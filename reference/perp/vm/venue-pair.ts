@@ -10,7 +10,7 @@
 import type { CompiledModule } from '../../compiler/artifact.ts';
 import * as M from '../model/index.ts';
 import type { VmOut } from './slab-vm.ts';
-import { modelGenesis, VenueVm, type FeedSetup } from './venue-vm.ts';
+import { modelGenesis, VenueVm, type FeedSetup, type SlabAllowances } from './venue-vm.ts';
 
 /** The index-price level a feed starts at, in ticks of the first slab reading it (PERP-UNIT-004). */
 export const START_TICKS = 100_000n;
@@ -19,7 +19,7 @@ export interface VenuePairSetup {
   /** compileVenue's modules (the router first). */
   readonly modules: readonly CompiledModule[];
   readonly feeds: readonly FeedSetup[];
-  readonly allowances: { readonly dlp: bigint; readonly reg: bigint };
+  readonly allowances: SlabAllowances;
   readonly governance: bigint;
   readonly deployer: bigint;
   /** DLP makers, then regular users (takers). */

@@ -38,6 +38,14 @@ const LEG_WORDS = 7;
 const CHOSEN_WORDS = 6;
 const MAX_LEGS = 8;
 
+/** MAKER_CLASS allowances of a slab's init (the directive is not bound to `cfg`: the deployer passes them). */
+export interface Allowances {
+  readonly dlp: bigint;
+  readonly reg: bigint;
+}
+/** One pair for every slab, or the pair of each slab module (a venue's MAKER_CLASS lines differ per SLAB block). */
+export type SlabAllowances = Allowances | ((slab: CompiledModule) => Allowances);
+
 export interface FeedSetup {
   readonly feed: bigint;
   readonly heartbeatMs: bigint;
@@ -51,8 +59,8 @@ export interface VenueVmSetup {
   readonly governance: bigint;
   readonly deployer: bigint;
   readonly vaultCap: bigint;
-  /** MAKER_CLASS allowances given to every slab's init. */
-  readonly allowances: { readonly dlp: bigint; readonly reg: bigint };
+  /** MAKER_CLASS allowances given to each slab's init: one pair for every slab, or per slab module. */
+  readonly allowances: SlabAllowances;
   readonly feeds: readonly FeedSetup[];
   /** Accounts whose wallets and escrows the custody read-back lists (governance is added). */
   readonly users: readonly bigint[];
@@ -63,6 +71,7 @@ interface Deployed {
   readonly id: bigint;
   readonly lm: LoadedModule;
   readonly module: CompiledModule;
+  readonly allowances: Allowances;
   readonly params: SlabParams;
 }
 
@@ -124,7 +133,8 @@ export class VenueVm {
       .map((module) => {
         checkLayout(module.storage);
         const lm = this.store.add(module.bytes);
-        return { id: lm.id, lm, module, params: slabParamsOf(module, setup.allowances) };
+        const allowances = typeof setup.allowances === 'function' ? setup.allowances(module) : setup.allowances;
+        return { id: lm.id, lm, module, allowances, params: slabParamsOf(module, allowances) };
       });
     for (const m of [{ id: this.routerId, module: routerModule }, ...this.slabs]) {
       this.hashById.set(m.id, m.module.hash);
@@ -132,7 +142,7 @@ export class VenueVm {
     }
     for (const s of this.slabs) {
       const feed = this.feed(s.params.instruments[0]?.feed ?? 0n);
-      this.must(this.exec(s.lm, 'init', [this.routerId, setup.allowances.dlp, setup.allowances.reg, feed.staleAfterMs], setup.deployer, setup.now), 'slab init');
+      this.must(this.exec(s.lm, 'init', [this.routerId, s.allowances.dlp, s.allowances.reg, feed.staleAfterMs], setup.deployer, setup.now), 'slab init');
       feed.failover.forEach((f, i) => this.must(this.exec(s.lm, 'set_failover', [BigInt(i), f, this.feed(f).staleAfterMs], this.routerId, setup.now), 'set_failover'));
       this.events.push({ kind: 'slab_deployed', data: { slab: s.id, codeHash: s.module.hash } });
     }
