@@ -11,7 +11,7 @@ import { fundingTick } from '../../../reference/perp/model/funding.ts';
 import { applyFill, fundingOwed, indexPx } from '../../../reference/perp/model/position.ts';
 import { BPS, IntEnc, ORACLE_UNIT, bits, range, sbits, type Vars } from './encoding.ts';
 import { ROUTER, feeds, instrument, position, slab } from './model-fixtures.ts';
-import type { SpecDef, Values } from './spec-obligation.ts';
+import { json, type SpecDef, type Values } from './spec-obligation.ts';
 
 type I = Arith<'main'>;
 
@@ -227,7 +227,7 @@ export const fundingPnlDefs: readonly SpecDef[] = [
       const [f1, px1, px2] = [x.f1, x.px1, x.px2] as bigint[] as [bigint, bigint, bigint];
       const a = fillModel(0n, 0n, 0n, f1, px1);
       const b = fillModel(a.qty, a.cost, a.realised, -f1, px2);
-      return b.qty === 0n && b.cost === 0n && b.realised === -f1 * px1 + f1 * px2 ? null : `round trip left ${JSON.stringify(b, (_k, y) => (typeof y === 'bigint' ? y.toString() : y))}`;
+      return b.qty === 0n && b.cost === 0n && b.realised === -f1 * px1 + f1 * px2 ? null : `round trip left ${json(b)}`;
     },
   },
   {

@@ -8,32 +8,57 @@
 import { SYS_STATUS as S } from '../../../reference/vm/syscalls.ts';
 import { coverDeficit } from '../../../reference/perp/model/liquidation.ts';
 import { cashOf, newState, setCash } from '../../../reference/perp/model/state.ts';
-import { U128_MAX, BvEnc, I128_MAX, I128_MIN, IntEnc, bits, range } from './encoding.ts';
+import { U128_MAX, BvEnc, I128_MAX, I128_MIN, IntEnc, bits, range, type Vars } from './encoding.ts';
 import { ROUTER_PARAMS } from './model-fixtures.ts';
 import { capBurn, capMint, capRemaining, escrow, escrowCredit, escrowDebit, guardedDebit, newCustody, vault } from '../../../reference/perp/model/custody.ts';
-import { debitEnc, debitModel, debitTerms, debitVars } from './custody-enc.ts';
-import type { SpecDef, Values } from './spec-obligation.ts';
+import { debitEnc, debitModel, debitTerms, debitVars, type DebitTerms, type DebitVars } from './custody-enc.ts';
+import { json, type Encoded, type SpecDef, type Values } from './spec-obligation.ts';
+import type { Z3Context } from '../z3.ts';
 
 const DEBIT_BOUNDS = 'cap_slab, caller ∈ [1, 4]; burned ∈ {0, 1}; now, expiry < 2^64; amounts, balances and the vault any u128';
 
-export const safeDebitDefs: readonly SpecDef[] = [
-  {
-    id: 'SAFE-DEBIT/R6/debit-within-min',
+/** What a guarded-debit obligation states about one CAP_DEBIT; `debitDef` supplies the rest. */
+interface DebitDef extends Pick<SpecDef, 'id' | 'invariants' | 'rules' | 'description' | 'replay'> {
+  /** Appended to DEBIT_BOUNDS after '; ' (extra variables or assumptions). */
+  readonly alsoBounds?: string;
+  /** The property over the declared pre-state `d` and CAP_DEBIT's terms `t`; `v` declares any extra variable (after debitVars). */
+  property(ctx: Z3Context, d: DebitVars, t: DebitTerms, bv: BvEnc, v: Vars): { readonly assume?: Encoded['assume']; readonly reach: NonNullable<Encoded['reach']>; readonly prove: Encoded['prove'] };
+}
+
+/**
+ * A guarded-debit obligation (QF_BV): the pre-state of debitVars, CAP_DEBIT as debitEnc, the drift terms of
+ * debitTerms and the bounds DEBIT_BOUNDS, shared by every obligation that states a property of one debit.
+ */
+function debitDef(o: DebitDef): SpecDef {
+  return {
+    id: o.id,
     family: 'safe-debit',
-    invariants: ['R6', 'P7', 'ADV1'],
-    rules: ['PERP-CUST-DEBIT', 'VM-SYS-CAP-DEBIT'],
-    description: 'a successful guarded debit moves amount ≤ min(cap.remaining, escrow.balance), exactly that amount',
-    bounds: DEBIT_BOUNDS,
+    invariants: o.invariants,
+    rules: o.rules,
+    description: o.description,
+    bounds: o.alsoBounds === undefined ? DEBIT_BOUNDS : `${DEBIT_BOUNDS}; ${o.alsoBounds}`,
     logic: 'QF_BV',
     encode(ctx, v) {
       const d = debitVars(v);
       const t = debitEnc(ctx, d);
+      const p = o.property(ctx, d, t, new BvEnc(ctx), v);
+      return { assume: p.assume ?? [], reach: p.reach, prove: p.prove, terms: debitTerms(t) };
+    },
+    replay: o.replay,
+  };
+}
+
+export const safeDebitDefs: readonly SpecDef[] = [
+  debitDef({
+    id: 'SAFE-DEBIT/R6/debit-within-min',
+    invariants: ['R6', 'P7', 'ADV1'],
+    rules: ['PERP-CUST-DEBIT', 'VM-SYS-CAP-DEBIT'],
+    description: 'a successful guarded debit moves amount ≤ min(cap.remaining, escrow.balance), exactly that amount',
+    property(ctx, d, t, bv) {
       const minRB = ctx.If(d.remaining.ult(d.balance), d.remaining, d.balance);
       return {
-        assume: [],
-        reach: { ok: t.ok, 'exceeds-remaining': t.status.eq(new BvEnc(ctx).n(S.EXCEEDS_REMAINING)), 'exceeds-balance': t.status.eq(new BvEnc(ctx).n(S.EXCEEDS_BALANCE)) },
+        reach: { ok: t.ok, 'exceeds-remaining': t.status.eq(bv.n(S.EXCEEDS_REMAINING)), 'exceeds-balance': t.status.eq(bv.n(S.EXCEEDS_BALANCE)) },
         prove: ctx.Implies(t.ok, ctx.And(d.amount.ule(minRB), d.balance.sub(t.balance).eq(d.amount), d.remaining.sub(t.remaining).eq(d.amount))),
-        terms: debitTerms(t),
       };
     },
     replay(x) {
@@ -44,58 +69,43 @@ export const safeDebitDefs: readonly SpecDef[] = [
       if ((x.balance as bigint) - o.balance !== x.amount) return 'escrow moved a different amount';
       return null;
     },
-  },
-  {
+  }),
+  debitDef({
     id: 'SAFE-DEBIT/P3/no-underflow',
-    family: 'safe-debit',
     invariants: ['P3', 'P5', 'VAL2'],
     rules: ['PERP-CUST-DEBIT', 'VM-SYS-CONSERVE'],
     description: 'a guarded debit never wraps: escrow and remaining only go down, the vault only up, and escrow + vault is unchanged',
-    bounds: DEBIT_BOUNDS,
-    logic: 'QF_BV',
-    encode(ctx, v) {
-      const d = debitVars(v);
-      const t = debitEnc(ctx, d);
-      const bv = new BvEnc(ctx);
+    property(ctx, d, t, bv) {
       // No wrap, stated on the operations themselves (faster to decide than comparing the results): each
       // subtraction's minuend is ≥ its subtrahend and the addition fits; the three deltas are the same amount.
       return {
-        assume: [],
         reach: { ok: t.ok, overflow: t.status.eq(bv.n(S.OVERFLOW)) },
         prove: ctx.And(
           ctx.Implies(t.ok, ctx.And(d.amount.ule(d.balance), d.amount.ule(d.remaining), bv.addFits(d.vault, d.amount))),
           d.balance.sub(t.balance).eq(t.vault.sub(d.vault)),
           d.remaining.sub(t.remaining).eq(t.vault.sub(d.vault)),
         ),
-        terms: debitTerms(t),
       };
     },
     replay(x) {
       const o = debitModel(x);
-      if (o.balance < 0n || o.remaining < 0n || o.vault > U128_MAX) return `negative or wrapped balance: ${JSON.stringify(o, (_k, y) => (typeof y === 'bigint' ? y.toString() : y))}`;
+      if (o.balance < 0n || o.remaining < 0n || o.vault > U128_MAX) return `negative or wrapped balance: ${json(o)}`;
       if (o.balance + o.vault !== (x.balance as bigint) + (x.vault as bigint)) return 'escrow + vault changed';
       if (o.balance > (x.balance as bigint) || o.remaining > (x.remaining as bigint) || o.vault < (x.vault as bigint)) return 'a balance moved the wrong way';
       return null;
     },
-  },
-  {
+  }),
+  debitDef({
     id: 'SAFE-DEBIT/P7/expired-fails',
-    family: 'safe-debit',
     invariants: ['P7', 'R4', 'F1'],
     rules: ['PERP-CUST-DEBIT', 'PERP-COMMIT-001'],
     description: 'a debit at now ≥ expiry fails and changes nothing',
-    bounds: DEBIT_BOUNDS + '; assumption now ≥ expiry',
-    logic: 'QF_BV',
-    encode(ctx, v) {
-      const d = debitVars(v);
-      const t = debitEnc(ctx, d);
-      return {
-        assume: [d.now.uge(d.expiry)],
-        reach: { expired: t.status.eq(new BvEnc(ctx).n(S.EXPIRED)) },
-        prove: ctx.And(ctx.Not(t.ok), t.balance.eq(d.balance), t.vault.eq(d.vault), t.remaining.eq(d.remaining)),
-        terms: debitTerms(t),
-      };
-    },
+    alsoBounds: 'assumption now ≥ expiry',
+    property: (ctx, d, t, bv) => ({
+      assume: [d.now.uge(d.expiry)],
+      reach: { expired: t.status.eq(bv.n(S.EXPIRED)) },
+      prove: ctx.And(ctx.Not(t.ok), t.balance.eq(d.balance), t.vault.eq(d.vault), t.remaining.eq(d.remaining)),
+    }),
     replay(x) {
       if ((x.now as bigint) < (x.expiry as bigint)) return null;
       const o = debitModel(x);
@@ -103,74 +113,52 @@ export const safeDebitDefs: readonly SpecDef[] = [
       if (o.balance !== x.balance || o.vault !== x.vault || o.remaining !== x.remaining) return 'a failed debit changed custody';
       return null;
     },
-  },
-  {
+  }),
+  debitDef({
     id: 'SAFE-DEBIT/P7/remaining-le-max',
-    family: 'safe-debit',
     invariants: ['P7'],
     rules: ['PERP-CUST-DEBIT'],
     description: '0 ≤ cap.remaining ≤ cap.amount_max is kept by every debit outcome',
-    bounds: DEBIT_BOUNDS + '; assumption remaining ≤ amount_max',
-    logic: 'QF_BV',
-    encode(ctx, v) {
-      const d = debitVars(v);
-      const t = debitEnc(ctx, d);
-      return { assume: [d.remaining.ule(d.amountMax)], reach: { ok: t.ok }, prove: ctx.And(t.remaining.ule(d.amountMax), t.remaining.ule(d.remaining)), terms: debitTerms(t) };
-    },
+    alsoBounds: 'assumption remaining ≤ amount_max',
+    property: (ctx, d, t) => ({ assume: [d.remaining.ule(d.amountMax)], reach: { ok: t.ok }, prove: ctx.And(t.remaining.ule(d.amountMax), t.remaining.ule(d.remaining)) }),
     replay(x) {
       const o = debitModel(x);
       return o.remaining < 0n || o.remaining > (x.amount_max as bigint) ? `remaining ${o.remaining} outside [0, ${x.amount_max}]` : null;
     },
-  },
-  {
+  }),
+  debitDef({
     id: 'SAFE-DEBIT/P6/scope-burn-expiry',
-    family: 'safe-debit',
     invariants: ['P6', 'P1', 'R4'],
     rules: ['PERP-CUST-DEBIT', 'PERP-SLAB-001'],
     description: 'a debit succeeds only for the slab the cap is scoped to, on an unburned, unexpired cap',
-    bounds: DEBIT_BOUNDS,
-    logic: 'QF_BV',
-    encode(ctx, v) {
-      const d = debitVars(v);
-      const t = debitEnc(ctx, d);
-      const bv = new BvEnc(ctx);
-      return {
-        assume: [],
-        reach: { ok: t.ok, scope: t.status.eq(bv.n(S.SCOPE)), burned: t.status.eq(bv.n(S.BURNED)) },
-        prove: ctx.Implies(t.ok, ctx.And(d.capSlab.eq(d.caller), d.burned.eq(bv.n(0)), d.now.ult(d.expiry))),
-        terms: debitTerms(t),
-      };
-    },
+    property: (ctx, d, t, bv) => ({
+      reach: { ok: t.ok, scope: t.status.eq(bv.n(S.SCOPE)), burned: t.status.eq(bv.n(S.BURNED)) },
+      prove: ctx.Implies(t.ok, ctx.And(d.capSlab.eq(d.caller), d.burned.eq(bv.n(0)), d.now.ult(d.expiry))),
+    }),
     replay(x) {
       const o = debitModel(x);
       return o.status === S.OK && (x.cap_slab !== x.caller || x.burned !== 0n || (x.now as bigint) >= (x.expiry as bigint)) ? 'debit succeeded out of scope, burned or expired' : null;
     },
-  },
-  {
+  }),
+  debitDef({
     id: 'SAFE-DEBIT/P5/escrow-equals-caps',
-    family: 'safe-debit',
     invariants: ['P5', 'R6'],
     rules: ['PERP-CUST-DEBIT', 'PERP-ROUTE-002'],
     description: 'with escrow.balance = Σ remaining of its two open caps, any debit of one cap keeps the equality',
-    bounds: DEBIT_BOUNDS + '; a second open cap rem2 on the same escrow, balance = remaining + rem2 without wrap',
-    logic: 'QF_BV',
-    encode(ctx, v) {
-      const d = debitVars(v);
+    alsoBounds: 'a second open cap rem2 on the same escrow, balance = remaining + rem2 without wrap',
+    property(ctx, d, t, bv, v) {
       const rem2 = v.bv('rem2', bits(128));
-      const t = debitEnc(ctx, d);
-      const bv = new BvEnc(ctx);
       return {
         assume: [bv.addFits(d.remaining, rem2), d.balance.eq(d.remaining.add(rem2)), d.burned.eq(bv.n(0))],
         reach: { ok: t.ok, failed: ctx.Not(t.ok) },
         prove: t.balance.eq(t.remaining.add(rem2)),
-        terms: debitTerms(t),
       };
     },
     replay(x) {
       const o = debitModel(x);
       return o.balance !== o.remaining + (x.rem2 as bigint) ? `escrow ${o.balance} ≠ Σ caps ${o.remaining + (x.rem2 as bigint)}` : null;
     },
-  },
+  }),
   {
     id: 'SAFE-DEBIT/L2/release-keeps-escrow',
     family: 'safe-debit',
@@ -252,28 +240,22 @@ export const safeDebitDefs: readonly SpecDef[] = [
       return cash - m + rem !== cash || escAfter !== esc ? `cash ${cash - m + rem} / escrow ${escAfter} not restored` : null;
     },
   },
-  {
+  debitDef({
     id: 'SAFE-DEBIT/ADV1/charge-above-cap-fails',
-    family: 'safe-debit',
     invariants: ['ADV1', 'S9', 'R6'],
     rules: ['PERP-COMMIT-001', 'PERP-CUST-DEBIT'],
     description: 'a commit whose charge exceeds max_charge or the cap fails with custody unchanged; a successful one debits charge ≤ min(max_charge, remaining, balance)',
-    bounds: DEBIT_BOUNDS + '; max_charge any u128; the commit debits amount = charge',
-    logic: 'QF_BV',
-    encode(ctx, v) {
-      const d = debitVars(v);
+    alsoBounds: 'max_charge any u128; the commit debits amount = charge',
+    property(ctx, d, t, _bv, v) {
       const maxCharge = v.bv('max_charge', bits(128));
-      const t = debitEnc(ctx, d);
       const committed = ctx.And(d.amount.ule(maxCharge), t.ok);
       const unchanged = ctx.And(t.balance.eq(d.balance), t.vault.eq(d.vault), t.remaining.eq(d.remaining));
       return {
-        assume: [],
         reach: { committed, 'above-max': d.amount.ugt(maxCharge), 'above-cap': ctx.And(d.amount.ule(maxCharge), d.amount.ugt(d.remaining)) },
         prove: ctx.And(
           ctx.Implies(d.amount.ugt(d.remaining), ctx.And(ctx.Not(t.ok), unchanged)),
           ctx.Implies(committed, ctx.And(d.amount.ule(maxCharge), d.amount.ule(d.remaining), d.amount.ule(d.balance))),
         ),
-        terms: debitTerms(t),
       };
     },
     replay(x) {
@@ -281,7 +263,7 @@ export const safeDebitDefs: readonly SpecDef[] = [
       if ((x.amount as bigint) > (x.remaining as bigint) && (o.status === S.OK || o.balance !== x.balance)) return 'a debit above the cap succeeded or moved funds';
       return null;
     },
-  },
+  }),
   {
     id: 'SAFE-DEBIT/E2E4/insurance-pays-deficit-only',
     family: 'safe-debit',

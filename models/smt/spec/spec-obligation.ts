@@ -99,6 +99,9 @@ function modelValues(b: Built, m: ReturnType<InstanceType<Z3Context['Solver']>['
   return out;
 }
 
+/** JSON text of a model outcome, bigints as decimal strings (for a counterexample's description). */
+export const json = (o: unknown): string => JSON.stringify(o, (_k, y: unknown) => (typeof y === 'bigint' ? y.toString() : y));
+
 const show = (x: Values): Record<string, string> => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v.toString()]));
 
 /** Evaluate an expression of the encoding at a concrete assignment (z3 `simplify` after substitution). */
