@@ -157,6 +157,15 @@ export class SymbolicCustody implements HostModel {
     return { status, ok, from: c.If(ok, have.sub(amount), have) as BV, to: c.If(ok, dest.add(amount), dest) as BV };
   }
 
+  /**
+   * A transfer between two balances in either direction (ESCROW_CREDIT/DEBIT, VAULT_DEPOSIT/WITHDRAW):
+   * x → y when `forward`, else y → x; the new x and y and the status.
+   */
+  private transferEither(forward: boolean, x: BV, y: BV, amount: BV): { status: BV; x: BV; y: BV } {
+    const t = forward ? this.transfer(x, y, amount) : this.transfer(y, x, amount);
+    return forward ? { status: t.status, x: t.from, y: t.to } : { status: t.status, x: t.to, y: t.from };
+  }
+
   syscall(s: SyscallInfo, args: readonly SymWord[], env: CallEnv): { host: HostModel; out: SyscallOutcome } {
     const c = this.w.ctx;
     const f = this.f;
@@ -182,12 +191,9 @@ export class SymbolicCustody implements HostModel {
       case 'ESCROW_CREDIT':
       case 'ESCROW_DEBIT': {
         const k = this.key(a0, a1, a2);
-        const esc = f.escBal.select(k) as BV;
-        const vault = f.vault.select(a2) as BV;
-        const credit = s.name === 'ESCROW_CREDIT';
-        const t = credit ? this.transfer(vault, esc, a3) : this.transfer(esc, vault, a3);
-        const [newVault, newEsc] = credit ? [t.from, t.to] : [t.to, t.from];
-        return done([t.status], this.with({ escBal: f.escBal.store(k, newEsc) as Arr, vault: f.vault.store(a2, newVault) as Arr }));
+        // ESCROW_CREDIT moves vault → escrow, ESCROW_DEBIT escrow → vault.
+        const t = this.transferEither(s.name === 'ESCROW_CREDIT', f.vault.select(a2) as BV, f.escBal.select(k) as BV, a3);
+        return done([t.status], this.with({ escBal: f.escBal.store(k, t.y) as Arr, vault: f.vault.store(a2, t.x) as Arr }));
       }
       case 'ESCROW_BUMP_NONCE': {
         const k = this.key(a0, a1, a2);
@@ -199,12 +205,9 @@ export class SymbolicCustody implements HostModel {
       case 'VAULT_DEPOSIT':
       case 'VAULT_WITHDRAW': {
         const k = this.key(a0, a1);
-        const wal = f.wallet.select(k) as BV;
-        const vault = f.vault.select(a1) as BV;
-        const dep = s.name === 'VAULT_DEPOSIT';
-        const t = dep ? this.transfer(wal, vault, a2) : this.transfer(vault, wal, a2);
-        const [newWal, newVault] = dep ? [t.from, t.to] : [t.to, t.from];
-        return done([t.status], this.with({ wallet: f.wallet.store(k, newWal) as Arr, vault: f.vault.store(a1, newVault) as Arr }));
+        // VAULT_DEPOSIT moves wallet → vault, VAULT_WITHDRAW vault → wallet.
+        const t = this.transferEither(s.name === 'VAULT_DEPOSIT', f.wallet.select(k) as BV, f.vault.select(a1) as BV, a2);
+        return done([t.status], this.with({ wallet: f.wallet.store(k, t.x) as Arr, vault: f.vault.store(a1, t.y) as Arr }));
       }
       case 'CAP_MINT': {
         const id = f.nextCap;
