@@ -223,7 +223,6 @@ export function compileVenue(venue: SourceText, templates: TemplateSet): Compile
       seen.set(m.hash, inst);
       byInstance.set(inst, m);
     }
-    if (hasErrors(diags)) return { diagnostics: sortAll(diags), venue: v };
   }
   const modules = all.flatMap((i) => byInstance.get(i) ?? []);
   diags.push(...checkCpi(modules));
