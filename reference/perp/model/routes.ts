@@ -42,7 +42,7 @@ export function nextRouteId(st: PerpState, user: bigint): bigint {
  * PERP-ROUTE-001: reserve a route. 1 ≤ legs ≤ MAX_LEGS; 1 ≤ ttl ≤ CAP_TTL; route_id = route_id(user, nonce)
  * and the nonce counts up. Per leg: usable slab (P11); slab reserve; cash ≥ max_charge (INSUFFICIENT_CASH);
  * escrow credit of max_charge from the vault, cash −= max_charge; a cap (user, slab, asset, max_charge,
- * expiry = reservation expiry). Then the initial-margin check with every open leg filled.
+ * expiry = min(reservation expiry, route expiry), F1). Then the initial-margin check with every open leg filled.
  */
 export function reserveRoute(st: PerpState, user: bigint, legs: readonly LegRequest[], ttl: bigint, now: bigint): RouteReserved {
   const rp = st.router.params;
@@ -62,7 +62,7 @@ export function reserveRoute(st: PerpState, user: bigint, legs: readonly LegRequ
     check(cashOf(st, user) >= r.maxCharge, 'INSUFFICIENT_CASH');
     if (escrowCredit(st.custody, user, l.slab, rp.asset, r.maxCharge) !== SYS_STATUS.OK) fail('BALANCE_OVERFLOW');
     setCash(st, user, cashOf(st, user) - r.maxCharge);
-    const capId = capMint(st.custody, user, l.slab, rp.asset, r.maxCharge, r.expiry);
+    const capId = capMint(st.custody, user, l.slab, rp.asset, r.maxCharge, r.expiry < route.expiry ? r.expiry : route.expiry);
     route.legs.push({ slab: l.slab, instrument: l.instrument, side: l.side as 0 | 1, qty: l.qty, holdId: r.holdId, capId, maxCharge: r.maxCharge, status: 'open' });
     outs.push({ ...r, capId });
     emit(st, 'reserved', { routeId, slab: l.slab, holdId: r.holdId, capId, qty: l.qty, vwap: r.vwap, worstPx: r.worstPx, maxCharge: r.maxCharge });
