@@ -23,18 +23,18 @@ export const ROUTER_ONLY: readonly SyscallName[] = ['ESCROW_CREDIT', 'ESCROW_DEB
 
 const isOk = (e: PathEnd): boolean => e.kind === 'ok';
 const custody = (run: Run): SymbolicCustody => run.inp.custody;
-const eventsOf = (e: PathEnd, name: SyscallName): SysEvent[] => e.events.filter((x) => x.name === name);
-const sysId = (name: SyscallName): number => (syscallByName(name) as { id: number }).id;
+export const eventsOf = (e: PathEnd, name: SyscallName): SysEvent[] => e.events.filter((x) => x.name === name);
+export const sysId = (name: SyscallName): number => (syscallByName(name) as { id: number }).id;
 const arity = (name: SyscallName): number => (syscallByName(name) as { params: readonly string[] }).params.length;
 
-function anyOf(run: Run, xs: (ZBool | boolean)[]): ZBool | boolean {
+export function anyOf(run: Run, xs: (ZBool | boolean)[]): ZBool | boolean {
   const sym = xs.filter((x): x is ZBool => typeof x !== 'boolean');
   if (xs.some((x) => x === true)) return true;
   return sym.length === 0 ? false : sym.length === 1 ? (sym[0] as ZBool) : run.w.ctx.Or(...sym);
 }
 
 /** The pre-call remaining of a live cap (0 when unknown or burned), as CAP_REMAINING reads it. */
-function liveRemaining(run: Run, c: SymbolicCustody, id: SymWord): BV {
+export function liveRemaining(run: Run, c: SymbolicCustody, id: SymWord): BV {
   const ctx = run.w.ctx;
   const f = c.f;
   return ctx.If(ctx.And(c.flag(f.capExists, id), ctx.Not(c.flag(f.capBurned, id))), c.get(f.capRem, id), ctx.BitVec.val(0n, 128)) as BV;
@@ -257,7 +257,7 @@ function postDominates(run: Run, fn: number, from: number, to: number): boolean 
 }
 
 /** Later events of `x`'s function at the first instruction after `x` that every return passes (`pick` filters). */
-function laterOnEveryReturn(e: PathEnd, run: Run, x: SysEvent, pick: (y: SysEvent) => boolean = () => true): SysEvent[] | undefined {
+export function laterOnEveryReturn(e: PathEnd, run: Run, x: SysEvent, pick: (y: SysEvent) => boolean = () => true): SysEvent[] | undefined {
   const first = e.events.find((y) => y.id > x.id && y.fn === x.fn && pick(y) && postDominates(run, x.fn, x.pcOffset, y.pcOffset));
   return first ? e.events.filter((y) => y.id > x.id && y.fn === first.fn && y.pcOffset === first.pcOffset) : undefined;
 }
@@ -266,13 +266,13 @@ function laterOnEveryReturn(e: PathEnd, run: Run, x: SysEvent, pick: (y: SysEven
  * The path goes on from `x` towards a completed call: it reaches the next syscall of x's function that
  * every return passes (any of its later runs), or — when there is none — it is a completed call's path.
  */
-function continues(e: PathEnd, run: Run, x: SysEvent): ZBool | boolean {
+export function continues(e: PathEnd, run: Run, x: SysEvent): ZBool | boolean {
   const later = laterOnEveryReturn(e, run, x);
   if (later) return anyOf(run, later.map((y) => y.guard));
   return anyOf(run, run.out.ends.filter((end) => isOk(end) && end.events.some((y) => y.id === x.id)).map((end) => end.pc));
 }
 
-const statusIs = (run: Run, x: SysEvent, ok: boolean): ZBool | boolean => {
+export const statusIs = (run: Run, x: SysEvent, ok: boolean): ZBool | boolean => {
   const z = run.w.eq(x.results[0] as SymWord, 0n);
   return ok ? z : run.w.not(z);
 };
@@ -292,7 +292,7 @@ export function statusCheckedAtEvents(names: readonly SyscallName[] = MOVES): Ch
 }
 
 /** The cap a refund releases: the argument of the last CAP_REMAINING of the same function before event `x`. */
-function capReadBefore(e: PathEnd, x: SysEvent): SymWord | undefined {
+export function capReadBefore(e: PathEnd, x: SysEvent): SymWord | undefined {
   const reads = e.events.filter((y) => y.name === 'CAP_REMAINING' && y.id < x.id && y.fn === x.fn);
   return reads[reads.length - 1]?.args[0];
 }
@@ -316,30 +316,6 @@ export function refundWithinRead(): Check {
           const rem = cap === undefined ? run.w.ctx.BitVec.val(0n, 128) : liveRemaining(run, pre, cap);
           const amt = run.w.bv(amount);
           return run.w.and(x.guard, statusIs(run, x, true), run.w.ctx.Or(amt.ugt(pre.get(pre.f.escBal, u, sl, a)), amt.ugt(rem)));
-        }),
-      ),
-    concrete: () => undefined,
-  };
-}
-
-/**
- * ADV1, P5: every refund that moved value is followed, on every way to a completed call, by a CAP_BURN
- * that leaves the cap it names with nothing to debit. (That the burned cap is the refunded one rests on
- * storage a havoc summary between the two may rewrite — spec/symexec.md "Summaries" — so it is not
- * claimed.)
- */
-export function burnedAfterRefund(): Check {
-  return {
-    prefix: true,
-    reach: (e, run) => anyOf(run, eventsOf(e, 'ESCROW_DEBIT').map((x) => run.w.and(x.guard, statusIs(run, x, true), continues(e, run, x)))),
-    violation: (e, run) =>
-      anyOf(
-        run,
-        eventsOf(e, 'ESCROW_DEBIT').map((x) => {
-          const burns = laterOnEveryReturn(e, run, x, (y) => y.name === 'CAP_BURN');
-          if (!burns) return run.w.and(x.guard, statusIs(run, x, true), continues(e, run, x));
-          const live = anyOf(run, burns.map((y) => run.w.and(y.guard, liveRemaining(run, y.post as SymbolicCustody, y.args[0] as SymWord).ugt(0n))));
-          return run.w.and(x.guard, statusIs(run, x, true), live);
         }),
       ),
     concrete: () => undefined,

@@ -12,10 +12,11 @@ import { ModuleStore } from '../../../reference/vm/store.ts';
 import { syscallById, syscallByName, type SyscallName } from '../../../reference/vm/syscalls.ts';
 import type { Family, Obligation, ObligationResult, ProveOptions } from '../obligation.ts';
 import { z3Context } from '../z3.ts';
-import { burnedAfterRefund, burnedOnRelease, capCovered, capLifetime, debitViaCap, debitViaCapAtEvents, debitWithinMaxChargeAtEvents, FALLIBLE, mintCovered, MOVES, refundBounded, refundWithinRead, reservedWithinQty, ROUTER_ONLY, statusChecked, statusCheckedAtEvents } from './checks.ts';
+import { burnedOnRelease, capCovered, capLifetime, debitViaCap, debitViaCapAtEvents, debitWithinMaxChargeAtEvents, FALLIBLE, mintCovered, MOVES, refundBounded, refundWithinRead, reservedWithinQty, ROUTER_ONLY, statusChecked, statusCheckedAtEvents } from './checks.ts';
 import { decide } from './decide.ts';
 import { proveHoare, symbolicRun, type Check, type Replayed, type Subject } from './hoare.ts';
 import { poolField } from './layout.ts';
+import { burnsRefundedCap, capExpiryWithinRoute, functionParamWord } from './router-checks.ts';
 
 export type { Replayed, Subject } from './hoare.ts';
 
@@ -115,9 +116,9 @@ function routerObligations(s: Subject): BytecodeObligation[] {
     out.push(hoareObligation(s, 'release', `SAFE-DEBIT/${n}/release/P5-refund-bounded`, 'safe-debit', ['P5', 'P3', 'L2'], 'every escrow refund ≤ min(cap remaining, escrow balance)', refundBounded(capR)));
     out.push(hoareObligation(s, 'release', `SAFE-DEBIT/${n}/release/ADV1-burned`, 'safe-debit', ['ADV1', 'P5'], 'after a completed release the cap debits nothing more', burnedOnRelease(capR)));
   }
+  const ttl = [...m.constants].find(([k]) => /ttl/i.test(k))?.[1];
   if (m.entries.some((e) => e.name === 'fund')) {
     out.push(hoareObligation(s, 'fund', `SAFE-DEBIT/${n}/fund/P6-cap-covered`, 'safe-debit', ['P6', 'P4'], 'the minted cap never exceeds the escrow it may debit', capCovered()));
-    const ttl = [...m.constants].find(([k]) => /ttl/i.test(k))?.[1];
     if (ttl !== undefined) out.push(hoareObligation(s, 'fund', `SAFE-DEBIT/${n}/fund/F1-cap-lifetime`, 'safe-debit', ['F1'], `a minted cap expires after now and within the cap TTL (${ttl})`, capLifetime(ttl)));
   }
   const have = new Set(out.map((o) => o.id));
@@ -132,9 +133,14 @@ function routerObligations(s: Subject): BytecodeObligation[] {
   }
   for (const t of directUsers(s, ['ESCROW_DEBIT'])) {
     add(hoareObligation(s, t, `SAFE-DEBIT/${n}/${label(t)}/P5-refund-bounded`, 'safe-debit', ['P5', 'P3', 'L2'], 'every escrow refund ≤ min(remaining of the cap it releases, escrow balance), on the custody the refund ran on', refundWithinRead()));
-    add(hoareObligation(s, t, `SAFE-DEBIT/${n}/${label(t)}/ADV1-burned`, 'safe-debit', ['ADV1', 'P5', 'F1'], 'a completed refund is followed by a burn that leaves the burned cap nothing to debit', burnedAfterRefund()));
+    add(hoareObligation(s, t, `SAFE-DEBIT/${n}/${label(t)}/ADV1-burned`, 'safe-debit', ['ADV1', 'P5', 'F1'], 'a completed refund is followed by a burn of the refunded cap (the one read just before it), leaving it nothing to debit, and burns no other cap', burnsRefundedCap()));
   }
   for (const t of directUsers(s, ['CAP_MINT'])) {
+    // F1 (router-checks.ts): no cap outlives its route, whatever a slab call answered
+    const id = `SAFE-DEBIT/${n}/${label(t)}/F1-cap-expiry`;
+    const ttlWord = t.startsWith('@') ? functionParamWord(s.template, label(t), 'ttl') : param(m, t, 'ttl');
+    const bound = ttlWord === undefined ? `now + CAP_TTL (${ttl})` : t.startsWith('@') ? `now + its ttl parameter (its callers require ttl ≤ CAP_TTL ${ttl})` : `now + min(ttl, CAP_TTL ${ttl})`;
+    add(ttl === undefined ? broken(id, `${m.name} has no cap TTL constant to bound the caps ${label(t)} mints`) : hoareObligation(s, t, id, 'safe-debit', ['F1', 'R4', 'P7'], `every cap it mints expires by ${bound}, whatever a slab call answered`, capExpiryWithinRoute(ttlWord, ttl, t.startsWith('@'))));
     add(hoareObligation(s, t, `SAFE-DEBIT/${n}/${label(t)}/P6-cap-covered`, 'safe-debit', ['P6', 'P4'], 'each minted cap is covered by its escrow balance when it is minted', mintCovered()));
   }
   return out;
