@@ -234,7 +234,7 @@ export function reservedWithinQty(reserved: FieldRef, qty: FieldRef): Check {
 
 /**
  * Value-moving syscalls whose status must be checked (FALLIBLE without CAP_BURN: burning a missing or
- * burned cap changes nothing, and the cap being dead afterwards is `burnedAfterRefund`'s obligation).
+ * burned cap changes nothing, and the cap being dead afterwards is `burnsRefundedCap`'s obligation (router-checks.ts)).
  */
 export const MOVES: readonly SyscallName[] = FALLIBLE.filter((n) => n !== 'CAP_BURN');
 

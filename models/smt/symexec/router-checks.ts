@@ -132,7 +132,7 @@ export function burnsRefundedCap(): Check {
     const burns = laterOnEveryReturn(e, run, x, (y) => y.name === 'CAP_BURN');
     if (cap === undefined || !burns) return run.w.and(refund, continues(e, run, x));
     const other = (y: SysEvent): ZBool | boolean => run.w.not(run.w.eq(y.args[0] as SymWord, cap));
-    const wrongBurn = burns.map((y) => run.w.and(y.guard, run.w.ctx.Or(run.w.bool(other(y)), liveRemaining(run, y.post as SymbolicCustody, cap).ugt(0n))));
+    const wrongBurn = burns.map((y) => run.w.and(y.guard, continues(e, run, y), run.w.ctx.Or(run.w.bool(other(y)), liveRemaining(run, y.post as SymbolicCustody, cap).ugt(0n))));
     const extraBurn = burnsOfRelease(run, x).map((y) => run.w.and(y.guard, other(y), continues(e, run, y)));
     return run.w.and(refund, anyOf(run, [...wrongBurn, ...extraBurn]));
   };

@@ -7,9 +7,18 @@
 import { bytesToHex } from '../../../reference/lib/hex.ts';
 import { execute } from '../../../reference/vm/interpreter.ts';
 import { MAX_PAGES } from '../../../reference/vm/module.ts';
+import type { LoadedModule } from '../../../reference/vm/store.ts';
 import type { Replayed } from './hoare.ts';
 
 const hex = (x: bigint): string => '0x' + x.toString(16);
+
+/** The module and every module it imports, transitively (a replay runs the real callees of its CALLs). */
+function withImports(lm: LoadedModule, out: Record<string, string> = {}): Record<string, string> {
+  if (out[lm.hashHex] !== undefined) return out;
+  out[lm.hashHex] = '0x' + bytesToHex(lm.decoded.bytes);
+  for (const m of lm.imports) withImports(m, out);
+  return out;
+}
 
 export function regressionVector(r: Replayed, name: string, obligationId: string, invariants: readonly string[], format: string): Record<string, unknown> {
   const { subject: s, input } = r;
@@ -22,7 +31,7 @@ export function regressionVector(r: Replayed, name: string, obligationId: string
     kind: 'vm.call',
     description: `counterexample to ${obligationId}; expected violation: ${r.violation}`,
     covers: [...invariants],
-    pre: { modules: { [s.lm.hashHex]: '0x' + bytesToHex(s.lm.decoded.bytes) }, state: pre },
+    pre: { modules: withImports(s.lm), state: pre },
     input: { calls: [{ module: s.lm.hashHex, entry: r.entry, args: input.args.map(hex), gasLimit: input.gasLimit, now: hex(input.now), origin: hex(input.origin), memoryPages: MAX_PAGES }] },
     expect: {
       calls: [
