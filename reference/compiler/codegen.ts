@@ -11,7 +11,7 @@ import { bytesToHex } from '../lib/hex.ts';
 import { assemble } from '../vm/asm.ts';
 import { capNames, CAP_ALL } from '../vm/capabilities.ts';
 import type { Module } from '../vm/module.ts';
-import { stmtTerminates, terminates as ends, type IrExpr, type IrFunction, type IrModule, type IrStmt, type Width } from './ir.ts';
+import { negatedCondition, stmtTerminates, terminates as ends, type IrExpr, type IrFunction, type IrModule, type IrStmt, type Width } from './ir.ts';
 
 const WIDTH_SUFFIX: Record<Width, string> = { 1: '8', 8: '64', 16: '' };
 
@@ -79,6 +79,9 @@ class FunctionEmitter {
       case 'mload':
         this.expr(e.addr);
         return this.op(`MLOAD${WIDTH_SUFFIX[e.width]}`);
+      case 'tee':
+        this.expr(e.e);
+        return this.op(`LTEE ${e.slot}`);
     }
   }
 
@@ -102,8 +105,12 @@ class FunctionEmitter {
       case 'if': {
         const elseLabel = this.label();
         const end = this.label();
-        this.expr(s.c);
-        this.op('ISZERO');
+        const skip = negatedCondition(s.c); // CS-OPT-006
+        if (skip !== undefined) this.expr(skip);
+        else {
+          this.expr(s.c);
+          this.op('ISZERO');
+        }
         const hasElse = s.else.length > 0;
         this.op(`JUMPI ${hasElse ? elseLabel : end}`);
         this.stmts(s.then);

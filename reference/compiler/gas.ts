@@ -10,7 +10,7 @@ import { assert } from '../lib/errors.ts';
 import { G_LOG_BYTE, G_LOG_TOPIC, G_SHA256_WORD, G_KECCAK256_WORD, words32 } from '../vm/gas.ts';
 import { opByName } from '../vm/opcodes.ts';
 import { syscallByName } from '../vm/syscalls.ts';
-import { stmtTerminates, type IrExpr, type IrFunction, type IrStmt } from './ir.ts';
+import { negatedCondition, stmtTerminates, type IrExpr, type IrFunction, type IrStmt } from './ir.ts';
 
 /** The limit an entry's bound must stay under (CS4004): the sequencer's per-call gas budget. */
 export const ENTRY_GAS_LIMIT = 2_000_000_000n;
@@ -69,6 +69,8 @@ class GasBound {
         return this.expr(e.off) + g(`SLOAD${WIDTH_SUFFIX[e.width]}`);
       case 'mload':
         return this.expr(e.addr) + g(`MLOAD${WIDTH_SUFFIX[e.width]}`);
+      case 'tee':
+        return this.expr(e.e) + g('LTEE');
     }
   }
 
@@ -91,7 +93,9 @@ class GasBound {
       case 'if': {
         const thenCost = this.block(s.then) + (s.else.length > 0 && !s.then.some(stmtTerminates) ? g('JUMP') : 0n);
         const elseCost = this.block(s.else);
-        return this.expr(s.c) + g('ISZERO') + g('JUMPI') + (thenCost > elseCost ? thenCost : elseCost);
+        const skip = negatedCondition(s.c); // CS-OPT-006, as codegen.ts emits it
+        const test = skip !== undefined ? this.expr(skip) : this.expr(s.c) + g('ISZERO');
+        return test + g('JUMPI') + (thenCost > elseCost ? thenCost : elseCost);
       }
       case 'for': {
         assert(s.from.k === 'const' && s.to.k === 'const', 'gas: loop bounds must be constants after instantiation');

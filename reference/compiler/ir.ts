@@ -25,7 +25,12 @@ export type IrExpr =
   /** A single-result syscall. */
   | { readonly k: 'sys'; readonly name: SyscallName; readonly args: readonly IrExpr[] }
   | { readonly k: 'sload'; readonly width: Width; readonly off: IrExpr }
-  | { readonly k: 'mload'; readonly width: Width; readonly addr: IrExpr };
+  | { readonly k: 'mload'; readonly width: Width; readonly addr: IrExpr }
+  /**
+   * Evaluate `e`, store its value into `slot` and keep it as the value (`LTEE`, CS-OPT-004). Only the
+   * last optimisation pass (opt-stack.ts) makes these: a write in the middle of an expression.
+   */
+  | { readonly k: 'tee'; readonly slot: number; readonly e: IrExpr };
 
 export type IrStmt =
   | { readonly k: 'set'; readonly slot: number; readonly e: IrExpr }
@@ -98,6 +103,22 @@ export function stmtTerminates(s: IrStmt): boolean {
   }
 }
 
+const NEGATED: Partial<Record<BinaryOpName, BinaryOpName>> = { EQ: 'NE', NE: 'EQ', LT: 'GE', GE: 'LT', GT: 'LE', LE: 'GT', SLT: 'SGE', SGE: 'SLT', SGT: 'SLE', SLE: 'SGT' };
+
+/**
+ * CS-OPT-006: an expression non-zero exactly when `c` is zero, without an `ISZERO`, when there is one:
+ * `ISZERO x` gives x, a comparison its negation (same operands, same evaluation order, same gas). An
+ * `if` jumps over its then-arm on it (codegen.ts; gas.ts prices the same).
+ */
+export function negatedCondition(c: IrExpr): IrExpr | undefined {
+  if (c.k === 'un' && c.op === 'ISZERO') return c.a;
+  if (c.k === 'bin') {
+    const op = NEGATED[c.op];
+    if (op !== undefined) return { ...c, op };
+  }
+  return undefined;
+}
+
 /** True when evaluating the expression can have no effect but its value (no call, syscall or trap). */
 export function isPure(e: IrExpr): boolean {
   switch (e.k) {
@@ -111,7 +132,7 @@ export function isPure(e: IrExpr): boolean {
     case 'select':
     case 'cond':
       return isPure(e.c) && isPure(e.a) && isPure(e.b);
-    default:
+    default: // calls, syscalls, loads, checked arithmetic, tee (writes a local)
       return false;
   }
 }

@@ -6,12 +6,21 @@
  */
 import { Halt } from '../vm/halts.ts';
 import { BINARY, UNARY, muldiv } from '../vm/semantics.ts';
+import { optimizeLocals } from './opt-locals.ts';
+import { keepOnStack } from './opt-stack.ts';
 import { isPure, terminates, type IrExpr, type IrFunction, type IrModule, type IrStmt } from './ir.ts';
 
 export interface OptFinding {
   readonly fn: string;
   /** A constant expression that always traps at run time, with the halt kind. */
   readonly message: string;
+}
+
+/** CS-OPT-006: only whether a condition is zero matters, so `ISZERO ISZERO x` tests as x. */
+export function truth(c: IrExpr): IrExpr {
+  let e = c;
+  while (e.k === 'un' && e.op === 'ISZERO' && e.a.k === 'un' && e.a.op === 'ISZERO') e = e.a.a;
+  return e;
 }
 
 const constant = (e: IrExpr): bigint | undefined => (e.k === 'const' ? e.v : undefined);
@@ -61,7 +70,7 @@ export function foldExpr(e: IrExpr, found: string[] = []): IrExpr {
       return { ...e, a, b, d };
     }
     case 'select': {
-      const c = foldExpr(e.c, found);
+      const c = truth(foldExpr(e.c, found));
       const a = foldExpr(e.a, found);
       const b = foldExpr(e.b, found);
       const vc = constant(c);
@@ -69,11 +78,13 @@ export function foldExpr(e: IrExpr, found: string[] = []): IrExpr {
       return { ...e, c, a, b };
     }
     case 'cond': {
-      const c = foldExpr(e.c, found);
+      const c = truth(foldExpr(e.c, found));
       const a = foldExpr(e.a, found);
       const b = foldExpr(e.b, found);
       const vc = constant(c);
       if (vc !== undefined) return vc !== 0n ? a : b;
+      // CS-OPT-006: `ISZERO x ? a : b` is `x ? b : a` (one instruction less)
+      if (c.k === 'un' && c.op === 'ISZERO') return { ...e, c: c.a, a: b, b: a };
       return { ...e, c, a, b };
     }
     case 'call':
@@ -83,6 +94,8 @@ export function foldExpr(e: IrExpr, found: string[] = []): IrExpr {
       return { ...e, off: foldExpr(e.off, found) };
     case 'mload':
       return { ...e, addr: foldExpr(e.addr, found) };
+    case 'tee':
+      return { ...e, e: foldExpr(e.e, found) };
   }
 }
 
@@ -100,7 +113,7 @@ export function optimizeStmts(stmts: readonly IrStmt[], found: string[] = []): I
         out.push({ ...s, src: { ...s.src, args: s.src.args.map(f) } as typeof s.src });
         break;
       case 'if': {
-        const c = f(s.c);
+        const c = truth(f(s.c));
         const vc = constant(c);
         const then = optimizeStmts(s.then, found);
         const els = optimizeStmts(s.else, found);
@@ -119,7 +132,7 @@ export function optimizeStmts(stmts: readonly IrStmt[], found: string[] = []): I
         break;
       }
       case 'require': {
-        const c = f(s.c);
+        const c = truth(f(s.c));
         const vc = constant(c);
         if (vc !== undefined && vc !== 0n) break; // always holds
         out.push(vc === 0n ? { k: 'revert', code: { k: 'const', v: s.code } } : { ...s, c });
@@ -166,6 +179,21 @@ export function optimizeFunction(fn: IrFunction, findings: OptFinding[] = []): I
   return { ...fn, body };
 }
 
-export function optimizeModule(m: IrModule, findings: OptFinding[] = []): IrModule {
-  return { ...m, functions: m.functions.map((fn) => optimizeFunction(fn, findings)) };
+/** Which passes run: `locals: false` keeps only CS-OPT-001/002 (the unoptimised baseline of the tests). */
+export interface OptOptions {
+  readonly locals?: boolean;
+}
+
+/**
+ * CS-COMPILE-002's optimise step: fold and prune (CS-OPT-001, 002), reuse values and drop dead stores
+ * (CS-OPT-003, 005), fold again what the constants made foldable, then keep values on the stack
+ * (CS-OPT-004, last: it writes locals inside expressions).
+ */
+export function optimizeModule(m: IrModule, findings: OptFinding[] = [], opts: OptOptions = {}): IrModule {
+  const functions = m.functions.map((fn) => {
+    const folded = optimizeFunction(fn, findings);
+    if (opts.locals === false) return folded;
+    return keepOnStack(optimizeFunction(optimizeLocals(folded))); // findings were reported by the first fold
+  });
+  return { ...m, functions };
 }

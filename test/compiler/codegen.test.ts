@@ -14,22 +14,11 @@ import { BINARY, UNARY, type BinaryOpName, type UnaryOpName } from '../../refere
 import { ModuleStore } from '../../reference/vm/store.ts';
 import { World } from '../../reference/vm/world.ts';
 import { U128_MAX } from '../../reference/lib/u128.ts';
+import { irModule as moduleOf } from './ir-run.ts';
 
 const c = (v: bigint): IrExpr => ({ k: 'const', v });
 const l = (slot: number): IrExpr => ({ k: 'local', slot });
 const bin = (op: BinaryOpName, a: IrExpr, b: IrExpr): IrExpr => ({ k: 'bin', op, a, b });
-
-function moduleOf(functions: IrFunction[], entry = functions[0] as IrFunction, extra: Partial<IrModule> = {}): IrModule {
-  return {
-    memory: { initialPages: 1, maxPages: 1, storageBytes: 64 },
-    caps: 0,
-    imports: [],
-    functions,
-    entries: [{ name: 'main', fn: entry.name, params: new Array(entry.params).fill('u128'), results: new Array(entry.results).fill('u128') }],
-    data: [],
-    ...extra,
-  };
-}
 
 function run(m: IrModule, args: bigint[], gasLimit = 1_000_000): ExecResult {
   const store = new ModuleStore();
