@@ -4,21 +4,24 @@
  * a table of verdicts and seconds (or one JSON object), writes the SMT-LIB2 certificates and the proof
  * bundle (`--emit-smt2 DIR`), and re-checks the certificates with a second solver's command line
  * (`--recheck cvc5|z3`). Exit 0 only when every obligation is proved (and every re-check agrees); 1
- * otherwise; 2 for bad arguments. The z3 worker threads are ended at the end so the process exits.
+ * otherwise; 2 for bad arguments. The obligations run in a pool of worker processes (cli/prove-pool.ts),
+ * each with its own z3, so one solver abort is one obligation's `unknown` and the command exits by itself.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import type { Manifest } from '../../reference/compiler/manifest.ts';
 import { UsageError } from '../../reference/lib/errors.ts';
+import type { TemplateSet } from '../../reference/compiler/compile.ts';
 import { certificateFiles, proofBundle, type ProofBundle } from '../../models/smt/certificate.ts';
 import type { Obligation } from '../../models/smt/obligation.ts';
-import { allProved, proveAll, selectObligations, type ProveEntry, type ProveReport } from '../../models/smt/prove.ts';
+import { allProved, selectObligations, type ProveEntry, type ProveReport } from '../../models/smt/prove.ts';
 import { readFileOrFail } from '../load.ts';
 import { stdout } from '../output.ts';
+import { runPool, type PoolStats } from '../prove-pool.ts';
+import { obligationsOf } from '../prove-worker.ts';
 import { loadTemplates } from './compile.ts';
 
 /** The shipped venue proved when no file is given. */
@@ -72,56 +75,59 @@ export function recheckCertificates(files: readonly { file: string; text: string
 export interface ProofRun {
   readonly report: ProveReport;
   readonly bundle: ProofBundle;
+  readonly pool: PoolStats;
+}
+
+/** A venue's texts and its obligations (spec level, then the bytecode of its Router and Slabs). */
+export interface VenueProofs {
+  readonly venue: { readonly file: string; readonly text: string };
+  readonly templates: TemplateSet;
+  readonly obligations: readonly Obligation[];
 }
 
 /**
  * The obligations of a venue: spec level, then bytecode level (the venue with the standard library when
  * `venue` is absent). The solver-side modules load here, on first use, so other `curve` commands do not pay for them.
  */
-export async function venueObligations(venue?: string, templatesDir?: string): Promise<Obligation[]> {
+export async function venueObligations(venue?: string, templatesDir?: string): Promise<VenueProofs> {
   const file = venue ?? DEFAULT_VENUE;
   const text = readFileOrFail(file).toString('utf8');
   const templates = loadTemplates(templatesDir);
-  const [{ specObligations }, { bytecodeObligations }] = await Promise.all([import('../../models/smt/spec/index.ts'), import('../../models/smt/symexec/index.ts')]);
-  return [...specObligations(), ...bytecodeObligations(text, templates, file)];
+  return { venue: { file, text }, templates, obligations: await obligationsOf({ file, text }, templates) };
 }
 
-async function closeZ3(): Promise<void> {
-  await (await import('../../models/smt/z3.ts')).closeZ3();
+export interface ProofRunOptions {
+  /** Per-query solver timeout (s). */
+  readonly timeoutS: number;
+  /** Worker processes (default: the number of cores). */
+  readonly workers?: number;
+  /** Called with each entry in list order, as soon as it and every one before it are decided. */
+  readonly onResult?: (e: ProveEntry) => void;
 }
 
 /**
- * The z3 WASM build aborts from a worker thread when its 2 GiB heap is exhausted; that exception escapes
- * every promise. While proofs run, such an abort is one line naming the last obligation started, exit 3.
+ * Run obligations (a selection of `v.obligations`) in the worker pool (cli/prove-pool.ts, one z3 per
+ * worker process) and build the bundle. Entries come back in list order; the run's seconds are this
+ * process's wall clock. Nothing of z3 runs in this process, so it exits by itself.
  */
-function onSolverAbort(current: () => string): () => void {
-  const handler = (e: unknown): void => {
-    const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
-    process.stderr.write(`curve: internal error: the z3 solver aborted during ${current()}: ${msg.slice(0, 200)}\n`);
-    process.exit(3);
-  };
-  process.on('uncaughtException', handler);
-  return () => process.off('uncaughtException', handler);
-}
-
-/** Run obligations with the wall clock of this process and build the bundle (callers end z3 with closeZ3). */
-export async function runProofs(obligations: readonly Obligation[], timeoutS: number, onResult?: (e: ProveEntry) => void): Promise<ProofRun> {
-  let done = 0;
-  const release = onSolverAbort(() => obligations[done]?.id ?? 'the proofs');
-  try {
-    const report = await proveAll(obligations, {
-      timeoutMs: Math.ceil(timeoutS * 1000),
-      clock: () => performance.now() / 1000,
-      onResult: (e) => {
-        done++;
-        onResult?.(e);
+export async function runProofs(v: VenueProofs, selected: readonly Obligation[], o: ProofRunOptions): Promise<ProofRun> {
+  const index = new Map(v.obligations.map((x, i) => [x, i]));
+  const ready: (ProveEntry | undefined)[] = selected.map(() => undefined);
+  let next = 0;
+  const r = await runPool(
+    {
+      venue: v.venue,
+      templates: v.templates,
+      all: v.obligations,
+      selected: selected.map((x) => index.get(x) as number),
+      onEntry: (e, at) => {
+        ready[at] = e;
+        for (; next < ready.length && ready[next]; next++) o.onResult?.(ready[next] as ProveEntry);
       },
-    });
-    const { z3Version } = await import('../../models/smt/z3.ts');
-    return { report, bundle: proofBundle(report, { name: 'z3-solver', version: await z3Version() }) };
-  } finally {
-    release();
-  }
+    },
+    { timeoutMs: Math.ceil(o.timeoutS * 1000), ...(o.workers !== undefined ? { workers: o.workers } : {}) },
+  );
+  return { report: r.report, bundle: proofBundle(r.report, { name: 'z3-solver', version: r.solver }), pool: r.stats };
 }
 
 interface ProveOptionsCli {
@@ -131,6 +137,7 @@ interface ProveOptionsCli {
   emitSmt2?: string;
   recheck?: string;
   templates?: string;
+  workers?: string;
 }
 
 function parseTimeout(s: string | undefined): number {
@@ -164,56 +171,67 @@ function entryJson(e: ProveEntry) {
   };
 }
 
+function parseWorkers(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--workers: expected a whole number from 1 to 64, got '${s}'`);
+  return n;
+}
+
+/** How many of the slowest obligations the table's footer names. */
+const SLOWEST = 5;
+
 async function proveCommand(file: string | undefined, o: ProveOptionsCli): Promise<void> {
   const timeoutS = parseTimeout(o.timeout);
+  const workers = parseWorkers(o.workers);
   const recheck = o.recheck;
   if (recheck !== undefined && recheck !== 'cvc5' && recheck !== 'z3') throw new UsageError(`--recheck: expected cvc5 or z3, got '${recheck}'`);
   if (recheck) solverVersion(recheck);
-  const selected = selectObligations(await venueObligations(file, o.templates), o.only);
+  const v = await venueObligations(file, o.templates);
+  const selected = selectObligations(v.obligations, o.only);
   if (selected.length === 0) throw new UsageError(`--only ${o.only}: no obligation matches (ids, id prefixes, invariant ids, families, levels or a * glob)`);
-  try {
-    if (!o.json) stdout.line(`proving ${selected.length} obligation(s), ${timeoutS} s per query`);
-    const { report, bundle } = await runProofs(selected, timeoutS, o.json ? undefined : (e) => stdout.line(row(e)));
-    const files = certificateFiles(report);
-    if (o.emitSmt2) {
-      mkdirSync(o.emitSmt2, { recursive: true });
-      for (const f of files) writeFileSync(join(o.emitSmt2, f.file), f.text);
-      writeFileSync(join(o.emitSmt2, 'proof-bundle.json'), JSON.stringify(bundle, null, 2) + '\n');
-    }
-    const rechecked = recheck ? recheckCertificates(files, recheck, timeoutS, o.emitSmt2) : undefined;
-    const disagreements = rechecked?.filter((r) => !r.ok) ?? [];
-    const pass = allProved(report) && disagreements.length === 0;
-    if (o.json) {
-      stdout.json({
-        ok: pass,
-        obligations: report.obligations,
-        proved: report.proved,
-        counterexamples: report.counterexamples,
-        unknown: report.unknown,
-        partial: report.partial,
-        vacuous: report.vacuous,
-        seconds: Math.round(report.seconds * 1000) / 1000,
-        solver: bundle.solver,
-        bundleHash: bundle.hash,
-        ...(rechecked ? { recheck: { solver: recheck, version: solverVersion(recheck as RecheckSolver), files: rechecked.length, agreed: rechecked.length - disagreements.length, disagreements } } : {}),
-        entries: report.entries.map(entryJson),
-      });
-    } else {
-      const slowest = [...report.entries].sort((a, b) => b.seconds - a.seconds)[0];
-      stdout.line(
-        `${report.obligations} obligation(s): ${report.proved} proved, ${report.counterexamples} counterexample(s), ${report.unknown} unknown, ${report.partial} partial, ${report.vacuous} vacuous in ${report.seconds.toFixed(1)} s` +
-          (slowest ? ` (slowest ${slowest.id} ${slowest.seconds.toFixed(2)} s)` : ''),
-      );
-      stdout.line(`proof bundle ${bundle.hash}${o.emitSmt2 ? ` → ${o.emitSmt2}/proof-bundle.json, ${files.length} SMT-LIB2 file(s)` : ''}`);
-      if (rechecked) {
-        stdout.line(`re-checked ${rechecked.length} certificate(s) with ${solverVersion(recheck as RecheckSolver)}: ${rechecked.length - disagreements.length} agree`);
-        for (const d of disagreements) stdout.line(`  ${d.file}: expected ${d.expect}, ${recheck} says ${d.got}`);
-      }
-    }
-    process.exitCode = pass ? 0 : 1;
-  } finally {
-    await closeZ3();
+  if (!o.json) stdout.line(`proving ${selected.length} obligation(s), ${timeoutS} s per query`);
+  const { report, bundle, pool } = await runProofs(v, selected, { timeoutS, ...(workers !== undefined ? { workers } : {}), ...(o.json ? {} : { onResult: (e: ProveEntry) => stdout.line(row(e)) }) });
+  const files = certificateFiles(report);
+  if (o.emitSmt2) {
+    mkdirSync(o.emitSmt2, { recursive: true });
+    for (const f of files) writeFileSync(join(o.emitSmt2, f.file), f.text);
+    writeFileSync(join(o.emitSmt2, 'proof-bundle.json'), JSON.stringify(bundle, null, 2) + '\n');
   }
+  const rechecked = recheck ? recheckCertificates(files, recheck, timeoutS, o.emitSmt2) : undefined;
+  const disagreements = rechecked?.filter((r) => !r.ok) ?? [];
+  const pass = allProved(report) && disagreements.length === 0;
+  const slowest = [...report.entries].sort((a, b) => b.seconds - a.seconds || (a.id < b.id ? -1 : 1)).slice(0, SLOWEST);
+  if (o.json) {
+    stdout.json({
+      ok: pass,
+      obligations: report.obligations,
+      proved: report.proved,
+      counterexamples: report.counterexamples,
+      unknown: report.unknown,
+      partial: report.partial,
+      vacuous: report.vacuous,
+      seconds: Math.round(report.seconds * 1000) / 1000,
+      solver: bundle.solver,
+      bundleHash: bundle.hash,
+      pool,
+      slowest: slowest.map((e) => ({ id: e.id, seconds: Math.round(e.seconds * 1000) / 1000 })),
+      ...(rechecked ? { recheck: { solver: recheck, version: solverVersion(recheck as RecheckSolver), files: rechecked.length, agreed: rechecked.length - disagreements.length, disagreements } } : {}),
+      entries: report.entries.map(entryJson),
+    });
+  } else {
+    stdout.line(
+      `${report.obligations} obligation(s): ${report.proved} proved, ${report.counterexamples} counterexample(s), ${report.unknown} unknown, ${report.partial} partial, ${report.vacuous} vacuous in ${report.seconds.toFixed(1)} s` +
+        ` (${pool.workers} worker(s), ${pool.started} started, peak ${pool.peakRssMb} MiB${pool.crashed ? `, ${pool.crashed} crashed` : ''}${pool.killed ? `, ${pool.killed} killed at the hard limit` : ''})`,
+    );
+    if (slowest.length) stdout.line(`slowest: ${slowest.map((e) => `${e.id} ${e.seconds.toFixed(2)} s`).join(', ')}`);
+    stdout.line(`proof bundle ${bundle.hash}${o.emitSmt2 ? ` → ${o.emitSmt2}/proof-bundle.json, ${files.length} SMT-LIB2 file(s)` : ''}`);
+    if (rechecked) {
+      stdout.line(`re-checked ${rechecked.length} certificate(s) with ${solverVersion(recheck as RecheckSolver)}: ${rechecked.length - disagreements.length} agree`);
+      for (const d of disagreements) stdout.line(`  ${d.file}: expected ${d.expect}, ${recheck} says ${d.got}`);
+    }
+  }
+  process.exitCode = pass ? 0 : 1;
 }
 
 export function registerProveCommand(program: Command): void {
@@ -227,6 +245,7 @@ export function registerProveCommand(program: Command): void {
     .option('--emit-smt2 <dir>', 'write each obligation as SMT-LIB2 (negation: unsat; witnesses: sat) and proof-bundle.json')
     .option('--recheck <solver>', 're-check every certificate with a second solver command line: cvc5 or z3')
     .option('--templates <dir>', 'folder with router.curve, slab.curve, oracle.curve (default: the standard library)')
+    .option('--workers <n>', 'prover worker processes, each with its own z3 (default: the number of cores)')
     .action((file: string | undefined, o: ProveOptionsCli) => proveCommand(file, o));
 }
 
@@ -235,14 +254,11 @@ export function withProofHash(m: Manifest, bundleHash: string): Manifest {
   return { ...m, modules: m.modules.map((x) => ({ ...x, proofHash: bundleHash })) };
 }
 
-/** `curve compile --prove`: prove a venue's obligations; ok only when every one is proved. Ends z3. */
+/** `curve compile --prove`: prove a venue's obligations; ok only when every one is proved. */
 export async function proveForManifest(file: string, templatesDir: string | undefined, timeout: string | undefined): Promise<ProofRun & { ok: boolean; failed: string[] }> {
   const timeoutS = parseTimeout(timeout);
-  try {
-    const run = await runProofs(await venueObligations(file, templatesDir), timeoutS);
-    const failed = run.report.entries.filter((e) => e.verdict !== 'proved').map((e) => `${e.id} (${e.verdict})`);
-    return { ...run, ok: allProved(run.report), failed };
-  } finally {
-    await closeZ3();
-  }
+  const v = await venueObligations(file, templatesDir);
+  const run = await runProofs(v, v.obligations, { timeoutS });
+  const failed = run.report.entries.filter((e) => e.verdict !== 'proved').map((e) => `${e.id} (${e.verdict})`);
+  return { ...run, ok: allProved(run.report), failed };
 }

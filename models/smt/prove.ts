@@ -5,6 +5,7 @@
  * error as its reason, so one broken encoding never hides the others.
  */
 import type { Family, Level, Obligation, ObligationResult, Verdict } from './obligation.ts';
+import { canonicalSmt2 } from './z3.ts';
 
 export interface ProveEntry {
   readonly id: string;
@@ -49,32 +50,54 @@ export function selectObligations<T extends Obligation>(all: readonly T[], only:
   return all.filter((o) => (glob ? glob.test(o.id) : o.id === only || o.id.startsWith(only + '/') || o.invariants.includes(only) || o.family === only || o.level === only));
 }
 
-export async function proveAll(obligations: readonly Obligation[], run: ProveRun): Promise<ProveReport> {
-  const entries: ProveEntry[] = [];
-  const t0 = run.clock();
-  for (const o of obligations) {
-    const start = run.clock();
-    let result: ObligationResult;
-    try {
-      result = await o.run({ timeoutMs: run.timeoutMs });
-    } catch (e) {
-      result = { verdict: 'unknown', reason: `error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, smt2: '' };
-    }
-    const entry: ProveEntry = {
-      id: o.id,
-      family: o.family,
-      level: o.level,
-      invariants: o.invariants,
-      rules: o.rules,
-      description: o.description,
-      verdict: result.verdict,
-      ...(result.reason !== undefined ? { reason: result.reason } : {}),
-      seconds: run.clock() - start,
-      result,
-    };
-    entries.push(entry);
-    run.onResult?.(entry);
+/**
+ * Run one obligation with the per-query solver timeout: an obligation that throws is `unknown` with the
+ * error's first line as its reason. `clock` is the caller's (seconds).
+ */
+export async function proveOne(o: Obligation, timeoutMs: number, clock: () => number): Promise<ProveEntry> {
+  const start = clock();
+  let result: ObligationResult;
+  try {
+    result = await o.run({ timeoutMs });
+    if (o.level === 'bytecode') result = await canonicalCertificates(result);
+  } catch (e) {
+    result = { verdict: 'unknown', reason: `error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, smt2: '' };
   }
+  return entryOf(o, result, clock() - start);
+}
+
+const statusOf = (text: string): string => /\(set-info :status (\w+)\)/.exec(text)?.[1] ?? 'unknown';
+
+/**
+ * The bytecode level's certificates are printed by z3, whose output depends on what the context built
+ * before (PROOF-CERT-004): each is printed again from a scratch context, so a certificate, and the bundle
+ * hash, do not depend on which obligations ran before it in the same worker.
+ */
+async function canonicalCertificates(r: ObligationResult): Promise<ObligationResult> {
+  const one = (t: string): Promise<string> => (t ? canonicalSmt2(t, statusOf(t)) : Promise.resolve(t));
+  const smt2 = await one(r.smt2);
+  const witnessSmt2 = r.witnessSmt2 ? await Promise.all(r.witnessSmt2.map(one)) : undefined;
+  return { ...r, smt2, ...(witnessSmt2 ? { witnessSmt2 } : {}) };
+}
+
+/** The report entry of an obligation's result. */
+export function entryOf(o: Pick<Obligation, 'id' | 'family' | 'level' | 'invariants' | 'rules' | 'description'>, result: ObligationResult, seconds: number): ProveEntry {
+  return {
+    id: o.id,
+    family: o.family,
+    level: o.level,
+    invariants: o.invariants,
+    rules: o.rules,
+    description: o.description,
+    verdict: result.verdict,
+    ...(result.reason !== undefined ? { reason: result.reason } : {}),
+    seconds,
+    result,
+  };
+}
+
+/** The report of a finished run: its entries (in the order given) and the wall time it took. */
+export function reportOf(entries: readonly ProveEntry[], seconds: number): ProveReport {
   const count = (v: Verdict): number => entries.filter((e) => e.verdict === v).length;
   return {
     obligations: entries.length,
@@ -83,9 +106,21 @@ export async function proveAll(obligations: readonly Obligation[], run: ProveRun
     unknown: count('unknown'),
     partial: count('partial'),
     vacuous: count('vacuous'),
-    seconds: run.clock() - t0,
+    seconds,
     entries,
   };
+}
+
+/** Run the obligations one after another in this process (tests; `curve prove` runs them in a worker pool). */
+export async function proveAll(obligations: readonly Obligation[], run: ProveRun): Promise<ProveReport> {
+  const entries: ProveEntry[] = [];
+  const t0 = run.clock();
+  for (const o of obligations) {
+    const entry = await proveOne(o, run.timeoutMs, run.clock);
+    entries.push(entry);
+    run.onResult?.(entry);
+  }
+  return reportOf(entries, run.clock() - t0);
 }
 
 /** Every obligation proved (and at least one ran): the only passing outcome. */

@@ -18,19 +18,26 @@ export type Decision =
 export async function decide(ctx: Z3Context, assumptions: readonly (ZBool | boolean)[], violation: ZBool | boolean, timeoutMs: number): Promise<Decision> {
   const b = (x: ZBool | boolean): ZBool => (typeof x === 'boolean' ? ctx.Bool.val(x) : x);
   const base = new ctx.Solver();
-  base.set('timeout', timeoutMs);
-  for (const a of assumptions) base.add(b(a));
   const neg = new ctx.Solver();
-  neg.set('timeout', timeoutMs);
-  for (const a of assumptions) neg.add(b(a));
-  neg.add(b(violation));
-  const smt2 = neg.toSmtlib2('unknown');
-  const sane = await base.check();
-  if (sane === 'unsat') return { kind: 'vacuous', smt2 };
-  if (sane === 'unknown') return { kind: 'unknown', smt2, reason: `the assumptions' satisfiability is unknown (${base.reasonUnknown()})` };
-  const witness = base.model();
-  const r = await neg.check();
-  if (r === 'unsat') return { kind: 'proved', smt2, witness };
-  if (r === 'unknown') return { kind: 'unknown', smt2, reason: `solver gave up (${neg.reasonUnknown()})` };
-  return { kind: 'violated', smt2, witness, model: neg.model() };
+  // both solvers are released on every way out: the z3 WASM heap is not the JS heap, so the garbage
+  // collector does not feel solvers kept alive until it runs (a whole suite in one context ran out of heap)
+  try {
+    base.set('timeout', timeoutMs);
+    for (const a of assumptions) base.add(b(a));
+    neg.set('timeout', timeoutMs);
+    for (const a of assumptions) neg.add(b(a));
+    neg.add(b(violation));
+    const smt2 = neg.toSmtlib2('unknown');
+    const sane = await base.check();
+    if (sane === 'unsat') return { kind: 'vacuous', smt2 };
+    if (sane === 'unknown') return { kind: 'unknown', smt2, reason: `the assumptions' satisfiability is unknown (${base.reasonUnknown()})` };
+    const witness = base.model();
+    const r = await neg.check();
+    if (r === 'unsat') return { kind: 'proved', smt2, witness };
+    if (r === 'unknown') return { kind: 'unknown', smt2, reason: `solver gave up (${neg.reasonUnknown()})` };
+    return { kind: 'violated', smt2, witness, model: neg.model() };
+  } finally {
+    base.release();
+    neg.release();
+  }
 }
