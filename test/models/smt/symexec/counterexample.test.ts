@@ -10,14 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FORMAT_VERSION } from '../../../../conformance/format.ts';
 import type { CompiledModule } from '../../../../reference/compiler/artifact.ts';
-import { hexToBytes } from '../../../../reference/lib/hex.ts';
 import { assembleToBytes } from '../../../../reference/vm/asm.ts';
-import { execute } from '../../../../reference/vm/interpreter.ts';
-import { worldFromJson } from '../../../../reference/vm/state-json.ts';
 import { ModuleStore } from '../../../../reference/vm/store.ts';
 import { obligationsFor, type Subject } from '../../../../models/smt/symexec/index.ts';
 import { regressionVector } from '../../../../models/smt/symexec/vector.ts';
 import { closeZ3 } from '../../../../models/smt/z3.ts';
+import { replayVector } from './replay-vector.ts';
 
 test.after.always(async () => {
   await closeZ3();
@@ -33,18 +31,6 @@ function fixture(file: string, kind: 'router' | 'slab', params: Record<string, r
   const entries = Object.entries(params).map(([name, ps], index) => ({ name, index, params: ps.map((p) => ({ name: p, type: 'u128', words: ['u128'] as const })), results: [], gasBound: 0n }));
   const mod = { name: `${kind}:${file}`, kind, storage: [], entries, constants: new Map(), hash: lm.hashHex } as unknown as CompiledModule;
   return { mod, store, lm, template: '' };
-}
-
-/** Replay a regression vector from its JSON alone; returns the traced syscall arguments and the result. */
-function replayVector(v: Record<string, unknown>) {
-  const pre = v.pre as { modules: Record<string, string>; state: Record<string, unknown> };
-  const call = (v.input as { calls: { module: string; entry: string; args: string[]; gasLimit: number; now: string; origin: string }[] }).calls[0]!;
-  const store = new ModuleStore();
-  for (const [h, bytes] of Object.entries(pre.modules)) store.addExpecting(h, hexToBytes(bytes));
-  const world = worldFromJson(pre.state);
-  const before = world.clone();
-  const res = execute(store, world, call.module, call.entry, call.args.map(BigInt), { gasLimit: call.gasLimit, now: BigInt(call.now), origin: BigInt(call.origin), trace: true });
-  return { res, before, world, args: call.args.map(BigInt) };
 }
 
 test('P5 a router refund without min(remaining, balance) yields a reproduced counterexample whose regression vector violates P5 on the VM', async (t) => {
