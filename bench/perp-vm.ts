@@ -78,7 +78,9 @@ function summarise(ops: readonly string[], gas: number): TracedCall {
 
 interface VmPrepared extends Prepared {
   readonly route: bigint;
-  readonly com: Uint8Array;
+  /** The commitment hash and the salt as the (lo, hi) word pairs the entries take (read before timing). */
+  readonly com: readonly [bigint, bigint];
+  readonly saltWords: readonly [bigint, bigint];
   holdId?: bigint;
   slot?: bigint;
   maxCharge?: bigint;
@@ -126,11 +128,13 @@ export function vmVenue(): BenchVenue {
     },
     prepare(n, user, side, qty, limitPx, salt) {
       const route = routeId(user, BigInt(n));
-      return { n, user, side, qty, limitPx, salt, route, com: commitment(route, 0n, BigInt(side), qty, limitPx, salt) } satisfies VmPrepared;
+      const com = commitment(route, 0n, BigInt(side), qty, limitPx, salt);
+      const words = (b: Uint8Array): [bigint, bigint] => [readUintLE(b, 0, 16), readUintLE(b, 16, 16)];
+      return { n, user, side, qty, limitPx, salt, route, com: words(com), saltWords: words(salt) } satisfies VmPrepared;
     },
     reserve(p) {
       const q = p as VmPrepared;
-      const r = call(ls, 'reserve', [q.route, q.user, 0n, BigInt(q.side), q.qty, q.limitPx, 60_000n, readUintLE(q.com, 0, 16), readUintLE(q.com, 16, 16)]);
+      const r = call(ls, 'reserve', [q.route, q.user, 0n, BigInt(q.side), q.qty, q.limitPx, 60_000n, ...q.com]);
       q.holdId = word(r, 0);
       q.slot = word(r, 1);
       q.maxCharge = word(r, 5);
@@ -142,7 +146,7 @@ export function vmVenue(): BenchVenue {
     },
     commit(p) {
       const q = p as VmPrepared;
-      call(ls, 'commit', [q.holdId as bigint, q.slot as bigint, q.cap as bigint, BigInt(q.side), q.qty, q.limitPx, readUintLE(q.salt, 0, 16), readUintLE(q.salt, 16, 16)]);
+      call(ls, 'commit', [q.holdId as bigint, q.slot as bigint, q.cap as bigint, BigInt(q.side), q.qty, q.limitPx, ...q.saltWords]);
     },
     noop() {
       call(ls, 'oracle_price', []);

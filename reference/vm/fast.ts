@@ -3,9 +3,9 @@
  * reference `execute` (interpreter.ts) — status, halt kind and detail, revert code, gas used, results,
  * return data, logs, state diff, state root, and the world's state afterwards — and is kept equal to it
  * by test/vm/fast-differential.test.ts, fast-slots.test.ts and fast-conformance.test.ts. The design is
- * in fast/compile.ts (pre-decoded records, gas per basic block), fast/slots.ts (small words as doubles)
- * and fast/run.ts (the loop, one slot region per activation, every uncommon case delegated to the
- * reference handlers). With `trace` it simply runs the reference.
+ * in fast/compile.ts (pre-decoded records, gas per basic block), fast/slots.ts (small words as doubles),
+ * fast/jit.ts (each function generated as JavaScript) and fast/run.ts (the machine: one slot region per
+ * activation, every uncommon case delegated to the reference handlers). With `trace` it simply runs the reference.
  */
 import { FastMachine } from './fast/run.ts';
 import { execute, type CallOptions, type ExecResult } from './interpreter.ts';
@@ -13,7 +13,7 @@ import { opByName, type OpName } from './opcodes.ts';
 import type { ModuleStore } from './store.ts';
 import type { World } from './world.ts';
 
-/** The instruction numbers fast/run.ts uses as case labels; checked against the opcode table at load. */
+/** The instruction numbers fast/jit.ts uses; checked against the opcode table at load. */
 const NATIVE = {
   NOP: 0x01, JUMP: 0x02, JUMPI: 0x03, CALLF: 0x04, RET: 0x05, GAS: 0x0a, SELECT: 0x0b, POP: 0x13, DUP: 0x14, SWAP: 0x15,
   LGET: 0x18, LSET: 0x19, LTEE: 0x1a, ADD: 0x20, SUB: 0x21, MUL: 0x22, DIV: 0x23, MOD: 0x24, ADDW: 0x25, SUBW: 0x26,

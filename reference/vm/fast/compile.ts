@@ -16,6 +16,7 @@
 import type { Instr } from '../instructions.ts';
 import { opByName } from '../opcodes.ts';
 import type { LoadedModule } from '../store.ts';
+import type { JitFn } from './jit.ts';
 import { stackEffect } from '../validate.ts';
 
 /** Slots per record: op, arg, g1, g2. */
@@ -57,6 +58,8 @@ export interface FastFunction {
   readonly pops: Int32Array;
   /** Gas of the block that starts at the first instruction. */
   readonly entryGas: number;
+  /** Its generated code (jit.ts), once it has been called. */
+  jit: JitFn | undefined;
 }
 
 const cache = new WeakMap<LoadedModule, readonly FastFunction[]>();
@@ -75,7 +78,7 @@ const isTerminal = (ins: Instr): boolean => 'terminal' in ins.info && ins.info.t
 export const endsBlock = (ins: Instr): boolean => isTerminal(ins) || ins.info.code === JUMPI || ENDS_AND_CONTINUES.has(ins.info.code);
 
 /** Which instructions start a block, and the static gas of each block (by the index of its first instruction). */
-function blocks(instrs: readonly Instr[], indexOfPc: ReadonlyMap<number, number>): { leader: boolean[]; gas: number[] } {
+export function blocks(instrs: readonly Instr[], indexOfPc: ReadonlyMap<number, number>): { leader: boolean[]; gas: number[] } {
   const n = instrs.length;
   const leader = new Array<boolean>(n).fill(false);
   leader[0] = true;
@@ -154,5 +157,6 @@ function compileFunction(lm: LoadedModule, fi: number): FastFunction {
     refIndex,
     pops,
     entryGas: gas[0] as number,
+    jit: undefined,
   };
 }

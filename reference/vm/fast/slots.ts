@@ -86,3 +86,56 @@ export function storeLE(bytes: Uint8Array, at: number, width: number, num: Float
   bytes[at + 7] = 0;
   if (width === 16) bytes.fill(0, at + 8, at + 16);
 }
+
+/*
+ * The same loads and stores of 8- and 16-byte words through a DataView of the bytes (storage segments):
+ * two unaligned 32-bit accesses instead of eight byte accesses and shifts. Measured on
+ * `npm run bench -- perp` (PFM1): the byte loops were ~7 % of a pair (~180 storage accesses per pair).
+ */
+
+/** Load the 8-byte little-endian word at `at` (bounds already checked) into a slot. */
+export function load64(dv: DataView, at: number, num: Float64Array, big: bigint[], i: number): void {
+  const hi = dv.getUint32(at + 4, true);
+  if (hi < 0x200000) num[i] = hi * TWO_32 + dv.getUint32(at, true);
+  else {
+    num[i] = Number.NaN;
+    big[i] = dv.getBigUint64(at, true);
+  }
+}
+
+/** Load the 16-byte little-endian word at `at` (bounds already checked) into a slot. */
+export function load128(dv: DataView, at: number, num: Float64Array, big: bigint[], i: number): void {
+  const hi = dv.getUint32(at + 4, true);
+  if (hi < 0x200000 && (dv.getUint32(at + 8, true) | dv.getUint32(at + 12, true)) === 0) num[i] = hi * TWO_32 + dv.getUint32(at, true);
+  else {
+    num[i] = Number.NaN;
+    big[i] = (dv.getBigUint64(at + 8, true) << 64n) | dv.getBigUint64(at, true);
+  }
+}
+
+/** Store the low 8 bytes of the word in a slot little-endian at `at` (bounds already checked). */
+export function store64(dv: DataView, at: number, num: Float64Array, big: readonly bigint[], i: number): void {
+  const v = num[i] as number;
+  if (v !== v) dv.setBigUint64(at, BigInt.asUintN(64, big[i] as bigint), true);
+  else {
+    const lo = v >>> 0;
+    dv.setUint32(at, lo, true);
+    dv.setUint32(at + 4, (v - lo) / TWO_32, true);
+  }
+}
+
+/** Store the word in a slot as 16 bytes little-endian at `at` (bounds already checked). */
+export function store128(dv: DataView, at: number, num: Float64Array, big: readonly bigint[], i: number): void {
+  const v = num[i] as number;
+  if (v !== v) {
+    const x = big[i] as bigint;
+    dv.setBigUint64(at, BigInt.asUintN(64, x), true);
+    dv.setBigUint64(at + 8, x >> 64n, true);
+  } else {
+    const lo = v >>> 0;
+    dv.setUint32(at, lo, true);
+    dv.setUint32(at + 4, (v - lo) / TWO_32, true);
+    dv.setUint32(at + 8, 0, true);
+    dv.setUint32(at + 12, 0, true);
+  }
+}

@@ -1,0 +1,319 @@
+/**
+ * The fast path's code generator: each pre-decoded function (compile.ts) becomes one JavaScript function
+ * `(machine, moduleFrame, base) => void`, built with `new Function` from numbers only (opcodes, slot
+ * offsets, gas amounts, pool indices; never a string of the module), the first time it is called.
+ *
+ * Why. The record loop (one `switch` dispatch, record loads and a stack-pointer update per instruction)
+ * cost ~10 ns per instruction on `npm run bench -- perp` (PFM1), more than the work of most instructions.
+ * Here the stack height before every instruction is a constant (the validator's `heights`), so a stack
+ * slot is `F[s0 + k]` with k a literal, a basic block is straight-line code, and only jumps go through
+ * the `switch` (one case per gas block).
+ *
+ * Semantics are run.ts's, which are the reference's: every instruction's small-word case inline on the
+ * doubles of slots.ts, its big-word case through the word semantics of semantics.ts (`w1`/`w2`/`w3`),
+ * and everything else (traps, logs, hashes, memory growth and copies, CALL, refused syscalls) delegated
+ * to its reference handler (`FastMachine.delegate`). Gas: a case charges the static gas of its block on
+ * entry, and an underfunded block runs the reference way (`FastMachine.meterBlock`), exactly as the
+ * compile.ts header describes; `m.gas` is written before anything outside the generated code reads or
+ * charges gas and read back after it.
+ */
+import { CAP } from '../capabilities.ts';
+import { runSyscall } from '../host.ts';
+import type { Instr } from '../instructions.ts';
+import { MAX_FUNCTION_FRAMES, type ModuleFrame } from '../interpreter.ts';
+import { opByName } from '../opcodes.ts';
+import { BINARY, UNARY, muldiv } from '../semantics.ts';
+import { SYSCALLS, type SyscallInfo } from '../syscalls.ts';
+import { OP_PUSHK, REC, blocks, fastFunctions, type FastFunction } from './compile.ts';
+import type { FastMachine } from './run.ts';
+import { POW2, load128, load64, loadLE, setSlot, slotBig, store128, store64, storeLE } from './slots.ts';
+
+/** A generated function: runs `fn` with its arguments at slot `base`; its results replace them there. */
+export type JitFn = (m: FastMachine, mf: ModuleFrame, base: number) => void;
+
+const codeOf = (name: string): number => (opByName(name) as { code: number }).code;
+
+/** The pure value operations by opcode number, for operands the inline code does not take (big words, results past 2^53, traps). */
+const WORD_OP1: ((a: bigint) => bigint)[] = [];
+const WORD_OP2: ((a: bigint, b: bigint) => bigint)[] = [];
+const WORD_OP3: ((a: bigint, b: bigint, c: bigint) => bigint)[] = [];
+for (const [name, f] of Object.entries(UNARY)) WORD_OP1[codeOf(name)] = f;
+for (const [name, f] of Object.entries(BINARY)) WORD_OP2[codeOf(name)] = f;
+WORD_OP3[codeOf('MULDIV_DOWN')] = (a, b, d) => muldiv(a, b, d, 'down');
+WORD_OP3[codeOf('MULDIV_UP')] = (a, b, d) => muldiv(a, b, d, 'up');
+
+/** Syscalls by id. */
+const SYSCALL_AT: (SyscallInfo | undefined)[] = [];
+for (const sc of SYSCALLS) SYSCALL_AT[sc.id] = sc;
+
+/** What generated code calls (closure constants of every generated function). */
+const HELPERS = {
+  loadLE,
+  storeLE,
+  load64,
+  load128,
+  store64,
+  store128,
+  setSlot,
+  slotBig,
+  runSyscall,
+  POW2,
+  SYSCALL_AT,
+  jitOf: (mf: ModuleFrame, fn: FastFunction): JitFn => jitOf(mf, fn),
+  w1(F: Float64Array, B: bigint[], i: number, op: number): void {
+    setSlot(F, B, i, (WORD_OP1[op] as (a: bigint) => bigint)(slotBig(F, B, i)));
+  },
+  w2(F: Float64Array, B: bigint[], i: number, op: number): void {
+    setSlot(F, B, i, (WORD_OP2[op] as (a: bigint, b: bigint) => bigint)(slotBig(F, B, i), slotBig(F, B, i + 1)));
+  },
+  w3(F: Float64Array, B: bigint[], i: number, op: number): void {
+    setSlot(F, B, i, (WORD_OP3[op] as (a: bigint, b: bigint, c: bigint) => bigint)(slotBig(F, B, i), slotBig(F, B, i + 1), slotBig(F, B, i + 2)));
+  },
+};
+
+/** The generated function of `fn` (a function of `mf.lm`), built on first use. */
+export function jitOf(mf: ModuleFrame, fn: FastFunction): JitFn {
+  return (fn.jit ??= generate(mf, fn));
+}
+
+const MAX = 'MAX_SAFE';
+/** The module's storage segment, looked up (and so created, VM-SEG-001) on the first storage access like the reference does. */
+const SEG = 'if (seg === undefined) { seg = mf.host.world.segment(HASH, STORAGE); sv = seg.view; }';
+/** Comparison operators by opcode (unsigned ones first, then signed). */
+const ORDER: Record<number, string> = { 0x42: '<', 0x43: '>', 0x44: '<=', 0x45: '>=', 0x36: '<', 0x37: '>', 0x38: '<=', 0x39: '>=' };
+/** Memory and storage access widths by opcode. */
+const WIDTH: Record<number, number> = { 0x50: 16, 0x51: 16, 0x52: 1, 0x53: 1, 0x54: 8, 0x55: 8, 0x60: 16, 0x61: 16, 0x62: 1, 0x63: 1, 0x64: 8, 0x65: 8 };
+
+function generate(mf: ModuleFrame, fn: FastFunction): JitFn {
+  const lm = mf.lm;
+  const an = lm.analyses[fn.fn];
+  if (!an) throw new Error('internal assertion failed: analysis missing');
+  const { instrs, heights, indexOfPc } = an;
+  const { leader, gas } = blocks(instrs, indexOfPc);
+  // Record offset of each instruction (what delegate and meterBlock take).
+  const rec: number[] = [];
+  fn.refIndex.forEach((i, r) => {
+    if (i >= 0) rec[i] = r * REC;
+  });
+  const label: number[] = [];
+  let labels = 0;
+  instrs.forEach((_, i) => {
+    if (leader[i]) label[i] = labels++;
+  });
+  const fns = fastFunctions(lm);
+  const out: string[] = [];
+  const emit = (s: string): void => {
+    out.push(s);
+  };
+  const S = (k: number): string => (k === 0 ? 's0' : `s0 + ${k}`);
+  const L = (n: number): string => (n === 0 ? 'base' : `base + ${n}`);
+  const copy = (from: string, to: string): string => `t = F[${from}]; F[${to}] = t; if (t !== t) B[${to}] = B[${from}];`;
+  const delegate = (i: number, h: number): string => `m.gas = gas; m.delegate(mf, fn, ${rec[i] as number}, ${S(h)}); F = m.num; B = m.big; gas = m.gas;`;
+
+  instrs.forEach((ins: Instr, i: number) => {
+    const h = heights[i] as number;
+    if (leader[i]) {
+      emit(`case ${label[i] as number}:`);
+      const g = gas[i] as number;
+      if (g > 0) emit(`if (gas < ${g}) m.meterBlock(mf, fn, ${rec[i] as number}, base, ${S(h)}, gas); gas -= ${g};`);
+    }
+    const op = ins.info.code;
+    const x = S(h - 2); // first operand of a binary operation, and its result
+    const y = S(h - 1); // the top
+    const bin = (ok: string, then: string): void => emit(`a = F[${x}]; b = F[${y}]; if (${ok}) ${then} else w2(F, B, ${x}, ${op});`);
+    if (fn.code[rec[i] as number] === OP_PUSHK) {
+      const k = fn.code[(rec[i] as number) + 1] as number;
+      const v = fn.poolNum[k] as number;
+      emit(v === v ? `F[${S(h)}] = ${v};` : `F[${S(h)}] = NaN; B[${S(h)}] = P[${k}];`);
+      return;
+    }
+    switch (op) {
+      case 0x01: // NOP
+      case 0x13: // POP
+        return;
+      case 0x02: // JUMP
+        emit(`pc = ${label[indexOfPc.get(ins.arg) as number] as number}; continue;`);
+        return;
+      case 0x03: // JUMPI: a big word (NaN) is never zero
+        emit(`if (F[${y}] !== 0) { pc = ${label[indexOfPc.get(ins.arg) as number] as number}; continue; }`);
+        return;
+      case 0x04: {
+        // CALLF: the callee reads its arguments from our slots and leaves its results there
+        const callee = fns[ins.arg] as FastFunction;
+        // (FastMachine.callFast inline: measured, the extra call frame was ~10 % of a perp pair)
+        emit(`if (m.frames >= ${MAX_FUNCTION_FRAMES}) m.tooDeep(); m.frames++; m.gas = gas; tp = m.top; (FNS[${ins.arg}].jit ?? jitOf(mf, FNS[${ins.arg}]))(m, mf, ${S(h - callee.params)}); m.top = tp; m.frames--; F = m.num; B = m.big; gas = m.gas;`);
+        return;
+      }
+      case 0x05: // RET: the validator guarantees the stack holds exactly the results
+        for (let r = 0; r < fn.results; r++) emit(copy(S(h - fn.results + r), L(r)));
+        emit('m.gas = gas; return;');
+        return;
+      case 0x0a: // GAS (ends its block: `gas` is the reference's gas after it)
+        emit(`F[${S(h)}] = gas;`);
+        return;
+      case 0x0b: // SELECT: a when c ≠ 0
+        emit(`if (F[${y}] === 0) { ${copy(x, S(h - 3))} }`);
+        return;
+      case 0x14: // DUP
+        emit(copy(S(h - 1 - ins.arg), S(h)));
+        return;
+      case 0x15: {
+        // SWAP
+        const o = S(h - 1 - ins.arg);
+        emit(`a = F[${y}]; b = F[${o}]; F[${y}] = b; F[${o}] = a; if (a !== a || b !== b) { bb = B[${y}]; B[${y}] = B[${o}]; B[${o}] = bb; }`);
+        return;
+      }
+      case 0x18: // LGET
+        emit(copy(L(ins.arg), S(h)));
+        return;
+      case 0x19: // LSET
+        emit(copy(y, L(ins.arg)));
+        return;
+      case 0x1a: // LTEE
+        emit(copy(y, L(ins.arg)));
+        return;
+      case 0x20: // ADD
+      case 0x25: // ADDW
+      case 0x30: // SADD: below 2^53 the signed and unsigned sums agree
+        bin('(r = a + b) <= ' + MAX, `F[${x}] = r;`);
+        return;
+      case 0x21: // SUB
+      case 0x26: // SUBW
+      case 0x31: // SSUB
+        bin('a >= b', `F[${x}] = a - b;`);
+        return;
+      case 0x22: // MUL
+      case 0x27: // MULW
+      case 0x32: // SMUL
+        // 0 · a big word is 0 for all three (the compiler masks with 0 / 2^128−1 products: ~100 per perp pair)
+        emit(`a = F[${x}]; b = F[${y}]; if ((r = a * b) <= ${MAX}) F[${x}] = r; else if (a === 0 || b === 0) F[${x}] = 0; else w2(F, B, ${x}, ${op});`);
+        return;
+      case 0x23: // DIV
+      case 0x33: // SDIV: exact for doubles; NaN when b = 0 or an operand is big
+        bin('(r = (a - (a % b)) / b) === r', `F[${x}] = r;`);
+        return;
+      case 0x24: // MOD
+      case 0x34: // SMOD
+        bin('(r = a % b) === r', `F[${x}] = r;`);
+        return;
+      case 0x2b: // MIN
+        bin('a === a && b === b', `F[${x}] = a < b ? a : b;`);
+        return;
+      case 0x2c: // MAX
+        bin('a === a && b === b', `F[${x}] = a > b ? a : b;`);
+        return;
+      case 0x40: // EQ: one small and one big word are never equal
+        bin('a === b || a === a || b === b', `F[${x}] = a === b ? 1 : 0;`);
+        return;
+      case 0x41: // NE
+        bin('a === b || a === a || b === b', `F[${x}] = a === b ? 0 : 1;`);
+        return;
+      case 0x42: // LT
+      case 0x43: // GT
+      case 0x44: // LE
+      case 0x45: {
+        // GE: one word big: it is above every small word, as +∞ is (two big words: bigints)
+        const c = ORDER[op] as string;
+        bin('a === a || b === b', `F[${x}] = (a === a ? a : Infinity) ${c} (b === b ? b : Infinity) ? 1 : 0;`);
+        return;
+      }
+      case 0x36: // SLT
+      case 0x37: // SGT
+      case 0x38: // SLE
+      case 0x39: // SGE: below 2^53 signed and unsigned order agree
+        bin('a === a && b === b', `F[${x}] = a ${ORDER[op] as string} b ? 1 : 0;`);
+        return;
+      case 0x46: // ISZERO: a big word is never zero
+        emit(`F[${y}] = F[${y}] === 0 ? 1 : 0;`);
+        return;
+      case 0x48: // AND
+      case 0x49: // OR
+      case 0x4a: {
+        // XOR, on words below 2^32 …
+        const c = op === 0x48 ? '&' : op === 0x49 ? '|' : '^';
+        // … and on words below 2^53 as two halves (keys packed past 2^32 by the templates)
+        emit(`a = F[${x}]; b = F[${y}]; if (a <= 0xffffffff && b <= 0xffffffff) F[${x}] = (a ${c} b) >>> 0; else if (a === a && b === b) F[${x}] = ((((a - (a >>> 0)) / 4294967296) ${c} ((b - (b >>> 0)) / 4294967296)) * 4294967296) + (((a >>> 0) ${c} (b >>> 0)) >>> 0); else w2(F, B, ${x}, ${op});`);
+        return;
+      }
+      case 0x4c: // SHL
+        bin(`b <= 52 && (r = a * POW2[b]) <= ${MAX}`, `F[${x}] = r;`);
+        return;
+      case 0x4d: // SHR
+      case 0x4e: // SAR: a word below 2^53 is non-negative as i128
+        bin('a === a && b === b', `F[${x}] = b <= 52 ? Math.floor(a / POW2[b]) : 0;`);
+        return;
+      case 0x50: // MLOAD
+      case 0x52: // MLOAD8
+      case 0x54: // MLOAD64
+        emit(`a = F[${y}]; mem = mf.memory.bytes; if (a + ${WIDTH[op] as number} <= mem.length) loadLE(mem, a, ${WIDTH[op] as number}, F, B, ${y}); else { ${delegate(i, h)} }`);
+        return;
+      case 0x51: // MSTORE
+      case 0x53: // MSTORE8
+      case 0x55: {
+        // MSTORE64
+        const w = WIDTH[op] as number;
+        emit(`a = F[${x}]; mem = mf.memory.bytes; if (a + ${w} <= mem.length) { mf.memory.wrote(a + ${w}); storeLE(mem, a, ${w}, F, B, ${y}); } else { ${delegate(i, h)} }`);
+        return;
+      }
+      case 0x56: // MSIZE
+        emit(`F[${S(h)}] = mf.memory.bytes.length;`);
+        return;
+      case 0x60: // SLOAD
+      case 0x62: // SLOAD8
+      case 0x64: // SLOAD64
+        emit(`${SEG} a = F[${y}]; if (a + ${WIDTH[op] as number} <= seg.bytes.length) ${op === 0x62 ? `F[${y}] = seg.bytes[a];` : `load${WIDTH[op] === 8 ? 64 : 128}(sv, a, F, B, ${y});`} else { ${delegate(i, h)} }`);
+        return;
+      case 0x61: // SSTORE
+      case 0x63: // SSTORE8
+      case 0x65: {
+        // SSTORE64: journal the old words, then write in place
+        const w = WIDTH[op] as number;
+        const store = w === 1 ? `storeLE(seg.bytes, a, 1, F, B, ${y});` : `store${w === 8 ? 64 : 128}(sv, a, F, B, ${y});`;
+        emit(`${SEG} a = F[${x}]; if (a + ${w} <= seg.bytes.length) { mf.host.world.segmentWillWrite(HASH, seg, a, ${w}); ${store} } else { ${delegate(i, h)} }`);
+        return;
+      }
+      case 0x08: {
+        // SYSCALL: granted and affordable here; otherwise the reference handler halts
+        const sc = SYSCALL_AT[ins.arg] as SyscallInfo;
+        const cap = sc.cap === null ? 0 : CAP[sc.cap];
+        const n = sc.params.length;
+        const args = Array.from({ length: n }, (_, k) => `slotBig(F, B, ${S(h - n + k)})`).join(', ');
+        const results = Array.from({ length: sc.results.length }, (_, k) => `setSlot(F, B, ${S(h - n + k)}, rs[${k}]);`).join(' ');
+        const granted = cap === 0 ? '' : `(mf.caps & ${cap}) === ${cap} && `;
+        emit(`if (${granted}gas >= ${sc.gas}) { gas -= ${sc.gas}; rs = runSyscall(SYSCALL_AT[${ins.arg}], [${args}], mf.host); ${results} } else { ${delegate(i, h)} }`);
+        return;
+      }
+      default:
+        break;
+    }
+    // A value operation with no inline case: its word semantics on bigints (never ends a block).
+    if (WORD_OP2[op]) emit(`w2(F, B, ${x}, ${op});`);
+    else if (WORD_OP1[op]) emit(`w1(F, B, ${y}, ${op});`);
+    else if (WORD_OP3[op]) emit(`w3(F, B, ${S(h - 3)}, ${op});`);
+    else emit(delegate(i, h));
+  });
+
+  const body = `
+const { loadLE, storeLE, load64, load128, store64, store128, setSlot, slotBig, runSyscall, POW2, SYSCALL_AT, w1, w2, w3, jitOf } = H;
+const MAX_SAFE = ${Number.MAX_SAFE_INTEGER};
+return function jit_f${fn.fn}(m, mf, base) {
+  const s0 = base + ${fn.localCount};
+  m.ensure(s0 + ${fn.maxStack});
+  m.top = s0 + ${fn.maxStack};
+  let F = m.num;
+  let B = m.big;
+  for (let i = base + ${fn.params}; i < s0; i++) F[i] = 0;
+  let seg, sv, mem, rs, bb, tp;
+  let gas = m.gas, pc = 0, t = 0, a = 0, b = 0, r = 0;
+  for (;;) {
+    switch (pc) {
+${out.join('\n')}
+      default:
+        throw new Error('internal assertion failed: fast path fell off function ${fn.fn}');
+    }
+  }
+};`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from numbers only (see the file comment)
+  const factory = new Function('H', 'fn', 'FNS', 'P', 'HASH', 'STORAGE', body) as (...a: unknown[]) => JitFn;
+  return factory(HELPERS, fn, fns, fn.poolBig, lm.hashHex, lm.module.memory.storageBytes);
+}
