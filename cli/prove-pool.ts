@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import type { TemplateSet } from '../reference/compiler/compile.ts';
 import type { Obligation } from '../models/smt/obligation.ts';
 import { entryOf, reportOf, type ProveEntry, type ProveReport } from '../models/smt/prove.ts';
-import type { FromWorker, ToWorker } from './prove-worker.ts';
+import { WORKER_FLAG, type FromWorker, type ToWorker } from './prove-protocol.ts';
 
 const WORKER = new URL('./prove-worker.ts', import.meta.url).pathname;
 
@@ -46,7 +46,7 @@ export interface PoolInput {
   readonly all: readonly Obligation[];
   /** Indices into `all` to run, in report order. */
   readonly selected: readonly number[];
-  /** A module to build the obligations from instead of the venue (cli/prove-worker.ts WorkerInit.source). */
+  /** A module to build the obligations from instead of the venue (cli/prove-protocol.ts WorkerInit.source). */
   readonly source?: string;
   /** Called with each entry once it is decided (in decision order) and its position in `selected`. */
   readonly onEntry?: (e: ProveEntry, position: number) => void;
@@ -224,7 +224,7 @@ export function runPool(input: PoolInput, settings: PoolSettings): Promise<PoolR
 
     function spawn(): void {
       stats.started++;
-      const child = fork(WORKER, [], { execArgv: ['--import=tsx'], serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      const child = fork(WORKER, [WORKER_FLAG], { execArgv: ['--import=tsx'], serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
       const w: Worker = { child, ready: false, runs: 0, stderr: '', retiring: false, job: undefined, key: undefined, started: 0, timer: undefined, crash: undefined, killed: undefined };
       workers.add(w);
       child.stderr?.on('data', (d: Buffer) => (w.stderr = (w.stderr + d.toString('utf8')).slice(-4000)));

@@ -8,37 +8,8 @@
  * worker. Texts only: this process reads no file.
  */
 import { performance } from 'node:perf_hooks';
-import type { TemplateSet } from '../reference/compiler/compile.ts';
 import type { Obligation } from '../models/smt/obligation.ts';
-import type { ProveEntry } from '../models/smt/prove.ts';
-
-export interface WorkerInit {
-  readonly type: 'init';
-  readonly venue: { readonly file: string; readonly text: string };
-  readonly templates: TemplateSet;
-  /** Per-query solver timeout (ms). */
-  readonly timeoutMs: number;
-  /**
-   * A module exporting `obligations(init): Promise<Obligation[]>` to use instead of the venue's (the pool's
-   * tests run obligations that crash, hang or throw); absent: the venue's obligations (obligationsOf).
-   */
-  readonly source?: string;
-}
-
-/** What the pool sends: `init` once, then `run` per obligation (index into the full list), `quit` at the end. */
-export type ToWorker = WorkerInit | { readonly type: 'run'; readonly index: number; readonly id: string } | { readonly type: 'quit' };
-
-/** What a worker answers. */
-export type FromWorker =
-  | { readonly type: 'ready'; readonly solver: string; readonly ids: readonly string[] }
-  | { readonly type: 'result'; readonly index: number; readonly entry: ProveEntry; readonly rssMb: number }
-  | { readonly type: 'crash'; readonly message: string };
-
-/** The obligations of a venue from its texts: the spec level, then the bytecode of its Router and Slabs. */
-export async function obligationsOf(venue: WorkerInit['venue'], templates: TemplateSet): Promise<Obligation[]> {
-  const [{ specObligations }, { bytecodeObligations }] = await Promise.all([import('../models/smt/spec/index.ts'), import('../models/smt/symexec/index.ts')]);
-  return [...specObligations(), ...bytecodeObligations(venue.text, templates, venue.file)];
-}
+import { obligationsOf, WORKER_FLAG, type FromWorker, type ToWorker } from './prove-protocol.ts';
 
 const rssMb = (): number => Math.round(process.memoryUsage().rss / 2 ** 20);
 
@@ -74,7 +45,7 @@ async function serve(send: (m: FromWorker) => Promise<void>): Promise<void> {
   }
 }
 
-if (process.send) {
+if (process.send && process.argv.includes(WORKER_FLAG)) {
   const send = (m: FromWorker): Promise<void> => new Promise<void>((ok) => void process.send?.(m, undefined, {}, () => ok()));
   // the pool ending (or killed) closes the channel: nothing is left to do
   process.on('disconnect', () => process.exit(0));

@@ -1,12 +1,25 @@
 /**
- * The prove producer's result from what the prover process reported (spec/gate.md GATE-PROVE-003): the
+ * The prove producer's result from what the prover pool reported (cli/prove-producer.ts) (spec/gate.md GATE-PROVE-003): the
  * obligation list, the verdicts it reached, and the bundle when it finished. An obligation without a
  * verdict — the prover stopped at its time budget, crashed, or never listed its level — is `unknown` with
  * the reason, never dropped; the proof-hash slots get the bundle hash only when the run completed and
  * every obligation is proved (MAN-PROOF-001, as `curve compile --prove` does).
  */
 import type { ProofResult, ProofRun } from './producers.ts';
-import type { ObligationInfo, ProveMessage } from './prove-worker.ts';
+
+export interface ObligationInfo {
+  readonly id: string;
+  readonly family: string;
+  readonly level: string;
+  readonly invariants: readonly string[];
+}
+
+/** What the prover reported, in this order: `obligations`, `entry` per decided obligation, `done` when it completed. */
+export type ProveMessage =
+  | { readonly type: 'obligations'; readonly list: readonly ObligationInfo[] }
+  | { readonly type: 'entry'; readonly entry: ObligationInfo & { readonly verdict: string; readonly reason?: string; readonly seconds: number } }
+  | { readonly type: 'done'; readonly solver: string; readonly bundleHash: string; readonly bundleJson: string }
+  | { readonly type: 'error'; readonly message: string };
 
 /** The kinds of module the bytecode obligations are stated over: they get the proof hash. */
 const PROVED_KINDS = ['router', 'slab'];

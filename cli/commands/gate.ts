@@ -5,7 +5,7 @@
  * keeps wall-clock time; shows progress (listr2 on a TTY, plain lines otherwise or under CI=true);
  * writes the report — and maps the verdict to the exit code: 0 GO, 1 NO-GO, 2 bad input.
  */
-import { fork, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,9 +17,7 @@ import { loadConfig } from '../../reports/config.ts';
 import { htmlReport } from '../../reports/html.ts';
 import { junitReport } from '../../reports/junit.ts';
 import { markdownReport } from '../../reports/markdown.ts';
-import type { Producers, ProofRun, ProveInput } from '../../reports/producers.ts';
-import { proofRunOf } from '../../reports/prove-run.ts';
-import type { ProveMessage, ProveRequest } from '../../reports/prove-worker.ts';
+import type { Producers } from '../../reports/producers.ts';
 import { assembleReport, summaryJson, type GateReport } from '../../reports/report.ts';
 import { runStages, type GateInputs, type Stage, type StageContext } from '../../reports/stage.ts';
 import { STAGES } from '../../reports/stages/index.ts';
@@ -92,50 +90,13 @@ function runAva(files: readonly string[]): Promise<{ tap: string }> {
 }
 
 /**
- * The prover in its own process (reports/prove-worker.ts, GATE-PROVE-003): verdicts stream back as they
- * are decided; at the stage's time budget the process is killed and what was not decided is `unknown`.
- * A prover that crashes or hangs ends as a NO-GO reason, never as a crash of the gate.
- */
-function proveInChild(input: ProveInput): Promise<ProofRun> {
-  return new Promise((resolve) => {
-    const messages: ProveMessage[] = [];
-    const child = fork(join(ROOT, 'reports/prove-worker.ts'), [], { cwd: ROOT, execArgv: ['--import=tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    let stderr = '';
-    let stopped: string | undefined;
-    let decided = 0;
-    let listed = 0;
-    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-2000)));
-    const timer = setTimeout(() => {
-      stopped = `stopped at the ${input.budgetSeconds} s time budget of the prove stage (profile prove.budgetSeconds)`;
-      child.kill('SIGKILL');
-    }, input.budgetSeconds * 1000);
-    child.on('message', (m: ProveMessage) => {
-      messages.push(m);
-      if (m.type === 'obligations') listed += m.list.length;
-      if (m.type === 'entry') input.progress(`${++decided}/${listed} ${m.entry.verdict} ${m.entry.seconds.toFixed(1)} s ${m.entry.id}`);
-    });
-    const finish = (why?: string): void => {
-      clearTimeout(timer);
-      resolve(proofRunOf(messages, input.modules, stopped ?? why));
-    };
-    child.on('error', (e) => finish(`the prover process failed: ${e.message}`));
-    child.on('close', (code, signal) => {
-      const last = stderr.trim().split('\n').filter(Boolean).pop();
-      finish(code === 0 ? undefined : `the prover process ended with ${signal ?? `exit ${code}`}${last ? `: ${last}` : ''}`);
-    });
-    const req: ProveRequest = { venue: input.venue, templates: input.templates, timeoutMs: input.timeoutMs };
-    child.send(req);
-  });
-}
-
-/**
  * The producers that exist in this tree (GATE-PROD-001). The prover (models/smt/prove.ts) and the
  * VM-vs-model sequence driver (reference/perp/vm) are wired here when they land; until then their gates
  * report no evidence.
  */
 function producers(inputs: GateInputs): Producers {
   return {
-    prove: proveInChild,
+    prove: (input) => import('../prove-producer.ts').then((m) => m.provePooled(input)),
     // GATE-DIFF-002: the checker's ids, evaluated on VM state, and OBS1 (observables equal)
     vmDifferential: (o) => Promise.resolve({ ...runVmDifferential(o, DIFF_T0), invariants: ['OBS1', ...checkerIds(inputs.invariantsText)] }),
     tests: runAva,

@@ -21,7 +21,7 @@ import { allProved, selectObligations, type ProveEntry, type ProveReport } from 
 import { readFileOrFail } from '../load.ts';
 import { stdout } from '../output.ts';
 import { runPool, type PoolStats } from '../prove-pool.ts';
-import { obligationsOf } from '../prove-worker.ts';
+import { obligationsOf } from '../prove-protocol.ts';
 import { loadTemplates } from './compile.ts';
 
 /** The shipped venue proved when no file is given. */

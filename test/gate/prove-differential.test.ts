@@ -13,7 +13,7 @@ import { VenuePair } from '../../reference/perp/vm/venue-pair.ts';
 import { runVmDifferential } from '../../reports/perp/vm-differential.ts';
 import type { ProofRun, VmDiffInput } from '../../reports/producers.ts';
 import { proofRunOf } from '../../reports/prove-run.ts';
-import type { ProveMessage } from '../../reports/prove-worker.ts';
+import type { ProveMessage } from '../../reports/prove-run.ts';
 import { compileStage } from '../../reports/stages/compile.ts';
 import { DIFF_T0, differentialStage } from '../../reports/stages/differential.ts';
 import { proveStage } from '../../reports/stages/prove.ts';

@@ -55,6 +55,7 @@ test.serial('PROOF-CLI-001 curve prove rejects bad arguments with one line and e
     [['--timeout', 'soon'], /--timeout: expected a positive number of seconds/],
     [['--timeout', '0'], /--timeout: expected a positive number/],
     [['--recheck', 'yices'], /--recheck: expected cvc5 or z3/],
+    [['--workers', '0'], /--workers: expected a whole number from 1 to 64/],
     [['no-such-venue.curve'], /no-such-venue\.curve.*no such file|no such file.*no-such-venue\.curve/],
   ] as const) {
     const r = await curve('prove', ...args);
