@@ -12,7 +12,9 @@ import { World } from '../../../reference/vm/world.ts';
 import type { SymbolicCustody } from './custody.ts';
 import type { ExecOutcome } from './explore.ts';
 import type { SymbolicInputs } from './run.ts';
-import type { BV, SymWord } from './word.ts';
+import { modelValue } from '../model-eval.ts';
+import type { Z3Context } from '../z3.ts';
+import type { BV, SymWord, ZBool } from './word.ts';
 
 /** The concrete inputs of a replay. */
 export interface ReplayInput {
@@ -26,14 +28,17 @@ export interface ReplayInput {
 /** Gas limit of a replay when the model's is beyond what a call accepts. */
 const REPLAY_GAS_CAP = 50_000_000;
 
+/** A word's value under the model (models/smt/model-eval.ts: z3's evaluator, else closed substitution). */
 function num(model: Model<'main'>, e: SymWord): bigint {
   if (typeof e === 'bigint') return e;
-  const v = model.eval(e, true) as unknown as { value(): bigint };
-  return v.value();
+  const v = modelValue(e.ctx as Z3Context, model, e);
+  if (typeof v !== 'bigint') throw new Error(`the model gives a boolean to the word ${e.sexpr().slice(0, 60)}`);
+  return v;
 }
 
-function flag(model: Model<'main'>, e: unknown): boolean {
-  return String(model.eval(e as never, true)) === 'true';
+function flag(model: Model<'main'>, e: ZBool | boolean): boolean {
+  if (typeof e === 'boolean') return e;
+  return modelValue(e.ctx as Z3Context, model, e) === true;
 }
 
 /** Build the replay's pre-state and inputs from a model. */

@@ -14,7 +14,7 @@ import { assembleToBytes } from '../../../../reference/vm/asm.ts';
 import { ModuleStore } from '../../../../reference/vm/store.ts';
 import { obligationsFor, type Subject } from '../../../../models/smt/symexec/index.ts';
 import { regressionVector } from '../../../../models/smt/symexec/vector.ts';
-import { closeZ3 } from '../../../../models/smt/z3.ts';
+import { closeZ3, z3Context } from '../../../../models/smt/z3.ts';
 import { replayVector } from './replay-vector.ts';
 
 test.after.always(async () => {
@@ -85,4 +85,17 @@ test('P5 P7 the shipped-style fixtures without the bug are proved, not vacuous',
   if (!ob) return t.fail('no access obligation');
   const r = await ob.run({ timeoutMs: 30_000 });
   t.is(r.verdict, 'proved', r.reason);
+});
+
+test('P5 the counterexample reproduces whatever ran before it in the context (other obligations first, unrelated terms created first)', async (t) => {
+  const ctx = await z3Context();
+  // unrelated arrays and words made first shift every AST id and the names z3 gives its model functions
+  for (let i = 0; i < 200; i++) ctx.Array.const(`order.junk${i}`, ctx.BitVec.sort(128), ctx.BitVec.sort(128)).select(ctx.BitVec.val(BigInt(i), 128));
+  const s = fixture('release-no-min.casm', 'router', { release: ['user', 'slab', 'asset', 'cap'] });
+  const obs = obligationsFor(s).reverse();
+  const results = [];
+  for (const ob of obs) results.push([ob.id, await ob.run({ timeoutMs: 30_000 })] as const);
+  const p5 = results.find(([id]) => id.endsWith('release/P5-refund-bounded'))?.[1];
+  t.is(p5?.verdict, 'counterexample', p5?.reason);
+  t.true(p5?.counterexample?.reproduced);
 });
