@@ -12,9 +12,11 @@ export const PLANTED_BUGS: readonly PlantedBug[] = ['double-commit', 'ttl-off-by
 /** An executor that applies a successful commit's fill twice to the taker's position (breaks VAL1/VAL3). */
 export class DoubleCommitExecutor extends ModelExecutor {
   protected override commit(user: bigint, routeId: bigint, chosen: M.Chosen[], now: bigint): M.OpResult<{ filled: bigint; charge: bigint }[]> {
+    // the route's legs before the commit (a committed route frees its record, PERP-ROUTE-007)
+    const legs = this.state.router.routes.get(routeId)?.legs ?? [];
     const r = super.commit(user, routeId, chosen, now);
     if (!r.ok) return r;
-    const leg = r.state.router.routes.get(routeId)?.legs.find((l) => l.status === 'committed');
+    const leg = legs.find((l) => l.holdId === chosen[0]?.holdId);
     const slab = leg ? r.state.slabs.get(leg.slab) : undefined;
     const pos = slab?.positions.slots.find((p) => p && p.owner === user && p.instrument === leg?.instrument);
     if (pos && leg) pos.qty += leg.side === 0 ? (r.out[0]?.filled ?? 0n) : -(r.out[0]?.filled ?? 0n);

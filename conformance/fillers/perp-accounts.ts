@@ -39,8 +39,8 @@ function routerVectors(): FillSpec[] {
   sc = book(venue(id('router', 'P5-escrow-release')));
   r = sc.reserve(ALICE, [ONE]);
   sc.ok('cancelRoute', { user: ALICE, routeId: r.routeId });
-  sc.ok('cancelRoute', { user: ALICE, routeId: r.routeId });
-  out.push(sc.vector('a reservation funds the escrow with a cap; cancelling releases it to cash, twice is once (escrow 0, same root)', ['P5', 'R8', 'F2']));
+  sc.fails('cancelRoute', { user: ALICE, routeId: r.routeId }, 'UNKNOWN_ROUTE');
+  out.push(sc.vector('a reservation funds the escrow with a cap; cancelling releases it to cash, twice is once (the repeat finds the freed route unknown: escrow 0, same root)', ['P5', 'R8', 'F2']));
 
   sc = book(venue(id('router', 'P6-foreign-cap')));
   r = sc.reserve(ALICE, [ONE]);
@@ -186,8 +186,8 @@ function interfaceVectors(): FillSpec[] {
   sc = book(venue(id('interface', 'R4-F1-expired')));
   let r = sc.reserve(ALICE, [ONE], T0, 100n);
   sc.commit(ALICE, r, T0 + 100n, 'RESERVATION_EXPIRED');
-  sc.commit(ALICE, r, T0 + 100n, 'ROUTE_NOT_OPEN');
-  out.push(sc.vector('a commit at or after expiry fails RESERVATION_EXPIRED and returns the escrow to cash; the route stays failed', ['R4', 'F1']));
+  sc.commit(ALICE, r, T0 + 100n, 'UNKNOWN_ROUTE');
+  out.push(sc.vector('a commit at or after expiry fails RESERVATION_EXPIRED and returns the escrow to cash; the failed route is freed, its id unknown (PERP-ROUTE-009)', ['R4', 'F1']));
 
   sc = book(venue(id('interface', 'F1-expiry-sweep')));
   sc.reserve(ALICE, [ONE], T0, 100n);
@@ -218,9 +218,9 @@ function interfaceVectors(): FillSpec[] {
   r = sc.reserve(ALICE, [ONE]);
   sc.fails('cancelRoute', { user: BOB, routeId: r.routeId }, 'NOT_ROUTE_OWNER');
   sc.ok('cancelRoute', { user: ALICE, routeId: r.routeId });
-  sc.ok('cancelRoute', { user: ALICE, routeId: r.routeId });
+  sc.fails('cancelRoute', { user: ALICE, routeId: r.routeId }, 'UNKNOWN_ROUTE');
   sc.fails('cancelRoute', { user: ALICE, routeId: 0x1234n }, 'UNKNOWN_ROUTE');
-  out.push(sc.vector('cancel twice = cancel once (cancelled 1, then 0, no event, same root); only the owner cancels', ['R8', 'F2']));
+  out.push(sc.vector('cancel twice = cancel once (cancelled 1; the repeat finds the freed route unknown, PERP-ROUTE-009: no event, same root); only the owner cancels', ['R8', 'F2']));
 
   sc = book(venue(id('interface', 'R10-L3-liquidation-call')));
   sc.trade(ALICE, [ONE]);

@@ -144,7 +144,7 @@ function failureVectors(): FillSpec[] {
   let sc = book(venue(id('failure', 'F3-retry')));
   let r = sc.reserve(ALICE, [ONE]);
   sc.commit(ALICE, r);
-  sc.commit(ALICE, r, T0, 'ROUTE_NOT_OPEN');
+  sc.commit(ALICE, r, T0, 'UNKNOWN_ROUTE'); // PERP-ROUTE-009: the committed route is freed
   const leg = r.legs[0] as { holdId: bigint; capId: bigint };
   sc.fails('slabCommit', { slab: SLAB_A, caller: ROUTER, now: T0, holdId: leg.holdId, capId: leg.capId, reveal: { side: 0, qty: 5n, limitPx: PX + TICK, salt: '0x' + '07'.repeat(32) } }, 'UNKNOWN_HOLD');
   sc.debit(SLAB_A, T0, leg.capId, 1n, 4n);

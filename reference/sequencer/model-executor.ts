@@ -113,14 +113,14 @@ export class ModelExecutor implements BatchExecutor {
     return r.ok;
   }
 
-  /** SEQ-STATE-001: closed routes (committed, cancelled, failed) and their burned caps leave the state at the next boundary. */
+  /**
+   * SEQ-STATE-001: closed routes (committed, cancelled, failed) leave the state — the router frees their
+   * records at once (PERP-ROUTE-007) — and their burned caps leave it at the next boundary (a cap burns
+   * only when its leg's route closes, PERP-ROUTE-002).
+   */
   protected retireClosedRoutes(): void {
-    const routes = this.st.router.routes;
-    for (const [id, r] of routes) {
-      if (r.status === 'open') continue;
-      for (const l of r.legs) if (this.st.custody.caps.get(l.capId)?.burned) this.st.custody.caps.delete(l.capId);
-      routes.delete(id);
-    }
+    const caps = this.st.custody.caps;
+    for (const [id, c] of caps) if (c.burned) caps.delete(id);
   }
 
   /** Σ qty of open legs per slab: the exposure the ceiling of SEQ-STALE-002 bounds. */

@@ -7,10 +7,10 @@
  * invariant checks are the ModelExecutor's own code over VM state: on the same genesis and blocks both
  * executors give the same state roots (SEQ-EXE-005, test/sequencer/vm-executor.test.ts).
  *
- * SEQ-STATE-001 on the VM: the router keeps route records for ever (PERP-ROUTE-007), so retirement is a
- * view: routes closed at a boundary (and their burned caps) leave the read-back, and a later commit or
- * cancel of such a route fails UNKNOWN_ROUTE before reaching the VM, as on the model. A VM outcome the
- * model cannot produce (the route table full, ROUTES_FULL) throws: the executors would diverge.
+ * SEQ-STATE-001 on the VM: the router frees a closed route's record at once (PERP-ROUTE-007), so a later
+ * commit or cancel of it fails UNKNOWN_ROUTE on the VM as on the model; burned caps stay in the host world,
+ * so their retirement at a boundary is a view (they leave the read-back). A VM outcome the model cannot
+ * produce throws: the executors would diverge.
  */
 import { bigToJson, hexToBytes } from '../lib/hex.ts';
 import type * as M from '../perp/model/index.ts';
@@ -94,11 +94,7 @@ export class VmExecutor extends ModelExecutor {
   }
 
   protected override retireClosedRoutes(): void {
-    for (const r of this.st.router.routes.values()) {
-      if (r.status === 'open') continue;
-      this.retired.add(r.routeId);
-      for (const l of r.legs) if (this.st.custody.caps.get(l.capId)?.burned) this.retiredCaps.add(l.capId);
-    }
+    for (const [id, c] of this.st.custody.caps) if (c.burned) this.retiredCaps.add(id);
     this.sync();
   }
 

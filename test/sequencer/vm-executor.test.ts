@@ -218,7 +218,7 @@ test('SEQ-STATE-001 on the VM: a closed route leaves the read-back at the next b
   t.true(out[2]?.[1].receipts[0]?.ok, js(out[2]?.[1].receipts));
   t.is(out[4]?.[1].receipts[0]?.error, 'UNKNOWN_ROUTE');
   t.false((vm.executor as VmExecutor).state.router.routes.has(rid));
-  t.true((vm.executor as VmExecutor).venue.state().router.routes.has(rid), 'the router keeps the record (PERP-ROUTE-007)');
+  t.false((vm.executor as VmExecutor).venue.state().router.routes.has(rid), 'the router freed the record (PERP-ROUTE-007)');
 });
 
 test('SEQ-STALE-002 on the VM: a reserve on a down slab is re-routed to the other SOL slab, same root as the model', (t) => {

@@ -9,7 +9,7 @@ import { listSlots } from './book.ts';
 import { exposuresOf, requirement } from './margin.ts';
 import { freeList, usedSlots, type Pool } from './pool.ts';
 import { fundingOwed } from './position.ts';
-import type { PerpState, SlabState } from './types.ts';
+import { MAX_ROUTES, type PerpState, type SlabState } from './types.ts';
 
 function poolIntegrity<T>(name: string, p: Pool<T>, out: string[]): void {
   const free = freeList(p);
@@ -124,7 +124,9 @@ function custodyInvariants(st: PerpState, out: string[]): void {
   for (const [k, v] of backing) if (v !== 0n && !c.escrows.has(k)) out.push(`P5 escrow ${k}: missing, caps hold ${v}`);
   for (const [k, v] of c.vaults) if (v < 0n) out.push(`P3 vault ${k}: negative`);
   for (const [k, v] of c.wallets) if (v < 0n) out.push(`P3 wallet ${k}: negative`);
+  if (st.router.routes.size > MAX_ROUTES) out.push(`PERP-ROUTE-007 ${st.router.routes.size} routes recorded, above MAX_ROUTES`);
   for (const r of st.router.routes.values()) {
+    if (r.status !== 'open') out.push(`PERP-ROUTE-007 route ${r.routeId.toString(16)}: a ${r.status} route still holds a record`);
     for (const l of r.legs) {
       const cap = c.caps.get(l.capId);
       const held = st.slabs.get(l.slab)?.holdSlot.has(l.holdId) ?? false;
@@ -132,6 +134,7 @@ function custodyInvariants(st: PerpState, out: string[]): void {
       if (l.status !== 'open' && (!cap || !cap.burned || held)) out.push(`F2 route ${r.routeId.toString(16)}: closed leg with live cap or hold`);
     }
   }
+
 }
 
 /** RM4: for every user with exposure, Σ per-position IM (gross) ≥ the net portfolio IM. */

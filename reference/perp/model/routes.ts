@@ -28,9 +28,9 @@ export interface RouteReserved {
   readonly legs: readonly (ReserveOut & { readonly capId: bigint })[];
 }
 
-/** PERP-ROUTE-008: the user's open routes, in creation order. */
+/** PERP-ROUTE-008: the user's open routes, in creation order (every recorded route is open, PERP-ROUTE-007). */
 export function openRoutesOf(st: PerpState, user: bigint): Route[] {
-  return [...st.router.routes.values()].filter((r) => r.user === user && r.status === 'open');
+  return [...st.router.routes.values()].filter((r) => r.user === user);
 }
 
 /** CS-ID-003: the id the user's next route will get (so the user can compute its commitments first). */
@@ -52,7 +52,7 @@ export function reserveRoute(st: PerpState, user: bigint, legs: readonly LegRequ
   const routeId = nextRouteId(st, user);
   touchAccount(st, user);
   check(openRoutesOf(st, user).length < MAX_OPEN_ROUTES, 'OPEN_ROUTES_LIMIT');
-  check(st.router.routes.size < MAX_ROUTES, 'ROUTES_FULL');
+  check(st.router.routes.size < MAX_ROUTES, 'ROUTES_FULL'); // PERP-ROUTE-007: open routes
   st.router.routeNonce.set(user, (st.router.routeNonce.get(user) ?? 0n) + 1n);
   const route: Route = { routeId, user, expiry: now + ttl, status: 'open', legs: [] };
   const outs: (ReserveOut & { capId: bigint })[] = [];
@@ -100,13 +100,20 @@ function ownRoute(st: PerpState, user: bigint, routeId: bigint): Route {
   return r;
 }
 
-/** PERP-ROUTE-003 (R8, F2, E2E1): cancel every open leg (slab cancel, release, burn). Idempotent: a closed route is a no-op. */
+/** PERP-ROUTE-007: a finished route (committed, cancelled, failed, expired) frees its record; its id is unknown from then on (PERP-ROUTE-009). */
+function freeRoute(st: PerpState, r: Route): void {
+  st.router.routes.delete(r.routeId);
+}
+
+/**
+ * PERP-ROUTE-003 (R8, F2, E2E1): cancel every open leg (slab cancel, release, burn) and free the route.
+ * A repeated cancel finds no route (UNKNOWN_ROUTE, nothing changes): the state is the state after one cancel.
+ */
 export function cancelRoute(st: PerpState, user: bigint, routeId: bigint): { cancelled: number } {
   const r = ownRoute(st, user, routeId);
-  if (r.status !== 'open') return { cancelled: 0 };
   let n = 0;
   for (const leg of r.legs) if (cancelLeg(st, user, leg)) n += 1;
-  r.status = 'cancelled';
+  freeRoute(st, r);
   emit(st, 'route_cancelled', { routeId, legs: BigInt(n) });
   return { cancelled: n };
 }
@@ -119,7 +126,6 @@ export interface Chosen {
 /** PERP-ROUTE-004: commit the chosen legs, cancel the others, then the initial-margin check. */
 function commitChosen(st: PerpState, user: bigint, routeId: bigint, chosen: readonly Chosen[], now: bigint): CommitOut[] {
   const r = ownRoute(st, user, routeId);
-  check(r.status === 'open', 'ROUTE_NOT_OPEN');
   check(chosen.length > 0, 'EMPTY_ROUTE');
   const outs: CommitOut[] = [];
   for (const c of chosen) {
@@ -136,7 +142,7 @@ function commitChosen(st: PerpState, user: bigint, routeId: bigint, chosen: read
     emit(st, 'committed', { routeId, slab: leg.slab, holdId: leg.holdId, filled: out.filled, notional: out.notional, fee: out.fee, tax: out.tax });
   }
   for (const leg of r.legs) cancelLeg(st, user, leg);
-  r.status = 'committed';
+  freeRoute(st, r);
   requireInitialMargin(st, user, now);
   return outs;
 }
@@ -144,8 +150,8 @@ function commitChosen(st: PerpState, user: bigint, routeId: bigint, chosen: read
 /**
  * PERP-ROUTE-005 (E2E1): commitRoute is all or nothing. On success the chosen legs are filled and the rest
  * cancelled. On any failure the state is the state before the call with the whole route cancelled and
- * marked failed (an event records the error); when the route itself is not the caller's or not open,
- * nothing changes.
+ * freed like a cancelled one, with a route_failed event recording the error; when the route is unknown
+ * (never reserved, or already finished: PERP-ROUTE-009) or not the caller's, nothing changes.
  */
 export function commitRoute(st: PerpState, user: bigint, routeId: bigint, chosen: readonly Chosen[], now: bigint): OpResult<CommitOut[]> {
   const attempt = cloneState(st);
@@ -154,24 +160,17 @@ export function commitRoute(st: PerpState, user: bigint, routeId: bigint, chosen
   } catch (e) {
     if (!(e instanceof PerpFault)) throw e;
     const r = st.router.routes.get(routeId);
-    if (!r || r.user !== user || r.status !== 'open') return { ok: false, state: st, code: e.code, error: e.errorName };
+    if (!r || r.user !== user) return { ok: false, state: st, code: e.code, error: e.errorName };
     const after = cloneState(st);
     cancelRoute(after, user, routeId);
-    (after.router.routes.get(routeId) as Route).status = 'failed';
     emit(after, 'route_failed', { routeId, code: BigInt(e.code) });
     return { ok: false, state: after, code: e.code, error: e.errorName as PerpErrorName };
   }
 }
 
-/** PERP-ROUTE-006/008: cancel the open routes whose expiry ≤ now, in route creation order, at most EXPIRE_MAX per call. */
+/** PERP-ROUTE-006/008: cancel (and free) the open routes whose expiry ≤ now, in route creation order, at most EXPIRE_MAX per call. */
 export function expireRoutes(st: PerpState, now: bigint): number {
-  let n = 0;
-  for (const r of st.router.routes.values()) {
-    if (n >= EXPIRE_MAX) break;
-    if (r.status === 'open' && r.expiry <= now) {
-      cancelRoute(st, r.user, r.routeId);
-      n += 1;
-    }
-  }
-  return n;
+  const due = [...st.router.routes.values()].filter((r) => r.expiry <= now).slice(0, EXPIRE_MAX);
+  for (const r of due) cancelRoute(st, r.user, r.routeId);
+  return due.length;
 }

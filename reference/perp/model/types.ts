@@ -17,7 +17,7 @@ export const ORACLE_UNIT = 1_000_000n;
 export const MAX_LEGS = 8;
 /** PERP-RTR-006: users with a router account entry (taken on first use, never freed). */
 export const MAX_ACCOUNTS = 4096;
-/** PERP-ROUTE-007: routes a router ever records (route records are never freed). */
+/** PERP-ROUTE-007: open routes a router holds at once (a finished route frees its record). */
 export const MAX_ROUTES = 4096;
 /** PERP-ROUTE-008: open routes one user may hold, and routes one expire_routes call cancels. */
 export const MAX_OPEN_ROUTES = 8;
@@ -231,6 +231,7 @@ export interface Feed {
 }
 
 export type LegStatus = 'open' | 'committed' | 'cancelled';
+/** PERP-ROUTE-007: a recorded route is always open (finished routes are freed); the other values name how a route finished. */
 export type RouteStatus = 'open' | 'committed' | 'cancelled' | 'failed';
 
 export interface Leg {

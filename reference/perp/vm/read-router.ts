@@ -1,7 +1,7 @@
 /**
  * Reads the Router module's storage segment (stdlib/router.curve) back into the golden model's router
- * records (spec/perp.md §3.2 router records, §14): cash, insurance, fees per slab, routes with their legs
- * in creation order, route nonces, the registry, approved versions, margin calls, and the account set
+ * records (spec/perp.md §3.2 router records, §14): cash, insurance, fees per slab, the open routes with
+ * their legs in creation order (the open list: freed records are not routes, PERP-ROUTE-007), route nonces, the registry, approved versions, margin calls, and the account set
  * (PERP-RTR-006). Venue slab indices become slab ids and versions (module ids, PERP-REG-008) become the
  * model's hash text through the caller's maps. The record lists mirror the template's structs;
  * `checkRouterLayout` fails loudly when a stride differs.
@@ -25,6 +25,8 @@ const ROUTER_FIELDS: Readonly<Record<string, Fields>> = { accounts: ACCOUNT, rou
 
 /** PERP-ROUTE-001: legs per route (the template's MAX_LEGS). */
 const MAX_LEGS = 8;
+/** The template's NONE slot (end of a list). */
+const NONE = 0xffffffff;
 const ROUTE_STATUS: readonly RouteStatus[] = ['open', 'open', 'committed', 'cancelled', 'failed'];
 const LEG_STATUS: readonly LegStatus[] = ['open', 'open', 'committed', 'cancelled'];
 
@@ -68,8 +70,10 @@ export function readRouter(v: StorageView, names: RouterNames): RouterRecords {
     if (b(a, 'called') === 1n) marginCalls.set(user, b(a, 'call_at'));
   }
   const routes = new Map<bigint, Route>();
-  const n = Number(v.scalar('route_n'));
-  for (let r = 0; r < n; r++) {
+  const cap = v.capacity('routes');
+  let steps = 0;
+  for (let r = Number(v.scalar('open_head')); r !== NONE; r = Number(b(v.record('routes', r, ROUTE), 'next'))) {
+    if (r < 0 || r >= cap || ++steps > cap) throw new Error(`internal assertion failed: router open-route list broken at slot ${r}`);
     const rec = v.record('routes', r, ROUTE);
     const legs: Leg[] = [];
     for (let k = 0; k < Number(b(rec, 'n')); k++) {

@@ -344,6 +344,11 @@ export class VenueVm {
     return new StorageView(this.world.segment(lm.hashHex, lm.module.memory.storageBytes).bytes, m.storage);
   }
 
+  /** PERP-ROUTE-007: route record slots ever used (the pool's high-water mark, `route_n`): not an observable; it shows records are reused. */
+  routeSlotsUsed(): bigint {
+    return this.view(this.router, this.routerModule).scalar('route_n');
+  }
+
   /** The venue's observable state in the model's shape. */
   state(): PerpState {
     const rec = readRouter(this.view(this.router, this.routerModule), { slabIds: this.slabs.map((s) => s.id), versionHash: this.hashOf });

@@ -52,7 +52,8 @@ test('R5 commit is rejected when a reserved slice vanished', (t) => {
   const c = M.commitRoute(gone, ALICE, r.out.routeId, [{ holdId: r.out.legs[0]!.holdId, reveal: reveal({ slab: SLAB_A, side: 0, qty: 5n, limitPx: PX + TICK }) }], T0);
   t.is(c.ok ? '' : c.error, 'SLICE_VANISHED');
   t.is(M.positionsOf(c.state, ALICE).length, 0);
-  t.is(c.state.router.routes.get(r.out.routeId)?.status, 'failed');
+  t.false(c.state.router.routes.has(r.out.routeId), 'PERP-ROUTE-007: the failed route is freed');
+  t.is(c.state.events.at(-1)?.kind, 'route_failed');
   t.deepEqual(M.checkInvariants(c.state), []);
 });
 
@@ -72,16 +73,16 @@ test('R7 anti-toxicity is checked at commit: an oracle move past the kill band r
   t.is(c.ok ? '' : c.error, 'KILL_BAND');
 });
 
-test('R8 cancel is idempotent', (t) => {
+test('R8 PERP-ROUTE-009 cancel is idempotent: the repeat finds the freed route unknown and changes nothing', (t) => {
   const st = book(venue());
   const r = ok(t, reserveOne(st, ALICE, 5n, PX + TICK));
+  const mine = M.step(r.state, (s) => M.cancelRoute(s, BOB, r.out.routeId));
+  t.is(mine.ok ? '' : mine.error, 'NOT_ROUTE_OWNER');
   const c1 = ok(t, M.step(r.state, (s) => M.cancelRoute(s, ALICE, r.out.routeId)));
-  const c2 = ok(t, M.step(c1.state, (s) => M.cancelRoute(s, ALICE, r.out.routeId)));
+  const c2 = M.step(c1.state, (s) => M.cancelRoute(s, ALICE, r.out.routeId));
   t.deepEqual(c1.out, { cancelled: 1 });
-  t.deepEqual(c2.out, { cancelled: 0 });
+  t.is(c2.ok ? '' : c2.error, 'UNKNOWN_ROUTE');
   t.deepEqual(M.observe(c1.state), M.observe(c2.state));
-  const other = M.step(c1.state, (s) => M.cancelRoute(s, BOB, r.out.routeId));
-  t.is(other.ok ? '' : other.error, 'NOT_ROUTE_OWNER');
 });
 
 test('R9 promotions are stable (FIFO) with no duplicates', (t) => {

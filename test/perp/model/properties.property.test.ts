@@ -77,7 +77,8 @@ function apply(w: World, o: Op): M.OpResult<unknown> {
     case 'commit': {
       const route = w.routes[o.pick % Math.max(1, w.routes.length)];
       if (!route) return M.step(st, () => 0);
-      const legsOf = st.router.routes.get(route.routeId)!.legs;
+      // PERP-ROUTE-009: a finished route is unknown (its record was freed); the commit names its old holds
+      const legsOf = st.router.routes.get(route.routeId)?.legs ?? [];
       const chosen = legsOf.map((l, i) => ({ holdId: l.holdId, reveal: reveal(route.specs[i]!, o.badSalt && i === 0 ? new Uint8Array(32) : undefined) }));
       return M.commitRoute(st, route.user, route.routeId, o.subset ? chosen.slice(-1) : chosen, w.now);
     }

@@ -135,8 +135,10 @@ test('F2 cancel is idempotent across a restart (identical snapshot roots)', (t) 
   const r = ok(t, M.step(st, (s) => M.reserveRoute(s, ALICE, legs(s, ALICE, [{ slab: SLAB_A, side: 0, qty: 5n, limitPx: PX + TICK }]), 10_000n, T0)));
   const once = ok(t, M.step(r.state, (s) => M.cancelRoute(s, ALICE, r.out.routeId))).state;
   const restarted = structuredClone(once);
-  const twice = ok(t, M.step(restarted, (s) => M.cancelRoute(s, ALICE, r.out.routeId))).state;
-  t.is(M.observeRoot(twice), M.observeRoot(once));
+  // PERP-ROUTE-009: the repeat finds no route (its record was freed) and changes nothing
+  const again = M.step(restarted, (s) => M.cancelRoute(s, ALICE, r.out.routeId));
+  t.is(again.ok ? '' : again.error, 'UNKNOWN_ROUTE');
+  t.is(M.observeRoot(again.state), M.observeRoot(once));
 });
 
 test('F3 a retried commit is at-most-once', (t) => {
@@ -146,7 +148,7 @@ test('F3 a retried commit is at-most-once', (t) => {
   const chosen = [{ holdId: r.out.legs[0]!.holdId, reveal: reveal(spec) }];
   const c = ok(t, M.commitRoute(r.state, ALICE, r.out.routeId, chosen, T0));
   const again = M.commitRoute(c.state, ALICE, r.out.routeId, chosen, T0);
-  t.is(again.ok ? '' : again.error, 'ROUTE_NOT_OPEN');
+  t.is(again.ok ? '' : again.error, 'UNKNOWN_ROUTE', 'PERP-ROUTE-009: a committed route is freed, its id unknown');
   t.is(again.state, c.state);
   const s = M.cloneState(c.state);
   t.throws(() => commit(slab(s), ROUTER, T0, s.custody, s.oracles, chosen[0]!.holdId, r.out.legs[0]!.capId, chosen[0]!.reveal), { message: /UNKNOWN_HOLD/ });

@@ -48,7 +48,8 @@ test('P5 escrow never negative; release on cancel is idempotent', (t) => {
   const r = ok(t, M.step(st, (s) => M.reserveRoute(s, ALICE, legs(s, ALICE, specs), 10_000n, T0)));
   t.true(M.escrow(r.state.custody, ALICE, SLAB_A, USDC).balance > 0n);
   const c1 = ok(t, M.step(r.state, (s) => M.cancelRoute(s, ALICE, r.out.routeId)));
-  const c2 = ok(t, M.step(c1.state, (s) => M.cancelRoute(s, ALICE, r.out.routeId)));
+  const c2 = M.step(c1.state, (s) => M.cancelRoute(s, ALICE, r.out.routeId));
+  t.is(c2.ok ? '' : c2.error, 'UNKNOWN_ROUTE', 'PERP-ROUTE-009: the repeat finds no route and changes nothing');
   t.is(M.escrow(c2.state.custody, ALICE, SLAB_A, USDC).balance, 0n);
   t.is(M.cashOf(c2.state, ALICE), M.cashOf(st, ALICE));
   t.deepEqual(M.observe(c2.state), M.observe(c1.state));

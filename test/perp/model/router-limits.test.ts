@@ -37,9 +37,9 @@ test('PERP-RTR-006 an account entry is kept when its cash returns to zero (it is
   t.true(st.router.accounts.has(99n));
 });
 
-test('PERP-ROUTE-007 the router records at most MAX_ROUTES routes: one more is ROUTES_FULL', (t) => {
+test('PERP-ROUTE-007 the router holds at most MAX_ROUTES open routes: one more is ROUTES_FULL', (t) => {
   const st = book(venue());
-  for (let i = 0n; st.router.routes.size < M.MAX_ROUTES; i++) st.router.routes.set(1n << 100n | i, { routeId: 1n << 100n | i, user: BOB, expiry: 0n, status: 'committed', legs: [] });
+  for (let i = 0n; st.router.routes.size < M.MAX_ROUTES; i++) st.router.routes.set(1n << 100n | i, { routeId: 1n << 100n | i, user: BOB, expiry: T0 + 10_000n, status: 'open', legs: [] });
   const r = M.step(st, (s) => M.reserveRoute(s, ALICE, legs(s, ALICE, one), 10_000n, T0));
   t.false(r.ok);
   if (!r.ok) t.is(r.error, 'ROUTES_FULL');

@@ -73,7 +73,7 @@ test('PERP-AUTH-001 P1 P3 another account cannot reserve, commit, fail or cancel
   refused(t, p, GOV, 'fail_route', (vm) => vm.call('fail_route', [USER, a.routeId, 303n], USER, p.now, () => ({})));
   const c = p.bothResult('commitRoute', () => p.vm.commitRoute(USER, a.routeId, a.chosen, p.now), (s) => M.commitRoute(s, USER, a.routeId, a.chosen, p.now));
   t.true(c.ok, 'the user commits');
-  t.is(p.st.router.routes.get(a.routeId)?.status, 'committed');
+  t.false(p.st.router.routes.has(a.routeId), 'committed, so freed (PERP-ROUTE-007)');
   ask(p);
   const b = reserve(p, 2);
   refused(t, p, OTHER, 'cancel_route', (vm) => vm.cancelRoute(USER, b.routeId, p.now));

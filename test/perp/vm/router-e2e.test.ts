@@ -425,9 +425,9 @@ test('E2E1 PERP-ROUTE-005 a commit whose second leg fails (wrong salt, M6) commi
   t.false(model.ok);
   t.is(vm.status, 'revert');
   t.is(vm.revertCode, model.ok ? 0n : BigInt(model.code), 'COMMITMENT_MISMATCH from slab 1');
-  t.is(v.st.router.routes.get(r.routeId)?.status, 'failed');
+  t.false(v.st.router.routes.has(r.routeId), 'PERP-ROUTE-007: the failed route freed its record');
   v.vmOk(v.vm(0, 'fail_route', [ALICE, r.routeId, vm.revertCode ?? 0n]));
-  t.is(v.vm(0, 'fail_route', [ALICE, r.routeId, 1n]).revertCode, 407n, 'ROUTE_NOT_OPEN: a failed route is closed');
+  t.is(v.vm(0, 'fail_route', [ALICE, r.routeId, 1n]).revertCode, 405n, 'PERP-ROUTE-009: a finished route id is UNKNOWN_ROUTE');
   v.same(USERS, 'after the failed commit');
   t.is(findPosition(v.st.slabs.get(v.slabIds[0] as bigint) as M.SlabState, ALICE, 0n)?.qty ?? 0n, 0n, 'no leg committed');
 });

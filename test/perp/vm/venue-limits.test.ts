@@ -63,10 +63,10 @@ test('PERP-ROUTE-008 on CurveVM: the ninth open route of a user is OPEN_ROUTES_L
   t.deepEqual(first, { ok: true, out: M.EXPIRE_MAX });
   const second = p.both('expireRoutes', () => p.vm.expireRoutes(GOV, p.now), (s) => M.expireRoutes(s, p.now));
   t.deepEqual(second, { ok: true, out: 2 * M.MAX_OPEN_ROUTES - M.EXPIRE_MAX });
-  t.true([...p.vm.state().router.routes.values()].every((r) => r.status === 'cancelled'));
+  t.is(p.vm.state().router.routes.size, 0, 'PERP-ROUTE-007: every expired route freed its record');
 });
 
-test('PERP-ROUTE-005 on CurveVM: fail_route of an unknown, foreign or closed route fails 405/406/407 and changes nothing', (t) => {
+test('PERP-ROUTE-005 on CurveVM: PERP-ROUTE-009 on CurveVM: fail_route of an unknown, foreign or finished (freed) route fails 405/406 and changes nothing', (t) => {
   const p = new Pair();
   ask(p, 0, 2n);
   const r = route(p, TAKERS[0], 0, 1_000n, 1);
@@ -81,7 +81,7 @@ test('PERP-ROUTE-005 on CurveVM: fail_route of an unknown, foreign or closed rou
   t.is(code(TAKERS[1], id), M.PERP_ERRORS.NOT_ROUTE_OWNER);
   t.is(JSON.stringify(M.observe(p.vm.state()), (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)), before);
   p.both('cancelRoute', () => p.vm.cancelRoute(TAKERS[0], id, p.now), (s) => M.cancelRoute(s, TAKERS[0], id).cancelled);
-  t.is(code(TAKERS[0], id), M.PERP_ERRORS.ROUTE_NOT_OPEN);
+  t.is(code(TAKERS[0], id), M.PERP_ERRORS.UNKNOWN_ROUTE, 'the cancelled route freed its record: its id is unknown');
 });
 
 test('PERP-BATCH-002 on CurveVM: batch_open with more than PENDING_MAX pending orders fails PENDING_LIMIT as in the model; after one cancel it promotes them all', (t) => {

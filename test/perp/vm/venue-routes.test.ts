@@ -43,8 +43,8 @@ test('E2E1 PERP-ROUTE-005 RM2 on CurveVM: a commit whose fills succeed but whose
   const c = commit(p, u, r);
   t.false(c.ok);
   if (!c.ok) t.is(c.error, 'INSUFFICIENT_MARGIN');
-  t.is(p.vm.state().router.routes.get(r.id)?.status, 'failed');
-  t.is(p.st.router.routes.get(r.id)?.status, 'failed');
+  t.false(p.vm.state().router.routes.has(r.id), 'PERP-ROUTE-007: the failed route freed its record');
+  t.false(p.st.router.routes.has(r.id));
   t.is([...(p.st.slabs.get(p.slabIds[1] as bigint)?.positions.slots ?? [])].filter((x) => x?.owner === u).length, 0, 'no fill remains');
   t.is(p.st.events.at(-1)?.kind, 'route_failed');
 });
@@ -60,5 +60,6 @@ test('S9 M11 PERP-COMMIT-001 on CurveVM: a buy reserved before the same account 
   const c = commit(p, u, buy);
   t.false(c.ok);
   if (!c.ok) t.is(c.error, 'CHARGE_EXCEEDS_MAX');
-  t.is(p.vm.state().router.routes.get(buy.id)?.status, 'failed');
+  t.false(p.vm.state().router.routes.has(buy.id), 'PERP-ROUTE-007: the failed route freed its record');
+  t.is(p.st.events.at(-1)?.kind, 'route_failed');
 });
