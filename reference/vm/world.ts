@@ -418,7 +418,7 @@ export class World {
         }
         // A missing segment (undone with a callee's writes) reads as zero bytes, as in valueHex.
         if (seg) for (let k = 0, from = 16 * e.wordIndex; k < e.len; k++) wordsAfter[16 * i + k] = seg.bytes[from + k] as number;
-        wordsBefore.set(oldWord(e), 16 * i);
+        for (let k = 0; k < e.len; k++) wordsBefore[16 * i + k] = e.log[e.at + k] as number;
         const moved = e as { log: Uint8Array; at: number };
         moved.log = wordsBefore;
         moved.at = 16 * i;
