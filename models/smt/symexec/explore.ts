@@ -131,12 +131,15 @@ export class Explorer {
         ends.push(end);
         continue;
       }
+      // a trap's end carries the gas used up to the trap (step.ts haltEnd): more than the limit means the
+      // interpreter ran out of gas before it; a trap that does happen reports the whole limit used
+      const gasUsed = end.kind === 'halt' ? limit : end.gasUsed;
       if (typeof end.gasUsed === 'bigint' && typeof limit === 'bigint') {
-        ends.push(end);
+        ends.push({ ...end, gasUsed });
         continue;
       }
       const over = w.ult(limit, end.gasUsed);
-      ends.push({ ...end, pc: w.and(end.pc, w.not(over)) });
+      ends.push({ ...end, pc: w.and(end.pc, w.not(over)), gasUsed });
       if (end.kind !== 'unsupported') {
         const { revertCode: _code, ...rest } = end;
         // gas may run out anywhere on the path, before any of its syscalls: the split end claims none

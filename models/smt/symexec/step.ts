@@ -70,7 +70,9 @@ const push = (c: Cur, v: SymWord): void => {
 };
 
 function haltEnd(c: Cur, pc: ZBool | boolean, kind: HaltKind): PathEnd {
-  return { kind: 'halt', pc, halt: kind, results: [], storage: c.x.preStorage, host: c.x.preHost, gasUsed: c.x.gasLimit, events: c.s.events, paths: 1, at: { fn: c.f.fn, pc: c.ins.pc } };
+  // gasUsed is the gas at the trap until explore.ts finish() splits off gas exhaustion before it (a halt then reports the whole limit)
+  const gasUsed = kind === 'out_of_gas' ? c.x.gasLimit : c.s.gasUsed;
+  return { kind: 'halt', pc, halt: kind, results: [], storage: c.x.preStorage, host: c.x.preHost, gasUsed, events: c.s.events, paths: 1, at: { fn: c.f.fn, pc: c.ins.pc } };
 }
 
 /** Split off one halted path per trap condition (in order); the state continues where none holds. */
