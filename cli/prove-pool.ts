@@ -59,6 +59,8 @@ export interface PoolStats {
   readonly crashed: number;
   readonly killed: number;
   readonly retried: number;
+  /** Workers that ended before they were ready (each restarted; three in a row end the run). */
+  readonly failedStarts: number;
   /** Highest resident memory a worker reported (MiB). */
   readonly peakRssMb: number;
 }
@@ -121,7 +123,7 @@ export function runPool(input: PoolInput, settings: PoolSettings): Promise<PoolR
     .map((index, position) => ({ position, index, key: affinityKey(input.all[index] as Obligation), fresh: false }))
     .sort((a, b) => Number(a.key === 'spec') - Number(b.key === 'spec') || a.position - b.position);
   const workers = new Set<Worker>();
-  const stats = { workers: size, started: 0, recycled: 0, crashed: 0, killed: 0, retried: 0, peakRssMb: 0 };
+  const stats = { workers: size, started: 0, recycled: 0, crashed: 0, killed: 0, retried: 0, failedStarts: 0, peakRssMb: 0 };
   let solver = '';
   let startFailures = 0;
   let lastStartError = '';
@@ -271,6 +273,7 @@ export function runPool(input: PoolInput, settings: PoolSettings): Promise<PoolR
       w.job = undefined;
       if (!w.ready && !wasOurs) {
         startFailures++;
+        stats.failedStarts++;
         lastStartError = w.crash ?? firstLine(w.stderr.trim().split('\n').pop() ?? '') ?? `${signal ?? `exit ${code}`}`;
       }
       if (job) {

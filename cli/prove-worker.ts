@@ -1,8 +1,8 @@
 /**
  * One worker process of the prover pool (cli/prove-pool.ts, spec/proofs.md PROOF-RUN-*): it receives the
  * venue and template texts once, builds the same obligation list as the pool, and runs the obligations it
- * is sent one at a time with its own z3 instance, answering each with its entry, the seconds it took and the
- * process's resident memory. Obligations of the same entrypoint sent to one worker share its symbolic runs.
+ * is sent one at a time with its own z3 instance, answering each with its entry, the wall and CPU seconds
+ * it took (solver threads included) and the process's resident memory. Obligations of the same entrypoint sent to one worker share its symbolic runs.
  * A z3 abort (its WASM heap exhausted, thrown from a solver thread) is reported as a crash of the obligation
  * in flight and ends the process; the pool gives that obligation its `unknown` verdict and starts a fresh
  * worker. Texts only: this process reads no file.
@@ -36,8 +36,10 @@ async function serve(send: (m: FromWorker) => Promise<void>): Promise<void> {
     } else if (m.type === 'run') {
       const o = list[m.index];
       if (!o || o.id !== m.id) throw new Error(`obligation ${m.index} is ${o?.id ?? 'missing'} here, the pool expected ${m.id}`);
+      const cpu = process.cpuUsage();
       const entry = await proveOne(o, timeoutMs, () => performance.now() / 1000);
-      await send({ type: 'result', index: m.index, entry, rssMb: rssMb() });
+      const used = process.cpuUsage(cpu);
+      await send({ type: 'result', index: m.index, entry: { ...entry, cpuSeconds: (used.user + used.system) / 1e6 }, rssMb: rssMb() });
     } else {
       await z3.closeZ3();
       return;

@@ -165,6 +165,7 @@ function entryJson(e: ProveEntry) {
     verdict: e.verdict,
     ...(e.reason !== undefined ? { reason: e.reason } : {}),
     seconds: Math.round(e.seconds * 1000) / 1000,
+    ...(e.cpuSeconds !== undefined ? { cpuSeconds: Math.round(e.cpuSeconds * 1000) / 1000 } : {}),
     ...(e.result.witness ? { witness: e.result.witness } : {}),
     ...(e.result.counterexample ? { counterexample: e.result.counterexample } : {}),
     ...(e.result.paths !== undefined ? { paths: e.result.paths } : {}),
@@ -201,6 +202,7 @@ async function proveCommand(file: string | undefined, o: ProveOptionsCli): Promi
   const rechecked = recheck ? recheckCertificates(files, recheck, timeoutS, o.emitSmt2) : undefined;
   const disagreements = rechecked?.filter((r) => !r.ok) ?? [];
   const pass = allProved(report) && disagreements.length === 0;
+  const cpuTotal = report.entries.reduce((n, e) => n + (e.cpuSeconds ?? 0), 0);
   const slowest = [...report.entries].sort((a, b) => b.seconds - a.seconds || (a.id < b.id ? -1 : 1)).slice(0, SLOWEST);
   if (o.json) {
     stdout.json({
@@ -212,6 +214,7 @@ async function proveCommand(file: string | undefined, o: ProveOptionsCli): Promi
       partial: report.partial,
       vacuous: report.vacuous,
       seconds: Math.round(report.seconds * 1000) / 1000,
+      cpuSeconds: Math.round(cpuTotal * 1000) / 1000,
       solver: bundle.solver,
       bundleHash: bundle.hash,
       pool,
@@ -221,7 +224,7 @@ async function proveCommand(file: string | undefined, o: ProveOptionsCli): Promi
     });
   } else {
     stdout.line(
-      `${report.obligations} obligation(s): ${report.proved} proved, ${report.counterexamples} counterexample(s), ${report.unknown} unknown, ${report.partial} partial, ${report.vacuous} vacuous in ${report.seconds.toFixed(1)} s` +
+      `${report.obligations} obligation(s): ${report.proved} proved, ${report.counterexamples} counterexample(s), ${report.unknown} unknown, ${report.partial} partial, ${report.vacuous} vacuous in ${report.seconds.toFixed(1)} s (${cpuTotal.toFixed(1)} CPU s)` +
         ` (${pool.workers} worker(s), ${pool.started} started, peak ${pool.peakRssMb} MiB${pool.crashed ? `, ${pool.crashed} crashed` : ''}${pool.killed ? `, ${pool.killed} killed at the hard limit` : ''})`,
     );
     if (slowest.length) stdout.line(`slowest: ${slowest.map((e) => `${e.id} ${e.seconds.toFixed(2)} s`).join(', ')}`);

@@ -17,6 +17,8 @@ export interface ProveEntry {
   readonly verdict: Verdict;
   readonly reason?: string;
   readonly seconds: number;
+  /** CPU seconds of the process that ran it, solver threads included (set by the worker pool). */
+  readonly cpuSeconds?: number;
   readonly result: ObligationResult;
 }
 
