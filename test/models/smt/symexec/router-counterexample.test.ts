@@ -66,7 +66,7 @@ async function reproduce(t: import('ava').ExecutionContext, ob: BytecodeObligati
   return [fresh, `conformance/vectors/regressions/${name}.json`];
 }
 
-test('F1 a router that mints its cap with the slab-reported expiry unclamped yields a reproduced counterexample whose vector mints a cap outliving its route', async (t) => {
+test.serial('F1 a router that mints its cap with the slab-reported expiry unclamped yields a reproduced counterexample whose vector mints a cap outliving its route', async (t) => {
   const s = fixture('reserve-unclamped.casm', { reserve: ['user', 'slab', 'asset', 'amount', 'ttl'] });
   for (const file of await reproduce(t, obligationsFor(s).find((o) => o.id.endsWith('reserve/F1-cap-expiry')), 'router-reserve-unclamped')) {
     const { res, world, args, now, lm } = replayVector(JSON.parse(readFileSync(file, 'utf8')).vectors[0]);
@@ -78,7 +78,7 @@ test('F1 a router that mints its cap with the slab-reported expiry unclamped yie
   }
 });
 
-test('ADV1 a release that refunds one cap and burns its neighbour yields a reproduced counterexample whose vector leaves the refunded cap live', async (t) => {
+test.serial('ADV1 a release that refunds one cap and burns its neighbour yields a reproduced counterexample whose vector leaves the refunded cap live', async (t) => {
   const s = fixture('release-wrong-cap.casm', { settle: ['user', 'slab', 'asset', 'cap'] });
   for (const file of await reproduce(t, obligationsFor(s).find((o) => o.id.endsWith('settle/ADV1-burned')), 'router-release-wrong-cap')) {
     const { res, world, args, lm } = replayVector(JSON.parse(readFileSync(file, 'utf8')).vectors[0]);
@@ -94,7 +94,7 @@ test('ADV1 a release that refunds one cap and burns its neighbour yields a repro
   }
 });
 
-test('F1 ADV1 on the shipped router: reserve_leg F1-cap-expiry and release_leg ADV1-burned are proved, not vacuous', async (t) => {
+test.serial('F1 ADV1 on the shipped router: reserve_leg F1-cap-expiry and release_leg ADV1-burned are proved, not vacuous', async (t) => {
   const router = subjects(readFileSync('examples/perp.curve', 'utf8'), loadTemplates(undefined)).find((x) => x.mod.kind === 'router');
   if (!router) return t.fail('no router in the shipped venue');
   const wanted = ['/reserve_leg/F1-cap-expiry', '/release_leg/ADV1-burned'];
