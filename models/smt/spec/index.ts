@@ -5,11 +5,12 @@
 import type { Obligation } from '../obligation.ts';
 import { fundingPnlDefs } from './funding-pnl.ts';
 import { marginDefs } from './margin.ts';
+import { nettingDefs } from './margin-netting.ts';
 import { reservationDefs } from './reservation.ts';
 import { safeDebitDefs } from './safe-debit.ts';
 import { specObligation, type SpecDef } from './spec-obligation.ts';
 
-export const SPEC_DEFS: readonly SpecDef[] = [...safeDebitDefs, ...reservationDefs, ...marginDefs, ...fundingPnlDefs];
+export const SPEC_DEFS: readonly SpecDef[] = [...safeDebitDefs, ...reservationDefs, ...marginDefs, ...nettingDefs, ...fundingPnlDefs];
 
 export function specObligations(): (Obligation & { readonly def: SpecDef })[] {
   return SPEC_DEFS.map(specObligation);

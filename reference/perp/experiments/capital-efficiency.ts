@@ -7,8 +7,8 @@
  * - IM_router: `portfolio(state, user).im` after the user's positions are opened on the venue's slabs
  *   (one route with one leg per holding, filled against a DLP maker);
  * - IM_mono, the baseline: the same NET position per underlying held on ONE monolithic book — for each
- *   oracle feed f, one slab with IMR r_f (the common IMR of the case's slabs on f; the largest when they
- *   differ) and a contract size dividing every slab's, holding N_f = Σ qty_i · contract_size_i base
+ *   oracle feed f, one slab with IMR r_f (the common IMR of the case's slabs on f; the largest — the
+ *   strictest — when they differ) and a contract size dividing every slab's, holding N_f = Σ qty_i · contract_size_i base
  *   units — margined by the same model, `portfolio(mono, user).im` = Σ_f ⌈|N_f|·r_f·P_f / (10⁶·10⁴)⌉
  *   (PERP-MARGIN-002), checked against that formula (`imFormula`).
  * Also reported: IM_gross (Σ per-position IM, the RM4 upper bound) and IM_open, the IM the Router
@@ -35,7 +35,7 @@ export interface CapitalCase {
   readonly name: string;
   readonly slabs: readonly SlabSpec[];
   readonly holdings: readonly Holding[];
-  /** Whether criterion 2 applies (same IMR per underlying); other cases are reported, not gated. */
+  /** Whether criterion 2 applies (every canonical case is gated since PERP-MARGIN-002 nets across IMRs; a reported-only case may set false). */
   readonly gated: boolean;
 }
 
@@ -63,7 +63,7 @@ const BTC1 = 0xf6n;
 const BTC2 = 0xf7n;
 const BTC_SPEC = { feed: BTC_FEED, contractSize: 1_000n, tick: 100_000n } as const;
 
-/** The canonical cases (criterion 2), plus one reported case outside its bounds. */
+/** The canonical cases (criterion 2), different IMRs on one underlying included (PERP-MARGIN-002 netting rule). */
 export const CANONICAL_CASES: readonly CapitalCase[] = [
   { name: 'equal offsets on two slabs', slabs: [slab(A), slab(B)], holdings: [{ slab: A, qty: 10n }, { slab: B, qty: -10n }], gated: true },
   { name: 'partial offset on two slabs', slabs: [slab(A), slab(B)], holdings: [{ slab: A, qty: 10n }, { slab: B, qty: -7n }], gated: true },
@@ -82,7 +82,9 @@ export const CANONICAL_CASES: readonly CapitalCase[] = [
     holdings: [{ slab: A, qty: 10n }, { slab: B, qty: -6n }, { slab: BTC1, qty: 3n }, { slab: BTC2, qty: -1n }],
     gated: true,
   },
-  { name: 'different IMR on one underlying (outside the bounds)', slabs: [slab(A), slab(LOW_IMR, { imrBps: 400n })], holdings: [{ slab: A, qty: 10n }, { slab: LOW_IMR, qty: -10n }], gated: false },
+  { name: 'different IMRs, perfect hedge', slabs: [slab(A), slab(LOW_IMR, { imrBps: 400n })], holdings: [{ slab: A, qty: 10n }, { slab: LOW_IMR, qty: -10n }], gated: true },
+  { name: 'different IMRs, net on the stricter slab', slabs: [slab(A), slab(LOW_IMR, { imrBps: 400n })], holdings: [{ slab: A, qty: 10n }, { slab: LOW_IMR, qty: -7n }], gated: true },
+  { name: 'different IMRs, net on the looser slab', slabs: [slab(A), slab(LOW_IMR, { imrBps: 400n })], holdings: [{ slab: A, qty: -7n }, { slab: LOW_IMR, qty: 10n }], gated: true },
 ];
 
 const oracleOf = (feed: bigint): bigint => (feed === BTC_FEED ? BTC_PX : SOL_PX);

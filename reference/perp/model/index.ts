@@ -11,7 +11,7 @@ export type { Placed } from './slab.ts';
 export { deposit, withdraw, settle, fundInsurance, placeOrder, cancelOrder, openBatch, tickFunding, publishPrice, positionsOf } from './router.ts';
 export { reserveRoute, commitRoute, cancelRoute, expireRoutes, nextRouteId, type LegRequest, type Chosen } from './routes.ts';
 export { liquidate, coverDeficit, liquidationCall } from './liquidation.ts';
-export { portfolio, exposuresOf, requirement, marginOf } from './margin.ts';
+export { portfolio, exposuresOf, requirement, marginOf, netWeight, type Weighted } from './margin.ts';
 export { checkInvariants } from './invariants.ts';
 export { observe, observeRoot, publicDepth } from './observe.ts';
 export { feedHealth, oraclePrice } from './oracle.ts';

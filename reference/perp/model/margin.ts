@@ -1,9 +1,10 @@
 /**
  * Portfolio margin at the Router (spec/perp.md §10, PERP-MARGIN-*; P8, P9, RM1–RM5): equity is cash plus,
  * per position, realised − pending funding + unrealised PnL. Margin is computed per underlying — the
- * positions whose instruments read the same oracle feed — on the NET base-unit exposure weighted by each
- * slab's ratio, so opposite exposures across slabs offset (RM5) and the sum of per-slab margins bounds it
- * (RM4). The `gross` model sums per-position margins instead.
+ * positions whose instruments read the same oracle feed — on the NET base-unit exposure, charged at the
+ * strictest ratio of the slabs holding the net side and never above what those positions need alone
+ * (`netWeight`, PERP-MARGIN-002): a perfect hedge needs 0 whatever the slabs' ratios (RM5), and the sum of
+ * per-slab margins bounds it (RM4). The `gross` model sums per-position margins instead.
  */
 import { BPS, abs, i128, max, min, mulDivUp } from './arith.ts';
 import { oraclePrice } from './oracle.ts';
@@ -94,17 +95,44 @@ export function marginOf(w: bigint, price: bigint): bigint {
 
 type Pick = (e: Exposure) => bigint;
 
-/** PERP-MARGIN-002: net model: per feed, margin of Σ qty·cs·ratio; gross model: Σ per position. */
+/** One exposure of an underlying: signed base units a = qty·cs and its slab's ratio (bps). */
+export interface Weighted {
+  readonly a: bigint;
+  readonly ratio: bigint;
+}
+
+/**
+ * PERP-MARGIN-002, the netting rule of one underlying: with N = Σ a_i, the net side is the sign of N;
+ * S = Σ |a_i|·r_i over the exposures on the net side and r* = their largest ratio;
+ * w = min(|N|·r*, S) (0 when N = 0). So a perfect hedge weighs 0 whatever the ratios; the net is charged
+ * at the strictest ratio among the slabs that hold it (at least the monolithic IM of the net position at
+ * that ratio) unless those positions alone need less; w ≤ S ≤ Σ |a_i|·r_i (RM4); and an opposite exposure
+ * no larger than |N| leaves S and r* and lowers |N| (RM5). Exact integers: the one rounding is marginOf's.
+ */
+export function netWeight(xs: readonly Weighted[]): bigint {
+  const n = xs.reduce((t, x) => t + x.a, 0n);
+  if (n === 0n) return 0n;
+  let s = 0n;
+  let r = 0n;
+  for (const x of xs) {
+    if (x.a === 0n || x.a > 0n !== n > 0n) continue;
+    s += abs(x.a) * x.ratio;
+    r = max(r, x.ratio);
+  }
+  return min(abs(n) * r, s);
+}
+
+/** PERP-MARGIN-002: net model: per feed, margin of netWeight at the feed's price; gross model: Σ per position. */
 export function requirement(exps: readonly Exposure[], qty: Pick, ratio: Pick, model: 'net' | 'gross'): bigint {
   if (model === 'gross') return exps.reduce((t, e) => t + marginOf(qty(e) * e.ins.contractSize * ratio(e), e.price), 0n);
-  const groups = new Map<bigint, { w: bigint; price: bigint }>();
+  const groups = new Map<bigint, { xs: Weighted[]; price: bigint }>();
   for (const e of exps) {
-    const g = groups.get(e.ins.feed) ?? { w: 0n, price: e.price };
-    g.w += qty(e) * e.ins.contractSize * ratio(e);
+    const g = groups.get(e.ins.feed) ?? { xs: [], price: e.price };
+    g.xs.push({ a: qty(e) * e.ins.contractSize, ratio: ratio(e) });
     groups.set(e.ins.feed, g);
   }
   let t = 0n;
-  for (const g of groups.values()) t += marginOf(g.w, g.price);
+  for (const g of groups.values()) t += marginOf(netWeight(g.xs), g.price);
   return t;
 }
 
