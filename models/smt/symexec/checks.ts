@@ -191,8 +191,10 @@ function segmentWord(world: World, hex: string, at: number, width: number): bigi
 
 /**
  * S8, M4: `reserved ≤ qty` for every order is preserved. The pre-invariant is assumed at the probed
- * index and at every order index the paths read (instances of ∀i, sound); the post-state is probed at a
- * fresh index below the pool's capacity.
+ * index and at every order index the paths read (instances of ∀i, sound) — of the pre-state and of every
+ * storage a havoc summary left (the summarised callee's contract, proved by its own segments:
+ * segments.ts); the post-state of every ok end (a return, or a segment's loop head) is probed at a fresh
+ * index below the pool's capacity.
  */
 export function reservedWithinQty(reserved: FieldRef, qty: FieldRef): Check {
   const slot = reserved.slot;
@@ -204,9 +206,9 @@ export function reservedWithinQty(reserved: FieldRef, qty: FieldRef): Check {
   const holds = (run: Run, store: PathEnd['storage'], i: BV): ZBool => run.w.bv(store.clone().load(at(run, i, reserved), reserved.width)).ule(run.w.bv(store.clone().load(at(run, i, qty), qty.width)));
   return {
     assume: (run) => {
-      const pre = run.inp.storage;
       const idx = [k(run), ...run.out.reads.map((r) => run.w.bv(r.addr).sub(BigInt(slot.offset)).udiv(stride))];
-      return [k(run).ult(cap), ...idx.map((i) => run.w.ctx.Implies(i.ult(cap), holds(run, pre, i)))];
+      const stores = [run.inp.storage, ...run.out.havocs];
+      return [k(run).ult(cap), ...stores.flatMap((st) => idx.map((i) => run.w.ctx.Implies(i.ult(cap), holds(run, st, i))))];
     },
     reach: (e) => isOk(e),
     violation: (e, run) => run.w.ctx.Not(holds(run, e.storage, k(run))),

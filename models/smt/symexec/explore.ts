@@ -11,7 +11,7 @@ import type { ByteStore } from './bytes.ts';
 import { EXIT, NONE, postDominators } from './cfg.ts';
 import { Unsupported, type CallEnv, type HostModel } from './custody.ts';
 import { cloneState, mergeStates, positionKey, type PathEnd, type SymState } from './state.ts';
-import { step, type StepContext } from './step.ts';
+import { step, type Definition, type StepContext } from './step.ts';
 import type { SymWord, Words } from './word.ts';
 
 export interface ExecRequest {
@@ -34,6 +34,15 @@ export interface ExecRequest {
   readonly func?: number;
   /** Replace custody-free looping/calling internal calls by havoc summaries (summary.ts). Default false. */
   readonly summarise?: boolean;
+  /** Symbolic MULDIVs inline (`exact`, default) or as fresh words with definitions (`defined`, step.ts). */
+  readonly muldiv?: 'exact' | 'defined';
+  /**
+   * A segment run (spec/symexec.md "S8"): start `func` at this instruction index (a loop head) with every
+   * local a fresh word, and end, as an `ok` end, wherever the function's own frame reaches one of `stopAt`
+   * (its loop heads) again.
+   */
+  readonly startAt?: number;
+  readonly stopAt?: ReadonlySet<number>;
 }
 
 export interface ExecOutcome {
@@ -44,6 +53,10 @@ export interface ExecOutcome {
   readonly partial?: string;
   /** Storage reads of every path (address, width). */
   readonly reads: readonly { readonly addr: SymWord; readonly width: number }[];
+  /** Definitions of the fresh words of `defined` MULDIVs: assumptions of every query over this run. */
+  readonly defs: readonly Definition[];
+  /** The storage segments havoc summaries left (their callee's contract may be assumed of them). */
+  readonly havocs: readonly ByteStore[];
 }
 
 type Stop = { readonly depth: number; readonly index: number } | { readonly depth: number; readonly exit: true };
@@ -73,6 +86,9 @@ export class Explorer {
       freshCount: 0,
       summarise: req.summarise ?? false,
       reads: [],
+      muldiv: req.muldiv ?? 'exact',
+      defs: [],
+      havocs: [],
     };
   }
 
@@ -102,8 +118,10 @@ export class Explorer {
     }
     const inside = this.req.func !== undefined;
     const memory = inside ? this.req.storage.havoc('pre.memory') : initialMemory(this.req.storage, lm);
+    const start = this.req.startAt ?? 0;
+    const locals = start === 0 ? [...args, ...new Array<SymWord>(def.locals).fill(0n)] : Array.from({ length: def.params + def.locals }, (_, i) => this.w.fresh(`seg.local${i}`));
     const init: SymState = {
-      frames: [{ fn: func, an, stack: [], locals: [...args, ...new Array<SymWord>(def.locals).fill(0n)], next: 0 }],
+      frames: [{ fn: func, an, stack: [], locals, next: start }],
       memory,
       memPages: inside ? Math.min(mem.maxPages, this.x.budgetPages) : mem.initialPages,
       storage: this.req.storage.clone(),
@@ -148,8 +166,14 @@ export class Explorer {
     }
     const unsupported = ends.filter((e) => e.kind === 'unsupported');
     const paths = ends.reduce((n, e) => n + e.paths, 0);
-    const reads = this.x.reads;
-    return unsupported.length ? { ends, paths, reads, partial: [...new Set(unsupported.map((e) => e.reason))].join('; ') } : { ends, paths, reads };
+    const { reads, defs, havocs } = this.x;
+    return unsupported.length ? { ends, paths, reads, defs, havocs, partial: [...new Set(unsupported.map((e) => e.reason))].join('; ') } : { ends, paths, reads, defs, havocs };
+  }
+
+  /** A segment run's state back at a loop head of its own frame (not the state it started with). */
+  private segmentEnd(s: SymState): boolean {
+    const at = this.req.stopAt;
+    return at !== undefined && s.steps > 0 && s.frames.length === 1 && at.has((s.frames[0] as { next: number }).next);
   }
 
   private reached(s: SymState, stop: Stop): boolean {
@@ -168,6 +192,11 @@ export class Explorer {
     while (work.length) {
       let s = work.pop() as SymState;
       for (;;) {
+        if (this.segmentEnd(s)) {
+          const top = s.frames[0] as { fn: number; next: number };
+          ends.push({ kind: 'ok', pc: s.pc, results: [], storage: s.storage, host: s.host, gasUsed: s.gasUsed, events: s.events, paths: s.paths, at: { fn: top.fn, pc: (this.req.lm.analyses[top.fn]?.instrs[top.next]?.pc ?? -1) } });
+          break;
+        }
         if (this.reached(s, stop)) {
           arrived.push(s);
           break;

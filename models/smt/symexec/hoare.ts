@@ -12,10 +12,11 @@ import type { LoadedModule, ModuleStore } from '../../../reference/vm/store.ts';
 import type { World } from '../../../reference/vm/world.ts';
 import type { ObligationResult, ProveOptions } from '../obligation.ts';
 import { z3Context, type Z3Context } from '../z3.ts';
-import { decide } from './decide.ts';
-import type { ExecOutcome } from './explore.ts';
+import { decideSliced } from './slice.ts';
+import { Explorer, type ExecOutcome } from './explore.ts';
 import { concreteInputs, replay, type ReplayInput } from './replay.ts';
-import { functionIndex, runSymbolic, symbolicInputs, type SymbolicInputs } from './run.ts';
+import { symbolicInputs, type SymbolicInputs } from './run.ts';
+import { loopHeads, parseTarget } from './segments.ts';
 import type { PathEnd } from './state.ts';
 import { Words, type SymWord, type ZBool } from './word.ts';
 
@@ -63,16 +64,43 @@ export interface Check {
 
 const runs = new WeakMap<Subject, Map<string, Run>>();
 
+/**
+ * run.ts's `runSymbolic` with MULDIVs as defined fresh words (spec/symexec.md "MULDIV"): the obligations'
+ * queries add the definitions as assumptions, sliced lazily (slice.ts).
+ */
+function obligationRun(ctx: Z3Context, lm: LoadedModule, entry: string, inp: SymbolicInputs, func?: number, startAt?: number): ExecOutcome {
+  const an = func === undefined ? undefined : lm.analyses[func];
+  // a segment run (`@name#i`, segments.ts) ends at the function's loop heads
+  const segment = startAt !== undefined && an ? { startAt, stopAt: new Set(loopHeads(an)) } : {};
+  return new Explorer(new Words(ctx), {
+    ...segment,
+    lm,
+    entry,
+    args: inp.args,
+    gasLimit: inp.gasLimit,
+    env: { now: inp.now, origin: inp.origin, selfId: lm.id, callerId: inp.caller },
+    storage: inp.storage,
+    host: inp.custody,
+    summarise: true,
+    muldiv: 'defined',
+    ...(func !== undefined ? { func } : {}),
+  }).run();
+}
+
 /** The symbolic run of `entry` (cached per subject). */
 export function symbolicRun(ctx: Z3Context, s: Subject, entry: string): Run {
   let m = runs.get(s);
   if (!m) runs.set(s, (m = new Map()));
   let r = m.get(entry);
   if (!r) {
-    const func = entry.startsWith('@') ? functionIndex(s.mod.asm ?? '', entry.slice(1)) : undefined;
-    if (entry.startsWith('@') && func === undefined) throw new Error(`${s.mod.name} has no function ${entry.slice(1)}`);
-    const inp = symbolicInputs(ctx, s.lm, entry, func);
-    r = { entry, lm: s.lm, inp, out: runSymbolic(ctx, s.lm, entry, inp, undefined, func), w: new Words(ctx) };
+    let at: { func?: number; startAt?: number };
+    try {
+      at = parseTarget(s.mod.asm ?? '', entry);
+    } catch (e) {
+      throw new Error(`${s.mod.name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const inp = symbolicInputs(ctx, s.lm, entry, at.func);
+    r = { entry, lm: s.lm, inp, out: obligationRun(ctx, s.lm, entry, inp, at.func, at.startAt), w: new Words(ctx) };
     m.set(entry, r);
   }
   return r;
@@ -114,7 +142,7 @@ export async function proveHoare(s: Subject, entry: string, check: Check, opts: 
   const reach = or(reached);
   const violation = or(ends.map((e, i) => w.and(reached[i] as ZBool | boolean, check.violation(e, run))));
   const paths = run.out.ends.length;
-  const d = await decide(ctx, [...(check.assume?.(run) ?? []), reach], violation, opts.timeoutMs);
+  const d = await decideSliced(ctx, [...(check.assume?.(run) ?? []), ...run.out.defs.map((x) => x.def), reach], violation, opts.timeoutMs, run.out.defs);
   const partial = run.out.partial ? { verdict: 'partial' as const, reason: `paths not covered: ${run.out.partial}` } : undefined;
   switch (d.kind) {
     case 'vacuous':

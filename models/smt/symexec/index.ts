@@ -16,6 +16,7 @@ import { burnedOnRelease, capCovered, capLifetime, debitViaCap, debitViaCapAtEve
 import { decide } from './decide.ts';
 import { proveHoare, symbolicRun, type Check, type Replayed, type Subject } from './hoare.ts';
 import { poolField } from './layout.ts';
+import { writingSegments } from './segments.ts';
 import { burnsRefundedCap, capExpiryWithinRoute, functionParamWord } from './router-checks.ts';
 
 export type { Replayed, Subject } from './hoare.ts';
@@ -211,12 +212,12 @@ function slabObligations(s: Subject): BytecodeObligation[] {
     out.push(hoareObligation(s, e.name, `ACCESS/${n}/${e.name}/debit-via-cap`, 'access-control', ['P7', 'R6', 'ADV1'], 'escrow and vault balances change only at the guarded debit (CAP_DEBIT)', calls ? debitViaCap() : debitViaCapAtEvents()));
     if (fallibleIn(s, e.name)) out.push(hoareObligation(s, e.name, `SAFE-DEBIT/${n}/${e.name}/status-checked`, 'safe-debit', ['P7', 'R6', 'ADV1', 'F1'], 'a refused guarded debit never goes on towards a completed call', statusCheckedAtEvents(FALLIBLE)));
   }
-  // S8 is a post-state property of every order; the walks that write reserved_qty are summarised (havoc
-  // of storage), so it needs loop invariants the executor does not have yet: stated, never passed
+  // S8 by induction over segments (spec/symexec.md "S8"): every segment that writes storage keeps
+  // reserved ≤ qty at every order, assuming it of the pre-state and after each summarised call
   const reserved = poolField(m, s.template, 'orders', 'reserved_qty');
   const qty = poolField(m, s.template, 'orders', 'qty');
-  const why = typeof reserved === 'string' ? reserved : typeof qty === 'string' ? qty : 'the reservation walks that write orders[i].reserved_qty are havoc-summarised; S8 needs a loop invariant (not yet stated at bytecode level; spec level: RESERVATION/S8)';
-  out.push(broken(`RESERVATION/${n}/S8-reserved-within-qty`, why));
+  if (typeof reserved === 'string' || typeof qty === 'string') out.push(broken(`RESERVATION/${n}/S8-reserved-within-qty`, typeof reserved === 'string' ? reserved : (qty as string)));
+  else for (const seg of writingSegments(s)) out.push(hoareObligation(s, seg.target, `RESERVATION/${n}/${seg.label}/S8-reserved-within-qty`, 'reservation-bounds', ['S8', 'M4', 'S5'], 'every order keeps reserved_qty ≤ qty (segment of an induction over loop iterations and summarised calls)', reservedWithinQty(reserved, qty)));
   const maxCharge = poolField(m, s.template, 'ress', 'max_charge');
   const h = param(m, 'commit', 'slot');
   if (typeof maxCharge === 'string' || h === undefined) out.push(broken(`RESERVATION/${n}/commit/S9`, typeof maxCharge === 'string' ? maxCharge : `${m.name} commit has no parameter slot`));

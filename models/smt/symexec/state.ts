@@ -90,9 +90,42 @@ const mergeWords = (w: Words, c: ZBool, a: readonly SymWord[], b: readonly SymWo
   return a.map((x, i) => w.ite(c, x, b[i] as SymWord));
 };
 
+/** The top-level conjuncts of a path condition, in order (nested `And`s flattened). */
+export function conjuncts(w: Words, pc: ZBool | boolean): ZBool[] {
+  if (typeof pc === 'boolean') return pc ? [] : [w.ctx.Bool.val(false)];
+  const out: ZBool[] = [];
+  const visit = (b: ZBool): void => {
+    if (w.ctx.isAnd(b)) for (const x of b.children() as ZBool[]) visit(x);
+    else out.push(b);
+  };
+  visit(pc);
+  return out;
+}
+
+/**
+ * The path condition of two states meeting at a join, factored (spec/symexec.md "Paths"): both sides
+ * extend the condition at their fork, so the merged condition is the shared prefix of conjuncts and one
+ * disjunction of the two suffixes — not `(P ∧ c ∧ …) ∨ (P ∧ ¬c ∧ …)`, which repeats P at every join. The
+ * conditions that dominate the join (every `require` passed before it) stay top-level conjuncts, which
+ * is what slicing by the property's cone of influence needs (slice.ts). `side` is a's suffix: it selects
+ * a's values wherever the merged condition holds.
+ */
+export function mergePc(w: Words, a: ZBool | boolean, b: ZBool | boolean): { pc: ZBool | boolean; side: ZBool | boolean } {
+  if (a === true || b === true) return { pc: true, side: a };
+  const la = conjuncts(w, a);
+  const lb = conjuncts(w, b);
+  let n = 0;
+  while (n < la.length && n < lb.length && (la[n] as ZBool).eqIdentity(lb[n] as ZBool)) n++;
+  const ra = w.and(...la.slice(n));
+  const rb = w.and(...lb.slice(n));
+  const rest = ra === true || rb === true ? true : w.ctx.Or(w.bool(ra), w.bool(rb));
+  return { pc: w.and(...la.slice(0, n), rest), side: ra };
+}
+
 /** `a` where a.pc holds, else `b` (same position). */
 export function mergeStates(w: Words, a: SymState, b: SymState): SymState {
-  const c = w.bool(a.pc);
+  const m = mergePc(w, a.pc, b.pc);
+  const c = w.bool(m.side);
   if (a.memPages !== b.memPages) throw new Unsupported('memory sizes differ at a join');
   const seen = new Set(a.events.map((e) => e.id));
   const events = [...a.events, ...b.events.filter((e) => !seen.has(e.id))].sort((x, y) => x.id - y.id);
@@ -106,7 +139,7 @@ export function mergeStates(w: Words, a: SymState, b: SymState): SymState {
     storage: ByteStore.merge(w, c, a.storage, b.storage),
     host: a.host === b.host ? a.host : a.host.merge(c, b.host),
     gasUsed: w.ite(c, a.gasUsed, b.gasUsed),
-    pc: typeof a.pc === 'boolean' || typeof b.pc === 'boolean' ? true : w.ctx.Or(a.pc, b.pc),
+    pc: m.pc,
     events,
     ...(a.returned && b.returned ? { returned: mergeWords(w, c, a.returned, b.returned) } : {}),
     steps: Math.max(a.steps, b.steps),

@@ -40,6 +40,19 @@ export interface StepContext {
   readonly summarise: boolean;
   /** Every storage read (address, width) on any path: the replay materialises the pre-state there. */
   readonly reads: { readonly addr: SymWord; readonly width: number }[];
+  /** MULDIV with symbolic operands: `exact` (the 256-bit term inline) or `defined` (word.ts muldivDefined). */
+  readonly muldiv: 'exact' | 'defined';
+  /** Definitions of fresh words (`defined` MULDIVs), each guarded by the path condition where it ran. */
+  readonly defs: Definition[];
+  /** Storage segments left by havoc summaries. */
+  readonly havocs: SymState['storage'][];
+}
+
+/** A fresh word's definition: `def` holds wherever `guard` (the path condition at its instruction) does. */
+export interface Definition {
+  readonly guard: ZBool | boolean;
+  /** guard → definition: true in every execution, a conjunct every query may add. */
+  readonly def: ZBool;
 }
 
 export type StepOut = { readonly ends: PathEnd[]; readonly fork?: { readonly cond: ZBool; readonly target: number }; readonly done?: boolean };
@@ -192,13 +205,26 @@ function concreteMem(c: Cur, at: number, n: number): Uint8Array {
 
 type Op = (c: Cur) => void;
 
+function mulDiv(c: Cur, rounding: 'down' | 'up'): void {
+  const d = pop(c);
+  const b = pop(c);
+  const a = pop(c);
+  if (c.x.muldiv === 'exact') return value(c, c.x.w.muldiv(a, b, d, rounding));
+  const r = c.x.w.muldivDefined(a, b, d, rounding, `muldiv${c.x.freshCount++}.q`);
+  if ('def' in r && r.def) c.x.defs.push({ guard: c.s.pc, def: c.s.pc === true ? r.def : c.x.w.ctx.Implies(c.x.w.bool(c.s.pc), r.def) });
+  value(c, r);
+}
+
 /** The havoc summary of an internal call (summary.ts): fresh results and gas, written state havocked. */
 function havocCall(c: Cur, facts: CalleeFacts, results: number): void {
   const w = c.x.w;
   const n = c.x.freshCount++;
   const pre = c.s.host;
   c.s.gasUsed = w.add(c.s.gasUsed, w.fresh(`callf${n}.gas`));
-  if (facts.writesStorage) c.s.storage = c.s.storage.havoc(`callf${n}.storage`);
+  if (facts.writesStorage) {
+    c.s.storage = c.s.storage.havoc(`callf${n}.storage`);
+    c.x.havocs.push(c.s.storage);
+  }
   if (facts.writesMemory) c.s.memory = c.s.memory.havoc(`callf${n}.memory`);
   if (facts.calls) c.s.host = c.s.host.afterCall(n);
   const out = Array.from({ length: results }, (_, i) => w.fresh(`callf${n}.result${i}`));
@@ -329,16 +355,8 @@ const OPS = {
   ADDW: bin('ADDW'),
   SUBW: bin('SUBW'),
   MULW: bin('MULW'),
-  MULDIV_DOWN: (c) => {
-    const d = pop(c);
-    const b = pop(c);
-    value(c, c.x.w.muldiv(pop(c), b, d, 'down'));
-  },
-  MULDIV_UP: (c) => {
-    const d = pop(c);
-    const b = pop(c);
-    value(c, c.x.w.muldiv(pop(c), b, d, 'up'));
-  },
+  MULDIV_DOWN: (c) => mulDiv(c, 'down'),
+  MULDIV_UP: (c) => mulDiv(c, 'up'),
   DIV_UP: bin('DIV_UP'),
   MIN: bin('MIN'),
   MAX: bin('MAX'),

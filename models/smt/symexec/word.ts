@@ -179,6 +179,30 @@ export class Words {
     }
   }
 
+  /**
+   * `a b d MULDIV_*` with a fresh 256-bit quotient `q` named `name` (spec/symexec.md "MULDIV"): the value
+   * is q's low word and the overflow trap is q's high word ≠ 0, while the definition
+   * q = (a·b [+ d − 1]) / d is returned apart (`def`) — the explorer keeps it out of the path condition,
+   * guarded by it, so a query pays for the 256-bit division only when the slice needs it (slice.ts).
+   * Concrete operands run the concrete semantics.
+   */
+  muldivDefined(a: SymWord, b: SymWord, d: SymWord, rounding: 'down' | 'up', name: string): OpResult & { def?: ZBool } {
+    if (typeof a === 'bigint' && typeof b === 'bigint' && typeof d === 'bigint') return concrete(() => muldiv(a, b, d, rounding));
+    const c = this.ctx;
+    const wide = (v: SymWord): BV => this.bv(v).zeroExt(WORD);
+    const dd = wide(d);
+    const num = rounding === 'down' ? wide(a).mul(wide(b)) : wide(a).mul(wide(b)).add(dd).sub(1n);
+    const q = this.fresh(name, 2 * WORD);
+    return {
+      value: q.extract(WORD - 1, 0),
+      traps: [
+        { cond: this.bv(d).eq(c.BitVec.val(0n, WORD)), kind: 'div_by_zero' },
+        { cond: c.Not(q.extract(2 * WORD - 1, WORD).eq(c.BitVec.val(0n, WORD))), kind: 'overflow' },
+      ],
+      def: q.eq(num.udiv(dd)),
+    };
+  }
+
   /** `a b d MULDIV_*` over a 256-bit intermediate (VM-OP-MULDIV). */
   muldiv(a: SymWord, b: SymWord, d: SymWord, rounding: 'down' | 'up'): OpResult {
     if (typeof a === 'bigint' && typeof b === 'bigint' && typeof d === 'bigint') return concrete(() => muldiv(a, b, d, rounding));
