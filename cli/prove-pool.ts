@@ -31,7 +31,7 @@ export interface PoolSettings {
   readonly timeoutMs: number;
   /** Hard wall-clock limit of one obligation, in seconds (default: hardLimitS(timeoutMs)). */
   readonly hardLimitS?: number;
-  /** End a worker after this many obligations (default 40). */
+  /** End a worker after this many obligations (default 100; a start costs ~2 CPU s and the cached runs). */
   readonly recycleAfter?: number;
   /** End a worker once its resident memory reaches this many MiB (default 1400; z3's WASM heap is 2 GiB). */
   readonly recycleRssMb?: number;
@@ -114,7 +114,7 @@ const firstLine = (s: string): string => (s.split('\n')[0] ?? '').slice(0, 300);
 export function runPool(input: PoolInput, settings: PoolSettings): Promise<PoolResult> {
   const size = Math.max(1, Math.min(settings.workers ?? availableParallelism(), input.selected.length || 1));
   const hard = settings.hardLimitS ?? hardLimitS(settings.timeoutMs);
-  const recycleAfter = settings.recycleAfter ?? 40;
+  const recycleAfter = settings.recycleAfter ?? 100;
   const recycleRss = settings.recycleRssMb ?? 1400;
   const t0 = performance.now() / 1000;
   const entries: (ProveEntry | undefined)[] = input.selected.map(() => undefined);
