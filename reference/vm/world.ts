@@ -404,11 +404,11 @@ export class World {
   pendingDiff(s: { journal: number }): PendingDiff {
     const entries = this.journal.slice(s.journal);
     const n = entries.length;
-    // Storage words after the call at [0, 16n) of the diff's region; their old bytes move out of the byte
-    // log (reused after commit) to [16n, 32n).
-    const region = diffRegion(32 * n);
-    const wordsAfter = region.subarray(0, 16 * n);
-    const wordsBefore = region;
+    // Storage words after the call at [0, 16n) of the diff's region of the shared chunk; their old bytes
+    // move out of the byte log (reused after commit) to [16n, 32n).
+    const at = diffRegion(32 * n);
+    const wordsBefore = diffChunk;
+    const wordsAfter = wordsBefore.subarray(at, at + 16 * n);
     const itemsAfter = new Array<ItemValue>(entries.length);
     let module = '';
     let seg: Segment | undefined;
@@ -421,7 +421,7 @@ export class World {
         }
         // A missing segment (undone with a callee's writes) reads as zero bytes, as in valueHex.
         if (seg) for (let k = 0, from = 16 * e.wordIndex; k < e.len; k++) wordsAfter[16 * i + k] = seg.bytes[from + k] as number;
-        const before = 16 * (n + i);
+        const before = at + 16 * (n + i);
         for (let k = 0; k < e.len; k++) wordsBefore[before + k] = e.log[e.at + k] as number;
         const moved = e as { log: Uint8Array; at: number };
         moved.log = wordsBefore;
@@ -504,14 +504,14 @@ export class World {
 const DIFF_CHUNK = 256 * 1024;
 let diffChunk = new Uint8Array(0);
 let diffUsed = 0;
-function diffRegion(bytes: number): Uint8Array {
+/** Where `bytes` bytes of `diffChunk` start (a new chunk when they do not fit). */
+function diffRegion(bytes: number): number {
   if (diffUsed + bytes > diffChunk.length) {
     diffChunk = new Uint8Array(Math.max(DIFF_CHUNK, bytes));
     diffUsed = 0;
   }
-  const r = diffChunk.subarray(diffUsed, diffUsed + bytes);
   diffUsed += bytes;
-  return r;
+  return diffUsed - bytes;
 }
 
 function setOrDelete(m: Map<string, bigint>, key: string, v: bigint): void {

@@ -26,7 +26,7 @@ import { BINARY, UNARY, muldiv } from '../semantics.ts';
 import { SYSCALLS, type SyscallInfo } from '../syscalls.ts';
 import { OP_PUSHK, REC, blocks, fastFunctions, type FastFunction } from './compile.ts';
 import type { FastMachine } from './run.ts';
-import { POW2, load128, load64, loadLE, setSlot, slotBig, store128, store64, storeLE } from './slots.ts';
+import { POW2, load128, load64, setSlot, slotBig, store128, store64, store8 } from './slots.ts';
 
 /** A generated function: runs `fn` with its arguments at slot `base`; its results replace them there. */
 export type JitFn = (m: FastMachine, mf: ModuleFrame, base: number) => void;
@@ -48,8 +48,8 @@ for (const sc of SYSCALLS) SYSCALL_AT[sc.id] = sc;
 
 /** What generated code calls (closure constants of every generated function). */
 const HELPERS = {
-  loadLE,
-  storeLE,
+  viewOf,
+  store8,
   load64,
   load128,
   store64,
@@ -81,6 +81,19 @@ export function jitOf(mf: ModuleFrame, fn: FastFunction): JitFn {
  * LGET and PUSH then cost nothing; the consumer reads the constant or the local directly. Measured on
  * `npm run bench -- perp` (PFM1): LGET and PUSH are half of the executed instructions.
  */
+/** The memory's bytes and a DataView of them (memory grows only by MGROW, which replaces the bytes). */
+const MEM = 'mem = mf.memory.bytes; if (mem !== mb) { mb = mem; mv = viewOf(mem); }';
+const VIEWS = new WeakMap<Uint8Array, DataView>();
+/** A DataView of pooled memory bytes, made once per buffer (memory.ts pools them). */
+function viewOf(bytes: Uint8Array): DataView {
+  let v = VIEWS.get(bytes);
+  if (!v) {
+    v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    VIEWS.set(bytes, v);
+  }
+  return v;
+}
+
 type Pending = { readonly c: number } | { readonly l: number };
 
 const MAX = 'MAX_SAFE';
@@ -296,7 +309,7 @@ function generate(mf: ModuleFrame, fn: FastFunction): JitFn {
       case 0x50: // MLOAD
       case 0x52: // MLOAD8
       case 0x54: // MLOAD64
-        emit(`a = ${val(h - 1)}; mem = mf.memory.bytes; if (a + ${WIDTH[op] as number} <= mem.length) loadLE(mem, a, ${WIDTH[op] as number}, F, B, ${y}); else { ${mat(h - 1)} ${delegate(i, h)} }`);
+        emit(`a = ${val(h - 1)}; ${MEM} if (a + ${WIDTH[op] as number} <= mem.length) ${op === 0x52 ? `F[${y}] = mem[a];` : `load${WIDTH[op] === 8 ? 64 : 128}(mv, a, F, B, ${y});`} else { ${mat(h - 1)} ${delegate(i, h)} }`);
         result(h - 1);
         return;
       case 0x51: // MSTORE
@@ -305,7 +318,8 @@ function generate(mf: ModuleFrame, fn: FastFunction): JitFn {
         // MSTORE64
         const w = WIDTH[op] as number;
         flush(h);
-        emit(`a = F[${x}]; mem = mf.memory.bytes; if (a + ${w} <= mem.length) { mf.memory.wrote(a + ${w}); storeLE(mem, a, ${w}, F, B, ${y}); } else { ${delegate(i, h)} }`);
+        const store = w === 1 ? `store8(mem, a, F, B, ${y});` : `store${w === 8 ? 64 : 128}(mv, a, F, B, ${y});`;
+        emit(`a = F[${x}]; ${MEM} if (a + ${w} <= mem.length) { mf.memory.wrote(a + ${w}); ${store} } else { ${delegate(i, h)} }`);
         st.length = h - 2;
         return;
       }
@@ -324,7 +338,7 @@ function generate(mf: ModuleFrame, fn: FastFunction): JitFn {
       case 0x65: {
         // SSTORE64: journal the old words, then write in place
         const w = WIDTH[op] as number;
-        const store = w === 1 ? `storeLE(seg.bytes, a, 1, F, B, ${y});` : `store${w === 8 ? 64 : 128}(sv, a, F, B, ${y});`;
+        const store = w === 1 ? `store8(seg.bytes, a, F, B, ${y});` : `store${w === 8 ? 64 : 128}(sv, a, F, B, ${y});`;
         const value = mat(h - 1); // the store helpers read the value from its slot
         if (value) emit(value);
         emit(`${SEG} a = ${val(h - 2)}; if (a + ${w} <= seg.bytes.length) { mf.host.world.segmentWillWrite(HASH, seg, a, ${w}); ${store} } else { ${mat(h - 2)} ${delegate(i, h)} }`);
@@ -385,7 +399,7 @@ function generate(mf: ModuleFrame, fn: FastFunction): JitFn {
   });
 
   const body = `
-const { loadLE, storeLE, load64, load128, store64, store128, setSlot, slotBig, runSyscall, POW2, SYSCALL_AT, w1, w2, w3, jitOf } = H;
+const { viewOf, store8, load64, load128, store64, store128, setSlot, slotBig, runSyscall, POW2, SYSCALL_AT, w1, w2, w3, jitOf } = H;
 const MAX_SAFE = ${Number.MAX_SAFE_INTEGER};
 return function jit_f${fn.fn}(m, mf, base) {
   const s0 = base + ${fn.localCount};
@@ -394,7 +408,7 @@ return function jit_f${fn.fn}(m, mf, base) {
   let F = m.num;
   let B = m.big;
   for (let i = base + ${fn.params}; i < s0; i++) F[i] = 0;
-  let seg, sv, mem, rs, bb, tp;
+  let seg, sv, mem, mb, mv, rs, bb, tp;
   let gas = m.gas, pc = 0, t = 0, a = 0, b = 0, r = 0;
   for (;;) {
     switch (pc) {

@@ -10,9 +10,6 @@ export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const MAX_SAFE_BIG = BigInt(MAX_SAFE);
 const TWO_32 = 4294967296;
 
-/** 16 bytes for converting big words to and from bytes through 64-bit halves (fewer BigInt steps than per byte). */
-const SCRATCH = new Uint8Array(16);
-const SCRATCH_VIEW = new DataView(SCRATCH.buffer);
 
 /** 2^n for n in 0..52 (shift fast paths). */
 export const POW2 = Float64Array.from({ length: 53 }, (_, n) => 2 ** n);
@@ -37,58 +34,14 @@ export function copySlot(fn: Float64Array, fb: readonly bigint[], from: number, 
   if (v !== v) tb[to] = fb[from] as bigint;
 }
 
-/** Load a `width`-byte little-endian word (width 1, 8 or 16; bounds already checked) into a slot. */
-export function loadLE(bytes: Uint8Array, at: number, width: number, num: Float64Array, big: bigint[], i: number): void {
-  if (width === 1) {
-    num[i] = bytes[at] as number;
-    return;
-  }
-  const lo = ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16) | ((bytes[at + 3] as number) << 24)) >>> 0;
-  const hi = ((bytes[at + 4] as number) | ((bytes[at + 5] as number) << 8) | ((bytes[at + 6] as number) << 16) | ((bytes[at + 7] as number) << 24)) >>> 0;
-  let rest = 0;
-  for (let k = 8; k < width; k++) rest |= bytes[at + k] as number;
-  if (rest === 0 && hi < 0x200000) num[i] = hi * TWO_32 + lo;
-  else {
-    num[i] = Number.NaN;
-    for (let k = 0; k < width; k++) SCRATCH[k] = bytes[at + k] as number;
-    const low = SCRATCH_VIEW.getBigUint64(0, true);
-    big[i] = width === 8 ? low : (SCRATCH_VIEW.getBigUint64(8, true) << 64n) | low;
-  }
-}
-
-/** Store the low `width` bytes of the word in a slot little-endian (bounds already checked). */
-export function storeLE(bytes: Uint8Array, at: number, width: number, num: Float64Array, big: readonly bigint[], i: number): void {
+/** Store the low byte of the word in a slot at `at` (bounds already checked). */
+export function store8(bytes: Uint8Array, at: number, num: Float64Array, big: readonly bigint[], i: number): void {
   const v = num[i] as number;
-  if (v !== v) {
-    const x = big[i] as bigint;
-    if (width === 1) {
-      bytes[at] = Number(x & 0xffn);
-      return;
-    }
-    SCRATCH_VIEW.setBigUint64(0, BigInt.asUintN(64, x), true);
-    if (width === 16) SCRATCH_VIEW.setBigUint64(8, x >> 64n, true);
-    for (let k = 0; k < width; k++) bytes[at + k] = SCRATCH[k] as number;
-    return;
-  }
-  if (width === 1) {
-    bytes[at] = v & 0xff;
-    return;
-  }
-  const lo = v >>> 0;
-  const hi = (v - lo) / TWO_32;
-  bytes[at] = lo & 0xff;
-  bytes[at + 1] = (lo >>> 8) & 0xff;
-  bytes[at + 2] = (lo >>> 16) & 0xff;
-  bytes[at + 3] = lo >>> 24;
-  bytes[at + 4] = hi & 0xff;
-  bytes[at + 5] = (hi >>> 8) & 0xff;
-  bytes[at + 6] = (hi >>> 16) & 0xff;
-  bytes[at + 7] = 0;
-  if (width === 16) bytes.fill(0, at + 8, at + 16);
+  bytes[at] = v === v ? v & 0xff : Number((big[i] as bigint) & 0xffn);
 }
 
 /*
- * The same loads and stores of 8- and 16-byte words through a DataView of the bytes (storage segments):
+ * Loads and stores of 8- and 16-byte words through a DataView of the bytes (storage segments, memory):
  * two unaligned 32-bit accesses instead of eight byte accesses and shifts. Measured on
  * `npm run bench -- perp` (PFM1): the byte loops were ~7 % of a pair (~180 storage accesses per pair).
  */
