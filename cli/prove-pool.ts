@@ -63,6 +63,8 @@ export interface PoolStats {
   readonly failedStarts: number;
   /** Highest resident memory a worker reported (MiB). */
   readonly peakRssMb: number;
+  /** Each worker that died under an obligation: which, why, and whether the obligation was retried. */
+  readonly crashes: readonly { readonly id: string; readonly reason: string; readonly retried: boolean }[];
 }
 
 export interface PoolResult {
@@ -123,7 +125,7 @@ export function runPool(input: PoolInput, settings: PoolSettings): Promise<PoolR
     .map((index, position) => ({ position, index, key: affinityKey(input.all[index] as Obligation), fresh: false }))
     .sort((a, b) => Number(a.key === 'spec') - Number(b.key === 'spec') || a.position - b.position);
   const workers = new Set<Worker>();
-  const stats = { workers: size, started: 0, recycled: 0, crashed: 0, killed: 0, retried: 0, failedStarts: 0, peakRssMb: 0 };
+  const stats = { workers: size, started: 0, recycled: 0, crashed: 0, killed: 0, retried: 0, failedStarts: 0, peakRssMb: 0, crashes: [] as { id: string; reason: string; retried: boolean }[] };
   let solver = '';
   let startFailures = 0;
   let lastStartError = '';
@@ -249,7 +251,8 @@ export function runPool(input: PoolInput, settings: PoolSettings): Promise<PoolR
         startFailures = 0;
         dispatch(w);
       } else if (m.type === 'crash') {
-        w.crash = m.message;
+        w.crash = `${m.message} (resident ${m.rssMb} MiB)`;
+        stats.peakRssMb = Math.max(stats.peakRssMb, m.rssMb);
       } else if (m.type === 'result') {
         const job = w.job;
         if (!job || job.index !== m.index) return;
@@ -279,8 +282,12 @@ export function runPool(input: PoolInput, settings: PoolSettings): Promise<PoolR
       if (job) {
         const seconds = performance.now() / 1000 - w.started;
         const why = w.killed ?? `its worker ended (${signal ?? `exit ${code}`})${w.crash ? `: ${w.crash}` : ''}${!w.crash && w.stderr.trim() ? `: ${firstLine(w.stderr.trim().split('\n').pop() ?? '')}` : ''}`;
-        if (!w.killed) stats.crashed++;
-        if (!w.killed && w.runs > 0 && !job.fresh) {
+        const retry = !w.killed && w.runs > 0 && !job.fresh;
+        if (!w.killed) {
+          stats.crashed++;
+          stats.crashes.push({ id: (input.all[job.index] as Obligation).id, reason: why, retried: retry });
+        }
+        if (retry) {
           // it may have died of what the obligations before it left in the solver: once more, alone
           stats.retried++;
           job.fresh = true;

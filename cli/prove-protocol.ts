@@ -29,7 +29,7 @@ export type ToWorker = WorkerInit | { readonly type: 'run'; readonly index: numb
 export type FromWorker =
   | { readonly type: 'ready'; readonly solver: string; readonly ids: readonly string[] }
   | { readonly type: 'result'; readonly index: number; readonly entry: ProveEntry; readonly rssMb: number }
-  | { readonly type: 'crash'; readonly message: string };
+  | { readonly type: 'crash'; readonly message: string; readonly rssMb: number };
 
 /** The obligations of a venue from its texts: the spec level, then the bytecode of its Router and Slabs. */
 export async function obligationsOf(venue: WorkerInit['venue'], templates: TemplateSet): Promise<Obligation[]> {

@@ -53,7 +53,7 @@ if (process.send && process.argv.includes(WORKER_FLAG)) {
   process.on('disconnect', () => process.exit(0));
   const crash = (e: unknown): void => {
     const message = ((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '').slice(0, 300);
-    void send({ type: 'crash', message }).finally(() => process.exit(70));
+    void send({ type: 'crash', message, rssMb: rssMb() }).finally(() => process.exit(70));
   };
   process.on('uncaughtException', crash);
   serve(send).then(

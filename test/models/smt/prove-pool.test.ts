@@ -55,6 +55,11 @@ test('PROOF-RUN-002 an abort in a worker that ran other obligations is retried a
   );
   t.is(r.stats.retried, 1);
   t.is(r.stats.started, 2);
+  t.deepEqual(
+    r.stats.crashes.map((c) => [c.id, c.retried]),
+    [['T/b/abort-after-others', true]],
+  );
+  t.regex(r.stats.crashes[0]?.reason ?? '', /Aborted\(OOM\).*resident \d+ MiB/);
   // an abort in a fresh worker is not retried
   const alone = await run([at('T/a/abort')], { workers: 1, timeoutMs: 1000 });
   t.is(alone.report.entries[0]?.verdict, 'unknown');
