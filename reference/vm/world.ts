@@ -80,10 +80,8 @@ export class Segment {
 
 /**
  * One undo record. `wordIndex` is the 16-byte-aligned word of a segment write; its old bytes are
- * `log[at, at + len)` (see `oldWord`): a chunk of the world's byte log, not overwritten while the record
- * is in the journal (a full chunk is replaced by a fresh one; after a commit the chunk is reused, and a
- * PendingDiff has moved the old bytes of its records into a buffer of its own), so recording a write
- * allocates no buffer of its own (PFM1).
+ * `log[at, at + len)` (see `oldWord`): a chunk of the world's byte log, never overwritten once written
+ * (a full chunk is replaced by a fresh one), so recording a write allocates no buffer of its own (PFM1).
  */
 export type JournalEntry =
   | { readonly kind: 'seg'; readonly module: string; readonly wordIndex: number; readonly log: Uint8Array; readonly at: number; readonly len: number }
@@ -102,8 +100,12 @@ export interface Log {
   readonly data: Uint8Array;
 }
 
-/** Bytes per chunk of the byte log of segment undo records. */
-const LOG_CHUNK = 65536;
+/**
+ * Bytes per chunk of the byte log of segment undo records: 1 MiB (65,536 records) because a fresh chunk
+ * costs more than its size suggests (a backing store, zeroed); 64 KiB chunks showed in the perp bench
+ * profile (PFM1).
+ */
+const LOG_CHUNK = 1 << 20;
 
 /*
  * Item keys. Memoised: `toString(16)` of a 128-bit id and a fresh concatenated key to hash on every
@@ -173,7 +175,7 @@ export class World {
     for (const seg of this.segments.values()) seg.journaled?.fill(0);
   }
 
-  /** Entries since a snapshot (oldest first), valid until the next commit (see JournalEntry). */
+  /** Entries since a snapshot (oldest first); used to build the state diff. */
   journalSince(s: { journal: number }): readonly JournalEntry[] {
     return this.journal.slice(s.journal);
   }
@@ -182,10 +184,6 @@ export class World {
   commit(): void {
     this.journal = [];
     this.logs.length = 0;
-    // No undo record points into the byte log any more (a PendingDiff holds its own copy, see
-    // pendingDiff), so its chunk is reused: allocating a fresh 64 KiB chunk every few dozen calls showed
-    // as ~5 % of a perp pair (PFM1).
-    this.logUsed = 0;
     this.newEpoch();
   }
 
@@ -404,11 +402,9 @@ export class World {
   pendingDiff(s: { journal: number }): PendingDiff {
     const entries = this.journal.slice(s.journal);
     const n = entries.length;
-    // Storage words after the call at [0, 16n) of the diff's region of the shared chunk; their old bytes
-    // move out of the byte log (reused after commit) to [16n, 32n).
-    const at = diffRegion(32 * n);
-    const wordsBefore = diffChunk;
-    const wordsAfter = wordsBefore.subarray(at, at + 16 * n);
+    // Storage words after the call, in a region of the shared chunk.
+    const at = diffRegion(16 * n);
+    const wordsAfter = diffChunk.subarray(at, at + 16 * n);
     const itemsAfter = new Array<ItemValue>(entries.length);
     let module = '';
     let seg: Segment | undefined;
@@ -421,11 +417,6 @@ export class World {
         }
         // A missing segment (undone with a callee's writes) reads as zero bytes, as in valueHex.
         if (seg) for (let k = 0, from = 16 * e.wordIndex; k < e.len; k++) wordsAfter[16 * i + k] = seg.bytes[from + k] as number;
-        const before = at + 16 * (n + i);
-        for (let k = 0; k < e.len; k++) wordsBefore[before + k] = e.log[e.at + k] as number;
-        const moved = e as { log: Uint8Array; at: number };
-        moved.log = wordsBefore;
-        moved.at = before;
       } else if (e.kind !== 'segNew') itemsAfter[i] = this.itemValue(e.kind, e.kind === 'nextCap' ? '' : e.key);
     }
     return new PendingDiff(entries, wordsAfter, itemsAfter);
@@ -499,7 +490,7 @@ export class World {
 
 /**
  * Bytes for PendingDiffs: a region per diff, cut from a shared chunk and never reused (the diff keeps
- * it). Two fresh buffers per call were ~1 µs each (a backing store apiece) in the perp bench (PFM1).
+ * it). A fresh buffer per call cost ~1 µs (a backing store of its own) in the perp bench (PFM1).
  */
 const DIFF_CHUNK = 256 * 1024;
 let diffChunk = new Uint8Array(0);
