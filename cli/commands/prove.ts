@@ -103,6 +103,8 @@ export interface ProofRunOptions {
   readonly workers?: number;
   /** Called with each entry in list order, as soon as it and every one before it are decided. */
   readonly onResult?: (e: ProveEntry) => void;
+  /** Called with each entry as soon as it is decided (schedule order), with the count decided so far. */
+  readonly onDecided?: (e: ProveEntry, decided: number) => void;
 }
 
 /**
@@ -121,6 +123,7 @@ export async function runProofs(v: VenueProofs, selected: readonly Obligation[],
       all: v.obligations,
       selected: selected.map((x) => index.get(x) as number),
       onEntry: (e, at) => {
+        o.onDecided?.(e, ready.filter(Boolean).length + 1);
         ready[at] = e;
         for (; next < ready.length && ready[next]; next++) o.onResult?.(ready[next] as ProveEntry);
       },
@@ -192,7 +195,14 @@ async function proveCommand(file: string | undefined, o: ProveOptionsCli): Promi
   const selected = selectObligations(v.obligations, o.only);
   if (selected.length === 0) throw new UsageError(`--only ${o.only}: no obligation matches (ids, id prefixes, invariant ids, families, levels or a * glob)`);
   if (!o.json) stdout.line(`proving ${selected.length} obligation(s), ${timeoutS} s per query`);
-  const { report, bundle, pool } = await runProofs(v, selected, { timeoutS, ...(workers !== undefined ? { workers } : {}), ...(o.json ? {} : { onResult: (e: ProveEntry) => stdout.line(row(e)) }) });
+  // rows come in list order; on a terminal, stderr shows each verdict as soon as it is decided
+  const progress = process.stderr.isTTY ? (e: ProveEntry, n: number) => process.stderr.write(`\r\x1b[K[${n}/${selected.length}] ${e.verdict} ${e.seconds.toFixed(1)} s ${e.id}${n === selected.length ? '\n' : ''}`) : undefined;
+  const { report, bundle, pool } = await runProofs(v, selected, {
+    timeoutS,
+    ...(workers !== undefined ? { workers } : {}),
+    ...(o.json ? {} : { onResult: (e: ProveEntry) => (progress && process.stderr.write('\r\x1b[K'), stdout.line(row(e))) }),
+    ...(progress ? { onDecided: progress } : {}),
+  });
   const files = certificateFiles(report);
   if (o.emitSmt2) {
     mkdirSync(o.emitSmt2, { recursive: true });
