@@ -12,8 +12,8 @@
  *   units — margined by the same model, `portfolio(mono, user).im` = Σ_f ⌈|N_f|·r_f·P_f / (10⁶·10⁴)⌉
  *   (PERP-MARGIN-002), checked against that formula (`imFormula`).
  * Also reported: IM_gross (Σ per-position IM, the RM4 upper bound) and IM_open, the IM the Router
- * demands while the hedge route is reserved but not committed (`imWorst` with every open leg filled,
- * PERP-RTR-003): the capital a user needs to put the hedge on in one route.
+ * demands while the hedge route is reserved but not committed (`imWorst`: the route filled as reserved or
+ * not at all, PERP-MARGIN-002, PERP-RTR-003): the capital a user needs to put the hedge on in one route.
  */
 import { commitRoute, exposuresOf, marginOf, nextRouteId, placeOrder, portfolio, requirement, reserveRoute, step } from '../model/index.ts';
 import type { PerpState } from '../model/index.ts';

@@ -20,9 +20,11 @@ export interface Exposure {
   readonly imrBps: bigint;
   readonly mmrBps: bigint;
   qty: bigint;
-  /** Worst-case extra buys / sells: resting orders and open route legs (for IM checks only). */
+  /** Worst-case extra buys / sells of the resting orders (unreserved quantity; for IM checks only). */
   buys: bigint;
   sells: bigint;
+  /** Σ signed quantity of the open route legs (buy +, sell −): the routes filled as reserved. */
+  legs: bigint;
   value: bigint;
   valueForIm: bigint;
 }
@@ -31,7 +33,7 @@ export interface Portfolio {
   readonly equity: bigint;
   /** Equity counting unrealised profit as zero (PERP-MARGIN-003): the collateral new risk may use. */
   readonly imEquity: bigint;
-  /** IM on positions only, and IM with every resting order and open leg filled (worst side per underlying). */
+  /** IM on positions only, and the worst IM over resting orders filled (either side) with the open routes filled as reserved or not at all (PERP-MARGIN-002). */
   readonly im: bigint;
   readonly imWorst: bigint;
   readonly mm: bigint;
@@ -52,7 +54,7 @@ export function exposuresOf(st: PerpState, user: bigint, now: bigint): Exposure[
     let e = out.find((x) => x.slab === slab && x.ins.index === ins.index);
     if (!e) {
       const price = oraclePrice(st.oracles, ins.feed, now).price;
-      e = { slab, ins, price, imrBps: s.header.imrBps, mmrBps: s.header.mmrBps, qty: 0n, buys: 0n, sells: 0n, value: 0n, valueForIm: 0n };
+      e = { slab, ins, price, imrBps: s.header.imrBps, mmrBps: s.header.mmrBps, qty: 0n, buys: 0n, sells: 0n, legs: 0n, value: 0n, valueForIm: 0n };
       out.push(e);
     }
     return e;
@@ -81,8 +83,7 @@ export function exposuresOf(st: PerpState, user: bigint, now: bigint): Exposure[
       const s = st.slabs.get(l.slab);
       if (l.status !== 'open' || !s || !st.router.registry.has(l.slab)) continue;
       const e = find(l.slab, s, s.instruments[Number(l.instrument)] as Instrument);
-      if (l.side === 0) e.buys += l.qty;
-      else e.sells += l.qty;
+      e.legs += l.side === 0 ? l.qty : -l.qty;
     }
   }
   return out;
@@ -143,7 +144,13 @@ export function portfolio(st: PerpState, user: bigint, now: bigint): Portfolio {
   const model = st.router.params.marginModel;
   const imr: Pick = (e) => e.imrBps;
   const im = requirement(exps, (e) => e.qty, imr, model);
-  const imWorst = max(requirement(exps, (e) => e.qty + e.buys, imr, model), requirement(exps, (e) => e.qty - e.sells, imr, model));
+  // PERP-MARGIN-002: the open routes filled as reserved (all legs: a hedge route offsets itself) or not at
+  // all (a route may be cancelled or expire unchecked); resting orders at either side.
+  const side = (routes: boolean): bigint => {
+    const base = (e: Exposure): bigint => e.qty + (routes ? e.legs : 0n);
+    return max(requirement(exps, (e) => base(e) + e.buys, imr, model), requirement(exps, (e) => base(e) - e.sells, imr, model));
+  };
+  const imWorst = max(side(false), side(true));
   return {
     equity: exps.reduce((t, e) => t + e.value, cash),
     imEquity: exps.reduce((t, e) => t + e.valueForIm, cash),

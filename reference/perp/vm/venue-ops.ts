@@ -50,6 +50,8 @@ export type Op =
   | { readonly k: 'round'; readonly m: number; readonly u: number; readonly i: number; readonly side: 0 | 1; readonly qty: bigint; readonly off: number; readonly salt: number; readonly two: boolean };
 
 export const saltOf = (n: number): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => (n * 31 + i * 7 + 1) & 0xff);
+/** Finished routes kept for stale-id commits and cancels (PERP-ROUTE-009). */
+const KNOWN_ROUTES = 64;
 const pick = <T>(xs: readonly T[], k: number): T | undefined => (xs.length ? xs[k % xs.length] : undefined);
 const userAt = (p: VenuePair, u: number): bigint => p.users[u % p.users.length] as bigint;
 /** Takers and the first maker (a DLP account trading as a taker). */
@@ -107,13 +109,16 @@ function reserve(p: VenuePair, u: bigint, legs: readonly LegPick[], ttl: bigint,
   let out: { legs: readonly { holdId: bigint }[] } | undefined;
   p.both('reserveRoute', () => p.vm.reserveRoute(u, req, ttl, p.now), (s) => (out = M.reserveRoute(s, u, req, ttl, p.now)), (o) => o.routeId);
   out?.legs.forEach((l, n) => p.reveals.set(l.holdId, reveals[n] as M.Chosen['reveal']));
+  const made = p.st.router.routes.get(routeId);
+  if (out && made) p.known.push(made);
+  if (p.known.length > KNOWN_ROUTES) p.known.shift();
 }
 
 /** PERP-ROUTE-004/005 (E2E1, M6, R4, R5, P7, S9): commit a known route, honestly or with a fault. */
 function commit(p: VenuePair, n: number, v: Variant): void {
-  const routes = [...p.st.router.routes.values()];
-  const open = routes.filter((r) => r.status === 'open');
-  const r = v === 'last' ? routes[routes.length - 1] : pick(open.length && n % 4 !== 3 ? open : routes, n);
+  // every recorded route is open (PERP-ROUTE-007); one pick in four may name a finished, freed route (PERP-ROUTE-009)
+  const open = [...p.st.router.routes.values()];
+  const r = v === 'last' ? open[open.length - 1] : pick(open.length && n % 4 !== 3 ? open : p.known, n);
   if (!r) return;
   const u = v === 'otherUser' ? otherThan(p, r.user) : r.user;
   let chosen: M.Chosen[] = r.legs.map((l) => ({ holdId: l.holdId, reveal: p.reveals.get(l.holdId) as M.Chosen['reveal'] }));
@@ -180,7 +185,8 @@ export function applyOp(p: VenuePair, op: Op): void {
       commit(p, op.n, op.v);
       return;
     case 'cancelRoute': {
-      const r = pick([...p.st.router.routes.values()], op.n);
+      const open = [...p.st.router.routes.values()];
+      const r = pick(open.length && op.n % 3 !== 2 ? open : p.known, op.n);
       const u = r ? (op.other ? otherThan(p, r.user) : r.user) : gov;
       const id = r?.routeId ?? 0x77n;
       for (let i = 0; i < op.times; i++) p.both('cancelRoute', () => p.vm.cancelRoute(u, id, p.now), (s) => M.cancelRoute(s, u, id).cancelled, (o) => o);

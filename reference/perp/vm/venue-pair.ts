@@ -65,6 +65,8 @@ export class VenuePair {
   readonly reveals = new Map<bigint, M.Chosen['reveal']>();
   /** Every order id placed so far (cancels of live, filled and cancelled orders). */
   readonly orders: { user: bigint; slab: bigint; id: bigint }[] = [];
+  /** The routes reserved so far (the last KNOWN_ROUTES), open or finished: commits and cancels may name a freed id (PERP-ROUTE-009). */
+  readonly known: M.Route[] = [];
   steps = 0;
   /** Outcome counts per operation ("commitRoute ok", "withdraw INSUFFICIENT_MARGIN", …). */
   readonly outcomes = new Map<string, number>();
@@ -116,7 +118,7 @@ export class VenuePair {
   /** An independent copy (VM world and model state), with fresh step counters. */
   fork(): this {
     const p = Object.create(Object.getPrototypeOf(this) as object) as this;
-    return Object.assign(p, this, { vm: this.vm.fork(), st: M.cloneState(this.st), reveals: new Map(this.reveals), orders: [...this.orders], steps: 0, outcomes: new Map() });
+    return Object.assign(p, this, { vm: this.vm.fork(), st: M.cloneState(this.st), reveals: new Map(this.reveals), orders: [...this.orders], known: [...this.known], steps: 0, outcomes: new Map() });
   }
 
   get slabIds(): bigint[] {

@@ -27,6 +27,7 @@ const EXPECTED_SOL_NET: Readonly<Record<string, bigint>> = {
   'different contract sizes': 0n,
 };
 
+const caseNamed = (name: string): CapitalCase => CANONICAL_CASES.find((c) => c.name === name) as CapitalCase;
 const ONE_IMR = CANONICAL_CASES.filter((x) => x.gated && !x.slabs.some((s) => s.imrBps !== undefined && s.imrBps !== 500n));
 
 test('criterion 2 — every canonical case is gated (different IMRs net since PERP-MARGIN-002)', (t) => {
@@ -53,8 +54,6 @@ test('RM5 criterion 2 — two underlyings margin per feed: SOL net 4 and BTC net
   t.is(f.imRouter, solIm(4_000_000n, 500n) + 6_000_000n);
 });
 
-const caseNamed = (name: string): CapitalCase => CANONICAL_CASES.find((c) => c.name === name) as CapitalCase;
-
 test('RM5 PERP-MARGIN-002 criterion 2 — a ±10 SOL hedge across slabs of 500 and 400 bps IMR needs 0 IM, as on one book', (t) => {
   const f = measureCase(caseNamed('different IMRs, perfect hedge'));
   t.is(f.imMono, 0n);
@@ -77,10 +76,14 @@ test('PERP-MARGIN-002 criterion 2 — net 3 SOL long held on the 400 bps slab (s
   t.is(f.ratio, 0.8);
 });
 
-test('P8 criterion 2 — opening a hedge in one route needs the IM of its larger side (PERP-RTR-003 worst case)', (t) => {
+test('P8 criterion 2 — opening a hedge in one route needs no IM while it is open: the route counts filled as reserved or not at all (PERP-MARGIN-002)', (t) => {
   const f = measureCase(CANONICAL_CASES[0] as CapitalCase);
   t.is(f.imRouter, 0n);
-  t.is(f.imOpen, solIm(10_000_000n, 500n));
+  t.is(f.imOpen, 0n);
+  const mixed = measureCase(caseNamed('different IMRs, perfect hedge'));
+  t.is(mixed.imOpen, 0n);
+  const partial = measureCase(caseNamed('partial offset on two slabs'));
+  t.is(partial.imOpen, partial.imRouter, 'a partial hedge needs the IM of its net while open');
 });
 
 test('RM5 criterion 2 — capitalEfficiency() passes over every canonical case', (t) => {
