@@ -27,8 +27,9 @@ export class FastMachine extends Machine {
   /**
    * The slots of every function activation of this machine, one region per activation: its locals (the
    * parameters first: a callee's region starts at the caller's arguments, so they are not copied), then
-   * its operand stack. `sp` in the loop is an absolute index. The arrays grow (and are replaced) when an
-   * activation needs more room, so the loop reloads them after anything that can run another activation.
+   * its operand stack; slot numbers are absolute indices. The arrays grow (and are replaced) when an
+   * activation needs more room, so generated code reloads them after anything that can run another
+   * activation.
    */
   num: Float64Array;
   big: bigint[];
