@@ -11,7 +11,7 @@ import { bytesToHex } from '../lib/hex.ts';
 import { assemble } from '../vm/asm.ts';
 import { capNames, CAP_ALL } from '../vm/capabilities.ts';
 import type { Module } from '../vm/module.ts';
-import { negatedCondition, stmtTerminates, terminates as ends, type IrExpr, type IrFunction, type IrModule, type IrStmt, type Width } from './ir.ts';
+import { loopShape, negatedCondition, stmtTerminates, terminates as ends, type IrExpr, type IrFunction, type IrModule, type IrStmt, type Width } from './ir.ts';
 
 const WIDTH_SUFFIX: Record<Width, string> = { 1: '8', 8: '64', 16: '' };
 
@@ -128,22 +128,30 @@ class FunctionEmitter {
       case 'for': {
         const top = this.label();
         const end = this.label();
+        const shape = loopShape(s); // CS-OPT-008
+        const limit = (): void => (s.to.k === 'const' ? this.op(`PUSH 0x${s.to.v.toString(16)}`) : this.op(`LGET ${s.limitSlot}`));
         this.expr(s.from);
         this.op(`LSET ${s.slot}`);
-        this.expr(s.to);
-        this.op(`LSET ${s.limitSlot}`);
+        if (!shape.constTo) {
+          this.expr(s.to);
+          this.op(`LSET ${s.limitSlot}`);
+        }
+        if (shape.entryTest) {
+          this.op(`LGET ${s.slot}`);
+          limit();
+          this.op('GE');
+          this.op(`JUMPI ${end}`);
+        }
         this.place(top);
-        this.op(`LGET ${s.slot}`);
-        this.op(`LGET ${s.limitSlot}`);
-        this.op('GE');
-        this.op(`JUMPI ${end}`);
         this.stmts(s.body);
-        if (!ends(s.body)) {
+        if (shape.rotated) {
           this.op(`LGET ${s.slot}`);
           this.op('PUSH 1');
           this.op('ADD');
-          this.op(`LSET ${s.slot}`);
-          this.op(`JUMP ${top}`);
+          this.op(`LTEE ${s.slot}`);
+          limit();
+          this.op('LT');
+          this.op(`JUMPI ${top}`);
         }
         return this.place(end);
       }

@@ -130,9 +130,10 @@ function externTable(compiled: readonly CompiledModule[]): ExternTable {
   return table;
 }
 
-function instantiate(inst: Instance, t: CheckedTemplate, venue: VenueConfig, venueAst: SourceFile, diags: Diagnostic[], externs: ExternTable): CompiledModule | undefined {
+function instantiate(inst: Instance, t: CheckedTemplate, venue: VenueConfig, venueAst: SourceFile, diags: Diagnostic[], externs: ExternTable, options: CompileOptions): CompiledModule | undefined {
   const constants = cfgValues(inst.kind, inst.block);
-  const lowered = lowerTemplate(t.ast, t.module, constants, externs);
+  const optimize = options.optimize ?? true;
+  const lowered = lowerTemplate(t.ast, t.module, constants, externs, optimize);
   const at = blockSpan(venueAst, TEMPLATE_BLOCK[inst.kind], inst.block.name);
   const before = diags.length;
   diags.push(...lowered.diagnostics);
@@ -152,7 +153,7 @@ function instantiate(inst: Instance, t: CheckedTemplate, venue: VenueConfig, ven
     functions: lowered.functions,
     entries: sorted.map((e) => ({ name: e.name, fn: e.fn, params: e.params.flatMap((p) => p.words), results: e.results.flatMap((r) => r.words) })),
     data: lowered.data,
-  });
+  }, [], { locals: optimize });
   const bounds = gasBounds(ir.functions);
   const entries = sorted.map((e, index) => ({ name: e.name, index, params: e.params, results: e.results, gasBound: bounds.get(e.fn) ?? 0n }));
   for (const e of entries) {
@@ -185,8 +186,13 @@ function instantiate(inst: Instance, t: CheckedTemplate, venue: VenueConfig, ven
   };
 }
 
+export interface CompileOptions {
+  /** false: only CS-OPT-001/002 (spec §10.4), the baseline the optimisation tests compare against. */
+  readonly optimize?: boolean;
+}
+
 /** Compile a venue script against the template set. */
-export function compileVenue(venue: SourceText, templates: TemplateSet): CompileResult {
+export function compileVenue(venue: SourceText, templates: TemplateSet, options: CompileOptions = {}): CompileResult {
   const diags: Diagnostic[] = [];
   const checked = checkSource(venue.text, venue.file);
   diags.push(...checked.diagnostics);
@@ -210,7 +216,7 @@ export function compileVenue(venue: SourceText, templates: TemplateSet): Compile
     const externs = externTable([...byInstance.values()].filter((m) => (EXTERN_KINDS[kind] as readonly string[]).includes(m.kind)));
     const seen = new Map<string, Instance>();
     for (const inst of all.filter((i) => i.kind === kind)) {
-      const m = instantiate(inst, tpl.get(inst.kind) as CheckedTemplate, v, checked.ast, diags, externs);
+      const m = instantiate(inst, tpl.get(inst.kind) as CheckedTemplate, v, checked.ast, diags, externs, options);
       if (!m) continue;
       // CS-COMPILE-005: a module is its code (VM-MOD content address); two instances with the same bytes
       // would be one module with one state, and a caller could not import both (VM-VAL-IMPORT-001).

@@ -10,7 +10,7 @@ import { assert } from '../lib/errors.ts';
 import { G_LOG_BYTE, G_LOG_TOPIC, G_SHA256_WORD, G_KECCAK256_WORD, words32 } from '../vm/gas.ts';
 import { opByName } from '../vm/opcodes.ts';
 import { syscallByName } from '../vm/syscalls.ts';
-import { negatedCondition, stmtTerminates, type IrExpr, type IrFunction, type IrStmt } from './ir.ts';
+import { loopShape, negatedCondition, stmtTerminates, type IrExpr, type IrFunction, type IrStmt } from './ir.ts';
 
 /** The limit an entry's bound must stay under (CS4004): the sequencer's per-call gas budget. */
 export const ENTRY_GAS_LIMIT = 2_000_000_000n;
@@ -100,9 +100,13 @@ class GasBound {
       case 'for': {
         assert(s.from.k === 'const' && s.to.k === 'const', 'gas: loop bounds must be constants after instantiation');
         const trips = s.to.v > s.from.v ? s.to.v - s.from.v : 0n;
-        const header = g('LGET') * 2n + g('GE') + g('JUMPI');
-        const step = s.body.some(stmtTerminates) ? 0n : g('LGET') + g('PUSH8') + g('ADD') + g('LSET') + g('JUMP');
-        return this.expr(s.from) + g('LSET') + this.expr(s.to) + g('LSET') + trips * (header + this.block(s.body) + step) + header;
+        const shape = loopShape(s); // CS-OPT-008, as codegen.ts lays it out
+        const limit = g('PUSH8'); // constant `to`
+        const test = g('LGET') + limit + g('GE') + g('JUMPI');
+        const entry = this.expr(s.from) + g('LSET') + (shape.entryTest ? test : 0n);
+        if (!shape.rotated) return entry + this.block(s.body); // the body ends the call on its first trip
+        const step = g('LGET') + g('PUSH8') + g('ADD') + g('LTEE') + limit + g('LT') + g('JUMPI');
+        return entry + trips * (this.block(s.body) + step);
       }
       case 'require':
         return this.expr(s.c) + g('JUMPI') + g('PUSH8') + g('REVERT');

@@ -84,7 +84,8 @@ export interface IrModule {
 
 /**
  * True when control never continues past this block: some statement in it is a return, revert or trap,
- * or an `if` both of whose arms terminate. Whatever follows that statement is dead.
+ * an `if` both of whose arms terminate, or a loop over a constant non-empty range whose body terminates.
+ * Whatever follows that statement is dead.
  */
 export function terminates(stmts: readonly IrStmt[]): boolean {
   return stmts.some(stmtTerminates);
@@ -98,9 +99,25 @@ export function stmtTerminates(s: IrStmt): boolean {
       return true;
     case 'if':
       return terminates(s.then) && terminates(s.else);
+    case 'for': // a constant, non-empty range runs the body at least once
+      return s.from.k === 'const' && s.to.k === 'const' && s.from.v < s.to.v && terminates(s.body);
     default:
       return false;
   }
+}
+
+/**
+ * CS-OPT-008: how codegen.ts lays out a `for` (gas.ts prices the same). A constant `to` is pushed where
+ * the loop compares, not kept in `limitSlot`; with constant bounds and `from < to` the first test is
+ * known to pass and is not emitted (a body that always ends the call then runs once, with no test); a
+ * body that can finish is followed by the step and the test that
+ * jumps back (`slot + 1`, `LTEE slot`, `< to`, `JUMPI`), with no jump to a separate header.
+ */
+export function loopShape(s: Extract<IrStmt, { k: 'for' }>): { readonly constTo: boolean; readonly entryTest: boolean; readonly rotated: boolean } {
+  const constTo = s.to.k === 'const';
+  const nonEmpty = s.from.k === 'const' && s.to.k === 'const' && s.from.v < s.to.v;
+  const rotated = !terminates(s.body);
+  return { constTo, entryTest: !nonEmpty, rotated };
 }
 
 const NEGATED: Partial<Record<BinaryOpName, BinaryOpName>> = { EQ: 'NE', NE: 'EQ', LT: 'GE', GE: 'LT', GT: 'LE', LE: 'GT', SLT: 'SGE', SGE: 'SLT', SGT: 'SLE', SLE: 'SGT' };

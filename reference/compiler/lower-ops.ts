@@ -3,10 +3,11 @@
  * CS-SEM-ARITH, CS-LOWER-ARITH): which VM operation each operator becomes per type, and the branch-free
  * checks that make `u64` arithmetic, shifts and conversions trap exactly where the language says.
  *
- * A check is `overflowIf(flag)` = `flag·(2^128−1) + flag`: 0 when the flag is 0, and an `overflow`
- * halt (VM-OP-ADD) when it is 1 — so a failed check halts with the same kind as a 128-bit overflow.
+ * A check is `overflowAbove(v, max)` = `max − v`, an `overflow` halt (VM-OP-SUB) exactly when v > max,
+ * or `overflowIf(flag)` = `0 − flag` for a 0/1 flag — so a failed check halts with the same kind as a
+ * 128-bit overflow. Its value is dropped.
  */
-import { U128_MAX, U64_MAX } from '../lib/u128.ts';
+import { U64_MAX } from '../lib/u128.ts';
 import type { BinaryOpName } from '../vm/semantics.ts';
 import type { IrExpr } from './ir.ts';
 
@@ -18,7 +19,12 @@ export const select = (cond: IrExpr, a: IrExpr, b: IrExpr): IrExpr => ({ k: 'sel
 
 /** 0, or an `overflow` halt when `flag` (a 0/1 word) is 1. */
 export function overflowIf(flag: IrExpr): IrExpr {
-  return bin('ADD', bin('MUL', flag, c(U128_MAX)), flag);
+  return bin('SUB', c(0n), flag);
+}
+
+/** An `overflow` halt when `v` > `max`; otherwise a value to drop. */
+export function overflowAbove(v: IrExpr, max: bigint): IrExpr {
+  return bin('SUB', c(max), v);
 }
 
 export type IntKind = 'u64' | 'u128' | 'i128';
@@ -64,11 +70,14 @@ export function needsRangeCheck(op: string, kind: IntKind): boolean {
   return kind === 'u64' && (op === '+' || op === '*');
 }
 
-/** What a conversion `from as to` checks (CS-SEM-ARITH): the flag expression over `v`, or null. */
-export function conversionFlag(from: string, to: string, v: IrExpr): IrExpr | null {
+/**
+ * What a conversion `from as to` checks (CS-SEM-ARITH): the largest word that converts, or null when
+ * every word does. A negative i128 word is ≥ 2^127, so `i128 as u128` and `u128 as i128` both stop at
+ * 2^127 − 1.
+ */
+export function conversionLimit(from: string, to: string): bigint | null {
   if (from === to) return null;
-  if (to === 'u64' && (from === 'u128' || from === 'i128')) return bin('GT', v, c(U64_MAX)); // negative i128 words are ≥ 2^127
-  if (to === 'u128' && from === 'i128') return bin('SLT', v, c(0n));
-  if (to === 'i128' && from === 'u128') return bin('GT', v, c((1n << 127n) - 1n));
+  if (to === 'u64' && (from === 'u128' || from === 'i128')) return U64_MAX;
+  if ((to === 'u128' && from === 'i128') || (to === 'i128' && from === 'u128')) return (1n << 127n) - 1n;
   return null; // u64 → u128/i128 always fit; address ↔ u128 reinterpret
 }

@@ -23,7 +23,7 @@ import type { ValueType } from '../vm/module.ts';
 import type { CompiledEvent } from './artifact.ts';
 import type { IrExpr, IrFunction, IrStmt, Width } from './ir.ts';
 import { byteSize, concreteTypeName, fieldAt, scalarPieces, wordTypes } from './layout.ts';
-import { arithmetic, bin, c, comparison, conversionFlag, local, needsRangeCheck, not, overflowIf, select, type IntKind } from './lower-ops.ts';
+import { arithmetic, bin, c, comparison, conversionLimit, local, needsRangeCheck, not, overflowAbove, overflowIf, select, type IntKind } from './lower-ops.ts';
 import { hashRegion, HASH_BUILTINS, type HashBuiltin } from './lower-hash.ts';
 import { checkExterns, externField, lowerExtCall, type CallSite, type ExternTable } from './lower-extern.ts';
 import {
@@ -34,6 +34,11 @@ import {
 export { OUT_OF_RANGE_ADDRESS } from './lower-module.ts';
 export type { LoweredEntry, LoweredModule, SyscallUse } from './lower-module.ts';
 
+
+/** The operands of a chain of `&&`, left to right. */
+function conjuncts(e: Expr): Expr[] {
+  return e.kind === 'binary' && e.op === '&&' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}
 
 /** One function's lowering: slots, the statement buffer, locals in scope. */
 class FunctionLowering implements CallSite {
@@ -48,6 +53,7 @@ class FunctionLowering implements CallSite {
   constructor(
     readonly m: ModuleLowering,
     private readonly fn: FnDecl,
+    private readonly optimize = true,
   ) {
     let slot = 0;
     for (const p of fn.params) {
@@ -115,10 +121,15 @@ class FunctionLowering implements CallSite {
     this.emit({ k: 'drop', e: overflowIf(flag), results: 1 });
   }
 
+  /** CS-LOWER-ARITH: halt with `overflow` when `v` > `max`. */
+  private trapAbove(v: IrExpr, max: bigint): void {
+    this.emit({ k: 'drop', e: overflowAbove(v, max), results: 1 });
+  }
+
   /** The value of `e`, saved, after checking it fits u64. */
   private checkU64(e: IrExpr): IrExpr {
     const s = this.stabilize(e);
-    this.trapIf(bin('GT', s, c(U64_MAX)));
+    this.trapAbove(s, U64_MAX);
     return s;
   }
 
@@ -193,7 +204,8 @@ class FunctionLowering implements CallSite {
       case 'require': {
         const b = this.m.binding(s.code);
         const code = b.kind === 'global' && b.decl.kind === 'error' ? b.decl.code.value : 0n;
-        this.emit({ k: 'require', c: this.one(s.cond), code });
+        // CS-OPT-007: `require(a && b, E)` is `require(a, E); require(b, E)` (b runs only when a holds)
+        for (const part of this.optimize ? conjuncts(s.cond) : [s.cond]) this.emit({ k: 'require', c: this.one(part), code });
         return;
       }
       case 'emit':
@@ -253,6 +265,13 @@ class FunctionLowering implements CallSite {
   }
 
   private ifStmt(s: Extract<Stmt, { kind: 'if' }>): void {
+    if (this.optimize && s.else === null && s.cond.kind === 'binary' && s.cond.op === '&&') {
+      // CS-OPT-007: `if a && b { T }` is `if a { if b { T } }`
+      const outer = this.one(s.cond.left);
+      const inner = this.buffer(() => this.ifStmt({ ...s, cond: (s.cond as Extract<Expr, { kind: 'binary' }>).right }));
+      this.emit({ k: 'if', c: outer, then: inner, else: [] });
+      return;
+    }
     const cond = this.one(s.cond);
     const then = this.buffer(() => this.block(s.then.stmts));
     const els = s.else === null ? [] : this.buffer(() => (s.else?.kind === 'if' ? this.block([s.else]) : this.block(s.else?.stmts ?? [])));
@@ -381,8 +400,8 @@ class FunctionLowering implements CallSite {
       case 'cast': {
         const from = this.typeOfExpr(e.expr);
         const v = this.stabilize(this.one(e.expr));
-        const flag = conversionFlag(from.k, t.k, v);
-        if (flag !== null) this.trapIf(flag);
+        const max = conversionLimit(from.k, t.k);
+        if (max !== null) this.trapAbove(v, max);
         return [v];
       }
       case 'call':
@@ -551,7 +570,7 @@ class FunctionLowering implements CallSite {
     const vals = args.map((w) => this.stabilize(w));
     r.fields.forEach((f, i) => {
       const v = vals[i] as IrExpr;
-      if (f.width === 1) this.trapIf(bin('GT', v, c(255n)));
+      if (f.width === 1) this.trapAbove(v, 255n);
       this.emit({ k: 'mstore', width: f.width, addr: c(BigInt(base + f.offset)), v });
     });
     const out = base + r.outOffset;
@@ -563,7 +582,8 @@ class FunctionLowering implements CallSite {
 
 
 /** Lower one instantiated template. Unsupported constructs become CS4006/CS4007 diagnostics. */
-export function lowerTemplate(ast: SourceFile, template: TemplateModule, cfg: ReadonlyMap<string, bigint>, externs: ExternTable = new Map()): LoweredModule {
+/** `optimize: false` lowers without CS-OPT-007 (the unoptimised baseline, spec §10.4). */
+export function lowerTemplate(ast: SourceFile, template: TemplateModule, cfg: ReadonlyMap<string, bigint>, externs: ExternTable = new Map(), optimize = true): LoweredModule {
   const m = new ModuleLowering(ast, template, cfg, externs);
   const storage = m.layoutStorage();
   const storageBytes = storage.reduce((n, s) => n + s.bytes, 0);
@@ -577,7 +597,7 @@ export function lowerTemplate(ast: SourceFile, template: TemplateModule, cfg: Re
   for (const item of ast.items) {
     if (item.kind !== 'fn') continue;
     try {
-      functions.push(new FunctionLowering(m, item).lower());
+      functions.push(new FunctionLowering(m, item, optimize).lower());
       if (item.pub) {
         const results = item.ret ? m.typedValues([{ name: { kind: 'ident', name: 'result', span: item.ret.span }, type: item.ret, span: item.ret.span }], 'the result') : [];
         entries.push({ name: item.name.name, fn: fnLabel(item.name.name), params: m.typedValues(item.params, 'parameter'), results });

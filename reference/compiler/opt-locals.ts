@@ -8,6 +8,9 @@
  *   deterministic, so the value is the same, and a trap it could raise would already have happened. The
  *   index address `base + i·stride` (bounds-checked, CS-LOWER-INDEX) of `pool[i].a` … `pool[i].b` is
  *   computed once per function while `i` is unchanged.
+ * - CS-OPT-009 — known bounds: past `require(i < K)`, in the arm of an `if` where `i < K` (or `i ≥ K` is
+ *   false), and in a loop over `i in from..K` whose body does not write `i`, `i < K'` for K' ≥ K is 1, so
+ *   the bounds check of `pool[i]` (CS-LOWER-INDEX) folds away.
  * - CS-OPT-005 — dead stores: a `set` of a slot no path reads before it is written again goes; its
  *   expression stays (as a `drop`) when it can trap or has effects.
  */
@@ -47,14 +50,28 @@ class Known {
     readonly copies = new Map<number, number>(),
     /** expression key → the slot holding its value, and the slots the expression reads */
     readonly exprs = new Map<string, { readonly slot: number; readonly reads: ReadonlySet<number> }>(),
+    /** CS-OPT-009: slot → a bound its value is known to be below */
+    readonly below = new Map<number, bigint>(),
   ) {}
 
   clone(): Known {
-    return new Known(new Map(this.consts), new Map(this.copies), new Map(this.exprs));
+    return new Known(new Map(this.consts), new Map(this.copies), new Map(this.exprs), new Map(this.below));
+  }
+
+  /** CS-OPT-009: what holds when `c` is non-zero (`holds`) or zero: `slot < K`, `slot ≥ K`, `K > slot` … */
+  assume(c: IrExpr, holds: boolean): void {
+    if (c.k === 'un' && c.op === 'ISZERO') return this.assume(c.a, !holds);
+    if (c.k !== 'bin' || c.a.k !== 'local' || c.b.k !== 'const') return;
+    const slot = c.a.slot;
+    const k = c.b.v;
+    const bound = c.op === 'LT' && holds ? k : c.op === 'GE' && !holds ? k : c.op === 'LE' && holds ? k + 1n : c.op === 'GT' && !holds ? k + 1n : undefined;
+    const was = this.below.get(slot);
+    if (bound !== undefined && (was === undefined || bound < was)) this.below.set(slot, bound);
   }
 
   /** A slot is written: forget everything about or through it. */
   kill(slot: number): void {
+    this.below.delete(slot);
     this.consts.delete(slot);
     this.copies.delete(slot);
     for (const [t, s] of this.copies) if (s === slot) this.copies.delete(t);
@@ -71,6 +88,10 @@ class Known {
     for (const [s, v] of a.consts) if (b.consts.get(s) === v) r.consts.set(s, v);
     for (const [t, s] of a.copies) if (b.copies.get(t) === s) r.copies.set(t, s);
     for (const [k, v] of a.exprs) if (b.exprs.get(k)?.slot === v.slot) r.exprs.set(k, v);
+    for (const [s, v] of a.below) {
+      const w = b.below.get(s);
+      if (w !== undefined) r.below.set(s, v > w ? v : w);
+    }
     return r;
   }
 
@@ -84,6 +105,11 @@ class Known {
         return s === undefined ? x : { k: 'local', slot: s };
       }
       if (x.k === 'const') return x;
+      // CS-OPT-009: `slot < K` is 1 when the slot is known to be below K
+      if (x.k === 'bin' && x.op === 'LT' && x.a.k === 'local' && x.b.k === 'const') {
+        const bound = this.below.get(x.a.slot);
+        if (bound !== undefined && bound <= x.b.v) return { k: 'const', v: 1n };
+      }
       const held = this.held(x);
       if (held !== undefined) return held;
       const inner = mapExpr(x, (y) => (y === x ? undefined : this.rewrite(y)));
@@ -133,8 +159,12 @@ function reuseStmt(s: IrStmt, known: Known): { stmt: IrStmt; known: Known; ends:
     }
     case 'if': {
       const c = known.rewrite(s.c);
-      const a = reuseBlock(s.then, known.clone());
-      const b = reuseBlock(s.else, known.clone());
+      const thenKnown = known.clone();
+      const elseKnown = known.clone();
+      thenKnown.assume(c, true);
+      elseKnown.assume(c, false);
+      const a = reuseBlock(s.then, thenKnown);
+      const b = reuseBlock(s.else, elseKnown);
       const after = a.ends ? b.known : b.ends ? a.known : Known.meet(a.known, b.known);
       return { stmt: { ...s, c, then: a.stmts, else: b.stmts }, known: after, ends: a.ends && b.ends };
     }
@@ -147,12 +177,15 @@ function reuseStmt(s: IrStmt, known: Known): { stmt: IrStmt; known: Known; ends:
       const written = new Set<number>();
       for (const t of s.body) writesOf(t, written);
       known.killAll(written);
-      const body = reuseBlock(s.body, known.clone());
+      const inBody = known.clone();
+      if (!written.has(s.slot) && to.k === 'const') inBody.below.set(s.slot, to.v); // CS-OPT-009: from ≤ slot < to
+      const body = reuseBlock(s.body, inBody);
       return { stmt: { ...s, from, to, body: body.stmts }, known, ends: false };
     }
     default: {
       const stmt = withStmtExprs(s, stmtExprs(s).map((e) => known.rewrite(e)));
       known.killAll(writesOf(stmt));
+      if (stmt.k === 'require') known.assume(stmt.c, true); // past it, its condition holds
       return { stmt, known, ends: s.k === 'return' || s.k === 'revert' || s.k === 'trap' };
     }
   }

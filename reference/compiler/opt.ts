@@ -74,7 +74,8 @@ export function foldExpr(e: IrExpr, found: string[] = []): IrExpr {
       const a = foldExpr(e.a, found);
       const b = foldExpr(e.b, found);
       const vc = constant(c);
-      if (vc !== undefined && isPure(a) && isPure(b)) return vc !== 0n ? a : b;
+      // both arms are evaluated: the one not chosen may go when it is pure (no trap, no effect)
+      if (vc !== undefined && isPure(vc !== 0n ? b : a)) return vc !== 0n ? a : b;
       return { ...e, c, a, b };
     }
     case 'cond': {
@@ -127,7 +128,11 @@ export function optimizeStmts(stmts: readonly IrStmt[], found: string[] = []): I
         const to = f(s.to);
         const vf = constant(from);
         const vt = constant(to);
-        if (vf !== undefined && vt !== undefined && vf >= vt) break; // empty range
+        // an empty range runs no trip but still sets its slot (CS-OPT-005 drops that when nothing reads it)
+        if (vf !== undefined && vt !== undefined && vf >= vt) {
+          out.push({ k: 'set', slot: s.slot, e: from });
+          break;
+        }
         out.push({ ...s, from, to, body: optimizeStmts(s.body, found) });
         break;
       }

@@ -184,7 +184,9 @@ test('CS-GEN property: any IR program compiles to a valid module, and optimisati
       const m = moduleOf([fn]);
       const plain = run(m, args, 200_000);
       const opt = run(optimizeModule(m), args, 200_000);
-      t.deepEqual(observable(opt), observable(plain));
+      // gas is not kept (spec §10.4): optimised code uses no more, so it may finish where the plain one ran out
+      t.true(opt.gasUsed <= plain.gasUsed);
+      if (plain.halt !== 'out_of_gas') t.deepEqual(observable(opt), observable(plain));
     }),
     { numRuns: 200 },
   );
