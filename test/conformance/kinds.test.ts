@@ -32,7 +32,7 @@ test('CONF-KIND-005 a perp vector names the step whose outcome differs', (t) => 
   const actual = structuredClone(kindHandler('perp.scenario')?.run(v.vector)) as { steps: { ok: boolean; out?: unknown }[] };
   let last = actual.steps.length - 1;
   while (last > 0 && !actual.steps[last]?.ok) last--;
-  actual.steps[last] = { ...actual.steps[last], out: { cancelled: 1 } } as never;
+  actual.steps[last] = { ...actual.steps[last], out: { cancelled: 99 } } as never;
   const d = diffJson(v.vector.expect, actual);
   t.is(d.length, 1);
   t.regex(d[0]?.path ?? '', new RegExp(`^steps\\[${last}\\]\\.out\\.cancelled$`));
