@@ -66,7 +66,7 @@ test('PERP-ROUTE-008 on CurveVM: the ninth open route of a user is OPEN_ROUTES_L
   t.is(p.vm.state().router.routes.size, 0, 'PERP-ROUTE-007: every expired route freed its record');
 });
 
-test('PERP-ROUTE-005 on CurveVM: PERP-ROUTE-009 on CurveVM: fail_route of an unknown, foreign or finished (freed) route fails 405/406 and changes nothing', (t) => {
+test('PERP-ROUTE-005 PERP-ROUTE-009 on CurveVM: fail_route of an unknown, foreign or finished (freed) route fails 405/406 and changes nothing', (t) => {
   const p = new Pair();
   ask(p, 0, 2n);
   const r = route(p, TAKERS[0], 0, 1_000n, 1);
