@@ -19,7 +19,7 @@
  */
 import { CAP } from '../capabilities.ts';
 import * as G from '../gas.ts';
-import { runSyscall } from '../host.ts';
+import { guardedDebit, runSyscall } from '../host.ts';
 import type { Instr } from '../instructions.ts';
 import { MAX_FUNCTION_FRAMES, type ModuleFrame } from '../interpreter.ts';
 import { opByName } from '../opcodes.ts';
@@ -48,6 +48,9 @@ WORD_OP3[codeOf('MULDIV_UP')] = (a, b, d) => muldiv(a, b, d, 'up');
 const SYSCALL_AT: (SyscallInfo | undefined)[] = [];
 for (const sc of SYSCALLS) SYSCALL_AT[sc.id] = sc;
 
+/** Syscalls that return one field of the call's host context (host.ts `runSyscall`). */
+const HOST_READ: Readonly<Record<string, string>> = { CLOCK: 'now', SELF: 'selfId', CALLER: 'callerId', ORIGIN: 'origin' };
+
 /** What generated code calls (closure constants of every generated function). */
 const HELPERS = {
   sha256,
@@ -60,6 +63,7 @@ const HELPERS = {
   setSlot,
   slotBig,
   runSyscall,
+  guardedDebit,
   POW2,
   SYSCALL_AT,
   jitOf: (mf: ModuleFrame, fn: FastFunction): JitFn => jitOf(mf, fn),
@@ -406,7 +410,16 @@ function generate(mf: ModuleFrame, fn: FastFunction): JitFn {
         const args = Array.from({ length: n }, (_, k) => `slotBig(F, B, ${S(h - n + k)})`).join(', ');
         const results = Array.from({ length: sc.results.length }, (_, k) => `setSlot(F, B, ${S(h - n + k)}, rs[${k}]);`).join(' ');
         const granted = cap === 0 ? '' : `(mf.caps & ${cap}) === ${cap} && `;
-        emit(`if (${granted}gas >= ${sc.gas}) { gas -= ${sc.gas}; rs = runSyscall(SYSCALL_AT[${ins.arg}], [${args}], mf.host); ${results} } else { ${delegate(i, h)} }`);
+        // The host's reads of the call context and its guarded debit directly (host.ts, the same
+        // functions runSyscall calls), without argument and result arrays.
+        const direct = HOST_READ[sc.name];
+        const run =
+          direct !== undefined
+            ? `setSlot(F, B, ${S(h)}, mf.host.${direct});`
+            : sc.name === 'CAP_DEBIT'
+              ? `setSlot(F, B, ${S(h - 2)}, guardedDebit(mf.host, ${args}));`
+              : `rs = runSyscall(SYSCALL_AT[${ins.arg}], [${args}], mf.host); ${results}`;
+        emit(`if (${granted}gas >= ${sc.gas}) { gas -= ${sc.gas}; ${run} } else { ${delegate(i, h)} }`);
         return;
       }
       default:
@@ -420,7 +433,7 @@ function generate(mf: ModuleFrame, fn: FastFunction): JitFn {
   });
 
   const body = `
-const { sha256, viewOf, store8, load64, load128, store64, store128, setSlot, slotBig, runSyscall, POW2, SYSCALL_AT, w1, w2, w3, jitOf } = H;
+const { guardedDebit, sha256, viewOf, store8, load64, load128, store64, store128, setSlot, slotBig, runSyscall, POW2, SYSCALL_AT, w1, w2, w3, jitOf } = H;
 const MAX_SAFE = ${Number.MAX_SAFE_INTEGER};
 return function jit_f${fn.fn}(m, mf, base) {
   const s0 = base + ${fn.localCount};
