@@ -33,7 +33,7 @@ function fixture(file: string, kind: 'router' | 'slab', params: Record<string, r
   return { mod, store, lm, template: '' };
 }
 
-test('P5 a router refund without min(remaining, balance) yields a reproduced counterexample whose regression vector violates P5 on the VM', async (t) => {
+test.serial('P5 a router refund without min(remaining, balance) yields a reproduced counterexample whose regression vector violates P5 on the VM', async (t) => {
   const s = fixture('release-no-min.casm', 'router', { release: ['user', 'slab', 'asset', 'cap'] });
   const ob = obligationsFor(s).find((o) => o.id.endsWith('release/P5-refund-bounded'));
   if (!ob) return t.fail('no P5 obligation for the fixture');
@@ -57,7 +57,7 @@ test('P5 a router refund without min(remaining, balance) yields a reproduced cou
   }
 });
 
-test('P7 a slab commit that drops the guarded debit status yields a reproduced counterexample whose vector completes with a refused debit', async (t) => {
+test.serial('P7 a slab commit that drops the guarded debit status yields a reproduced counterexample whose vector completes with a refused debit', async (t) => {
   const s = fixture('commit-unchecked-debit.casm', 'slab', { commit: ['cap', 'amount'] });
   const ob = obligationsFor(s).find((o) => o.id.endsWith('commit/status-checked'));
   if (!ob) return t.fail('no status obligation for the fixture');
@@ -79,7 +79,7 @@ test('P7 a slab commit that drops the guarded debit status yields a reproduced c
   }
 });
 
-test('P5 P7 the shipped-style fixtures without the bug are proved, not vacuous', async (t) => {
+test.serial('P5 P7 the shipped-style fixtures without the bug are proved, not vacuous', async (t) => {
   const s = fixture('commit-unchecked-debit.casm', 'slab', { commit: ['cap', 'amount'] });
   const ob = obligationsFor(s).find((o) => o.id.endsWith('ACCESS/commit-unchecked-debit.casm/code'));
   if (!ob) return t.fail('no access obligation');
@@ -87,7 +87,7 @@ test('P5 P7 the shipped-style fixtures without the bug are proved, not vacuous',
   t.is(r.verdict, 'proved', r.reason);
 });
 
-test('P5 the counterexample reproduces whatever ran before it in the context (other obligations first, unrelated terms created first)', async (t) => {
+test.serial('P5 the counterexample reproduces whatever ran before it in the context (other obligations first, unrelated terms created first)', async (t) => {
   const ctx = await z3Context();
   // unrelated arrays and words made first shift every AST id and the names z3 gives its model functions
   for (let i = 0; i < 200; i++) ctx.Array.const(`order.junk${i}`, ctx.BitVec.sort(128), ctx.BitVec.sort(128)).select(ctx.BitVec.val(BigInt(i), 128));
