@@ -200,16 +200,43 @@ export function reservedWithinQty(reserved: FieldRef, qty: FieldRef): Check {
   const slot = reserved.slot;
   const stride = BigInt(slot.stride as number);
   const cap = BigInt(slot.capacity ?? 0);
-  const at = (run: Run, i: BV, f: FieldRef): BV => i.mul(stride).add(BigInt(slot.offset + f.offset));
+  // order indices are 32-bit words (pool addresses lie below 2^32: the storage segment is at most
+  // 10 MiB), so the field addresses are 32-bit arithmetic the solver does not widen to 128 bits
+  const at = (i: BV, f: FieldRef): BV => i.mul(stride).add(BigInt(slot.offset + f.offset)).zeroExt(96);
   let probe: BV | undefined;
-  const k = (run: Run): BV => (probe ??= run.w.fresh('probe.order'));
-  const holds = (run: Run, store: PathEnd['storage'], i: BV): ZBool => run.w.bv(store.clone().load(at(run, i, reserved), reserved.width)).ule(run.w.bv(store.clone().load(at(run, i, qty), qty.width)));
+  const k = (run: Run): BV => (probe ??= run.w.fresh('probe.order', 32));
+  const pinned: BV[] = [];
+  const holds = (run: Run, store: PathEnd['storage'], i: BV): ZBool => run.w.bv(store.clone().load(at(i, reserved), reserved.width)).ule(run.w.bv(store.clone().load(at(i, qty), qty.width)));
   return {
     assume: (run) => {
-      const idx = [k(run), ...run.out.reads.map((r) => run.w.bv(r.addr).sub(BigInt(slot.offset)).udiv(stride))];
       const stores = [run.inp.storage, ...run.out.havocs];
-      return [k(run).ult(cap), ...stores.flatMap((st) => idx.map((i) => run.w.ctx.Implies(i.ult(cap), holds(run, st, i))))];
+      const out: (ZBool | boolean)[] = [k(run).ult(cap), ...stores.map((st) => holds(run, st, k(run)))];
+      pinned.length = 0;
+      pinned.push(k(run));
+      const ctx = run.w.ctx;
+      const seen = new Set<string>();
+      // the order index of each read inside the pool: a fresh j pinned by j·stride ≤ a − offset < (j+1)·stride
+      // (multiplication by a constant; a 128-bit udiv per read was what z3 could not bit-blast in time)
+      run.out.reads.forEach((r, n) => {
+        const key = typeof r.addr === 'bigint' ? `c${r.addr}` : `s${r.addr.id()}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        if (typeof r.addr === 'bigint') {
+          const off = r.addr - BigInt(slot.offset);
+          if (off >= 0n && off < cap * stride) out.push(...stores.map((st) => holds(run, st, ctx.BitVec.val(off / stride, 32))));
+          return;
+        }
+        const inPool = ctx.And(r.addr.uge(BigInt(slot.offset)), r.addr.ult(BigInt(slot.offset) + cap * stride));
+        const a = r.addr.extract(31, 0).sub(BigInt(slot.offset));
+        const j = run.w.fresh(`probe.read${n}`, 32);
+        pinned.push(j);
+        out.push(ctx.Implies(inPool, ctx.And(j.ult(cap), j.mul(stride).ule(a), a.sub(j.mul(stride)).ult(stride))));
+        out.push(...stores.map((st) => ctx.Implies(inPool, holds(run, st, j))));
+      });
+      return out;
     },
+    // the replay's pre-state holds the fields the assumptions constrain, read by the paths or not
+    materialize: () => pinned.flatMap((i) => [reserved, qty].map((f) => ({ addr: at(i, f), width: f.width }))),
     reach: (e) => isOk(e),
     violation: (e, run) => run.w.ctx.Not(holds(run, e.storage, k(run))),
     concrete: (r, res, post, s) => {
@@ -370,13 +397,22 @@ export function debitViaCapAtEvents(): Check {
   };
 }
 
-/** S9, M5 as a prefix check: every guarded debit of a commit ≤ the max charge its reservation recorded. */
+/**
+ * S9, M5 as a prefix check: no guarded debit of a commit that went through (status 0) and goes on towards
+ * a completed call exceeds the max charge its reservation recorded (a refused or reverted debit moves
+ * nothing; requiring the way on makes a violating model a completed call the VM can replay).
+ */
 export function debitWithinMaxChargeAtEvents(hArg: number, maxCharge: FieldRef): Check {
   const full = debitWithinMaxCharge(hArg, maxCharge);
+  const addr = (run: Run): BV => run.w.bv(run.inp.args[hArg] as SymWord).mul(BigInt(maxCharge.slot.stride as number)).add(BigInt(maxCharge.slot.offset + maxCharge.offset));
+  const moved = (e: PathEnd, run: Run, x: SysEvent): ZBool | boolean => run.w.and(x.guard, statusIs(run, x, true), continues(e, run, x));
   return {
     prefix: true,
-    reach: (e, run) => anyOf(run, eventsOf(e, 'CAP_DEBIT').map((x) => x.guard)),
-    violation: full.violation,
+    reach: (e, run) => anyOf(run, eventsOf(e, 'CAP_DEBIT').map((x) => moved(e, run, x))),
+    violation: (e, run) => {
+      const mc = run.w.bv(run.inp.storage.clone().load(addr(run), maxCharge.width));
+      return anyOf(run, eventsOf(e, 'CAP_DEBIT').map((x) => run.w.and(moved(e, run, x), run.w.bv(x.args[1] as SymWord).ugt(mc))));
+    },
     concrete: full.concrete,
   };
 }

@@ -58,6 +58,8 @@ export interface Check {
   readonly prefix?: boolean;
   /** Extra assumptions about the pre-state (instances of the pre-invariant). */
   assume?(run: Run): (ZBool | boolean)[];
+  /** Storage the assumptions speak of beyond what the paths read: a replay materialises it too. */
+  materialize?(run: Run): { readonly addr: SymWord; readonly width: number }[];
   /** The violation as seen on the concrete VM (undefined = did not reproduce). */
   concrete(r: ReplayInput, res: ExecResult, post: World, subject: Subject): string | undefined;
 }
@@ -140,9 +142,10 @@ export async function proveHoare(s: Subject, entry: string, check: Check, opts: 
   const ends = check.prefix ? [allEvents(run)] : run.out.ends.filter((e) => e.kind !== 'unsupported');
   const reached = ends.map((e) => (check.prefix ? check.reach(e, run) : w.and(e.pc, check.reach(e, run))));
   const reach = or(reached);
-  const violation = or(ends.map((e, i) => w.and(reached[i] as ZBool | boolean, check.violation(e, run))));
+  // one alternative per end (each end's path condition slices on its own: slice.ts)
+  const violations = ends.map((e, i) => w.and(reached[i] as ZBool | boolean, check.violation(e, run))).filter((v) => v !== false);
   const paths = run.out.ends.length;
-  const d = await decideSliced(ctx, [...(check.assume?.(run) ?? []), ...run.out.defs.map((x) => x.def), reach], violation, opts.timeoutMs, run.out.defs);
+  const d = await decideSliced(ctx, [...(check.assume?.(run) ?? []), ...run.out.defs.map((x) => x.def), reach], violations, opts.timeoutMs, run.out.defs);
   const partial = run.out.partial ? { verdict: 'partial' as const, reason: `paths not covered: ${run.out.partial}` } : undefined;
   switch (d.kind) {
     case 'vacuous':
@@ -156,7 +159,7 @@ export async function proveHoare(s: Subject, entry: string, check: Check, opts: 
       if (entry.startsWith('@')) return { verdict: 'unknown', reason: `a model violates it at function level (${entry.slice(1)} from any state); not replayable as a call`, smt2: d.smt2, paths, counterexample: { model, reproduced: false } };
       let input: ReplayInput;
       try {
-        input = concreteInputs(d.model, s.lm, run.inp, run.out);
+        input = concreteInputs(d.model, s.lm, run.inp, check.materialize ? { ...run.out, reads: [...run.out.reads, ...check.materialize(run)] } : run.out);
       } catch (e) {
         return { verdict: 'unknown', reason: `model could not be made concrete: ${String(e)}`, smt2: d.smt2, paths, counterexample: { model, reproduced: false } };
       }

@@ -16,10 +16,13 @@ import { burnedOnRelease, capCovered, capLifetime, debitViaCap, debitViaCapAtEve
 import { decide } from './decide.ts';
 import { proveHoare, symbolicRun, type Check, type Replayed, type Subject } from './hoare.ts';
 import { poolField } from './layout.ts';
-import { writingSegments } from './segments.ts';
+import { proveBySegments, writingSegments } from './segments.ts';
 import { burnsRefundedCap, capExpiryWithinRoute, functionParamWord } from './router-checks.ts';
 
 export type { Replayed, Subject } from './hoare.ts';
+
+/** Solver time per query of one S8 segment (spec/symexec.md "S8"): the obligation stops at the first segment not proved. */
+const S8_SEGMENT_MS = 20_000;
 
 /** A bytecode obligation; `replayed` holds the last reproduced counterexample (for its regression vector). */
 export interface BytecodeObligation extends Obligation {
@@ -217,7 +220,18 @@ function slabObligations(s: Subject): BytecodeObligation[] {
   const reserved = poolField(m, s.template, 'orders', 'reserved_qty');
   const qty = poolField(m, s.template, 'orders', 'qty');
   if (typeof reserved === 'string' || typeof qty === 'string') out.push(broken(`RESERVATION/${n}/S8-reserved-within-qty`, typeof reserved === 'string' ? reserved : (qty as string)));
-  else for (const seg of writingSegments(s)) out.push(hoareObligation(s, seg.target, `RESERVATION/${n}/${seg.label}/S8-reserved-within-qty`, 'reservation-bounds', ['S8', 'M4', 'S5'], 'every order keeps reserved_qty ≤ qty (segment of an induction over loop iterations and summarised calls)', reservedWithinQty(reserved, qty)));
+  else {
+    const ob: BytecodeObligation = {
+      id: `RESERVATION/${n}/S8-reserved-within-qty`,
+      family: 'reservation-bounds',
+      level: 'bytecode',
+      invariants: ['S8', 'M4', 'S5'],
+      rules: ['PERP-RES-001', 'PERP-RES-003'],
+      description: `${m.name}: every order keeps reserved_qty ≤ qty (induction over the segments that write storage)`,
+      run: (opts) => proveBySegments(s, writingSegments(s), reservedWithinQty(reserved, qty), opts, S8_SEGMENT_MS, (r) => (ob.replayed = r)),
+    };
+    out.push(ob);
+  }
   const maxCharge = poolField(m, s.template, 'ress', 'max_charge');
   const h = param(m, 'commit', 'slot');
   if (typeof maxCharge === 'string' || h === undefined) out.push(broken(`RESERVATION/${n}/commit/S9`, typeof maxCharge === 'string' ? maxCharge : `${m.name} commit has no parameter slot`));

@@ -7,7 +7,8 @@
  * callee's contract, after each summarised call inside the segment — holds after every completed call.
  */
 import type { FunctionAnalysis } from '../../../reference/vm/validate.ts';
-import type { Subject } from './hoare.ts';
+import type { ObligationResult, ProveOptions } from '../obligation.ts';
+import { proveHoare, type Check, type Replayed, type Subject } from './hoare.ts';
 import { functionIndex } from './run.ts';
 import { calleeFacts } from './summary.ts';
 
@@ -79,4 +80,24 @@ export function parseTarget(asm: string, target: string): { func?: number; start
   const func = functionIndex(asm, name);
   if (func === undefined) throw new Error(`no function ${name}`);
   return at === undefined ? { func } : { func, startAt: Number(at) };
+}
+
+/**
+ * An invariant by induction over the writing segments (one obligation): each segment's Hoare triple in
+ * turn, with at most `segmentMs` per solver query; the first segment not proved decides the verdict
+ * (named in the reason, with how many were proved before it). A reproduced counterexample of an
+ * entry-level segment is a counterexample of the invariant.
+ */
+export async function proveBySegments(s: Subject, segs: readonly SegmentTarget[], check: Check, opts: ProveOptions, segmentMs: number, onReplay?: (r: Replayed) => void): Promise<ObligationResult> {
+  let paths = 0;
+  const certs: string[] = [];
+  let witness: ObligationResult['witness'];
+  for (const [i, seg] of segs.entries()) {
+    const r = await proveHoare(s, seg.target, check, { ...opts, timeoutMs: Math.min(opts.timeoutMs, segmentMs) }, onReplay);
+    paths += r.paths ?? 0;
+    if (r.verdict !== 'proved') return { ...r, reason: `segment ${seg.label} (${i} of ${segs.length} segments proved before it): ${r.reason ?? r.verdict}`, paths };
+    witness ??= r.witness;
+    certs.push(r.smt2);
+  }
+  return { verdict: 'proved', smt2: certs.join('\n'), paths, ...(witness ? { witness } : {}) };
 }

@@ -47,6 +47,8 @@ function flatten(ctx: Z3Context, xs: readonly (ZBool | boolean)[]): ZBool[] | fa
 
 /** Refinement rounds before giving up (each adds one conjunct; queries have tens of them). */
 const MAX_ROUNDS = 64;
+/** Printed size below which a falsified conjunct always joins the slice with the smallest one. */
+const CHEAP = 2000;
 
 const sizes = new WeakMap<object, number>();
 /** Printed size of a conjunct (a proxy for its cost to the solver), computed once. */
@@ -93,12 +95,15 @@ async function lazyCheck(ctx: Z3Context, all: readonly ZBool[], seed: readonly Z
     const model = m;
     const bad = all.filter((x) => !inSlice.has(x.id()) && !ctx.isTrue(model.eval(x, true)));
     if (bad.length === 0) return { kind: 'sat', model, used: [...used, ...prefs.map((p) => p.not)] };
-    // the smallest falsified conjunct only: the slice stays as small as the refutation needs
-    const x = bad.reduce((a, b) => (size(a) <= size(b) ? a : b));
-    inSlice.add(x.id());
-    const not = avoid?.get(x.id());
-    if (not) prefs.push({ def: x, not });
-    else used.push(x);
+    // the small falsified conjuncts (up to 4× the smallest, or CHEAP): the slice stays about as small as
+    // the refutation needs, in few rounds (each costs a solver start)
+    const least = Math.min(...bad.map(size));
+    for (const x of bad.filter((y) => size(y) <= Math.max(4 * least, CHEAP))) {
+      inSlice.add(x.id());
+      const not = avoid?.get(x.id());
+      if (not) prefs.push({ def: x, not });
+      else used.push(x);
+    }
   }
 }
 
@@ -153,30 +158,56 @@ async function abstractCheck(ctx: Z3Context, base: readonly ZBool[], seed: reado
   return r.kind === 'unsat' ? { kind: 'unsat', used: r.used } : { kind: 'open' };
 }
 
+/** Each top-level disjunction replaced by its smallest disjunct (a strengthening: for witnesses only). */
+function narrowed(ctx: Z3Context, base: readonly ZBool[]): ZBool[] | undefined {
+  let changed = false;
+  const out = base.map((x) => {
+    if (!ctx.isOr(x)) return x;
+    changed = true;
+    return (x.children() as ZBool[]).reduce((a, b) => (size(a) <= size(b) ? a : b));
+  });
+  return changed ? (flatten(ctx, out) as ZBool[]) : undefined;
+}
+
 /**
  * decide.ts's contract (witness first — vacuous when the assumptions are unsatisfiable — then the
- * violation: proved when unsatisfiable) with lazily sliced queries. `focus` are the conjuncts the
- * violation query starts from (default: the violation's own conjuncts that are not assumptions). The
- * timeout applies to each solver query (models/ reads no clock): at most MAX_ROUNDS per decision.
+ * violations: proved when every one is unsatisfiable) with lazily sliced queries. `violations` are
+ * alternatives (one per path end: each end's path condition is a conjunction, so each slices well); the
+ * certificate of a proof is the disjunction of the refuted slices. The witness is first sought with each
+ * disjunction of the assumptions (the "some end is reached" of a check) narrowed to its smallest
+ * disjunct: a model of that is a model of the assumptions. The timeout applies to each solver query
+ * (models/ reads no clock), at most MAX_ROUNDS slices per decision.
  */
-export async function decideSliced(ctx: Z3Context, assumptions: readonly (ZBool | boolean)[], violation: ZBool | boolean, timeoutMs: number, defs: readonly Definition[] = []): Promise<Decision> {
+export async function decideSliced(ctx: Z3Context, assumptions: readonly (ZBool | boolean)[], violations: readonly (ZBool | boolean)[], timeoutMs: number, defs: readonly Definition[] = []): Promise<Decision> {
   const base = flatten(ctx, assumptions);
-  const full = flatten(ctx, [...assumptions, violation]);
   const bottom = ctx.Bool.val(false);
   if (base === false) return { kind: 'vacuous', smt2: smt2Of(ctx, [bottom]) };
   // the witness search first tries to avoid the MULDIVs whose definitions its models falsify
   const avoid = new Map(defs.filter((x) => x.guard !== true).map((x) => [x.def.id(), ctx.Not(x.guard as ZBool)]));
-  const sane = await lazyCheck(ctx, base, [], timeoutMs, avoid);
+  const narrow = narrowed(ctx, base);
+  let sane = narrow ? await lazyCheck(ctx, narrow, [], timeoutMs, avoid) : undefined;
+  if (!sane || sane.kind !== 'sat') sane = await lazyCheck(ctx, base, [], timeoutMs, avoid);
   if (sane.kind === 'unsat') return { kind: 'vacuous', smt2: smt2Of(ctx, sane.used) };
   if (sane.kind === 'unknown') return { kind: 'unknown', smt2: smt2Of(ctx, base), reason: `the assumptions' satisfiability is unknown (${sane.reason})` };
   const witness = sane.model;
-  if (full === false) return { kind: 'proved', smt2: smt2Of(ctx, [bottom]), witness };
   const inBase = new Set(base.map((x) => x.id()));
-  const seed = full.filter((x) => !inBase.has(x.id()));
-  const a = await abstractCheck(ctx, base, seed, timeoutMs);
-  if (a.kind === 'unsat') return { kind: 'proved', smt2: smt2Of(ctx, a.used), witness };
-  const r = await lazyCheck(ctx, full, seed, timeoutMs);
-  if (r.kind === 'unsat') return { kind: 'proved', smt2: smt2Of(ctx, r.used), witness };
-  if (r.kind === 'unknown') return { kind: 'unknown', smt2: smt2Of(ctx, full), reason: `solver gave up (${r.reason})` };
-  return { kind: 'violated', smt2: smt2Of(ctx, full), witness, model: r.model };
+  const refuted: ZBool[] = [];
+  for (const violation of violations) {
+    const full = flatten(ctx, [...assumptions, violation]);
+    if (full === false) continue;
+    const seed = full.filter((x) => !inBase.has(x.id()));
+    const a = await abstractCheck(ctx, base, seed, timeoutMs);
+    if (a.kind === 'unsat') {
+      refuted.push(ctx.And(...a.used));
+      continue;
+    }
+    const r = await lazyCheck(ctx, full, seed, timeoutMs);
+    if (r.kind === 'unsat') {
+      refuted.push(ctx.And(...r.used));
+      continue;
+    }
+    if (r.kind === 'unknown') return { kind: 'unknown', smt2: smt2Of(ctx, full), reason: `solver gave up (${r.reason})` };
+    return { kind: 'violated', smt2: smt2Of(ctx, full), witness, model: r.model };
+  }
+  return { kind: 'proved', smt2: smt2Of(ctx, refuted.length ? [refuted.length === 1 ? (refuted[0] as ZBool) : ctx.Or(...refuted)] : [bottom]), witness };
 }
