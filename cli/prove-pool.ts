@@ -10,7 +10,9 @@
  *    reaches `recycleRssMb`, since a z3 context only grows;
  *  - obligations of the same module go to the same worker while it is free (they share the symbolic runs
  *    of their entrypoints, cached per module in the worker), bytecode obligations first (the long ones),
- *    the spec-level ones after.
+ *    the spec-level ones after;
+ *  - a worker finds each obligation by id: one started late, after the sources on disk changed, may build
+ *    a different list — the run then says so (`sourcesChanged`) and an id missing there is `unknown`.
  * The entries come back in the order of the obligation list whatever the schedule, so the table, the JSON
  * and the proof bundle do not depend on it; only the seconds do.
  */
@@ -63,6 +65,8 @@ export interface PoolStats {
   readonly failedStarts: number;
   /** Highest resident memory a worker reported (MiB). */
   readonly peakRssMb: number;
+  /** A worker built a different obligation list than this process (the sources changed during the run). */
+  readonly sourcesChanged: boolean;
   /** Each worker that died under an obligation: which, why, and whether the obligation was retried. */
   readonly crashes: readonly { readonly id: string; readonly reason: string; readonly retried: boolean }[];
 }
@@ -106,6 +110,8 @@ interface Worker {
   crash: string | undefined;
   stderr: string;
   retiring: boolean;
+  /** The obligation ids its list holds (known once ready). */
+  ids?: ReadonlySet<string>;
   /** Why it was killed by the pool (hard limit), if it was. */
   killed: string | undefined;
 }
@@ -125,7 +131,7 @@ export function runPool(input: PoolInput, settings: PoolSettings): Promise<PoolR
     .map((index, position) => ({ position, index, key: affinityKey(input.all[index] as Obligation), fresh: false }))
     .sort((a, b) => Number(a.key === 'spec') - Number(b.key === 'spec') || a.position - b.position);
   const workers = new Set<Worker>();
-  const stats = { workers: size, started: 0, recycled: 0, crashed: 0, killed: 0, retried: 0, failedStarts: 0, peakRssMb: 0, crashes: [] as { id: string; reason: string; retried: boolean }[] };
+  const stats = { workers: size, started: 0, recycled: 0, crashed: 0, killed: 0, retried: 0, failedStarts: 0, peakRssMb: 0, sourcesChanged: false, crashes: [] as { id: string; reason: string; retried: boolean }[] };
   let solver = '';
   let startFailures = 0;
   let lastStartError = '';
@@ -193,6 +199,12 @@ export function runPool(input: PoolInput, settings: PoolSettings): Promise<PoolR
         else if (w.runs > 0) retire(w); // only fresh-worker jobs are left
         return;
       }
+      const id = (input.all[job.index] as Obligation).id;
+      if (w.ids && !w.ids.has(id)) {
+        unknown(job, `this worker's obligation list has no ${id} (the sources changed during the run)`, 0);
+        if (!outstanding()) return done();
+        return dispatch(w);
+      }
       w.job = job;
       w.key = job.key;
       w.started = performance.now() / 1000;
@@ -201,7 +213,7 @@ export function runPool(input: PoolInput, settings: PoolSettings): Promise<PoolR
         stats.killed++;
         w.child.kill('SIGKILL');
       }, hard * 1000);
-      w.child.send({ type: 'run', index: job.index, id: (input.all[job.index] as Obligation).id } satisfies ToWorker);
+      w.child.send({ type: 'run', index: job.index, id } satisfies ToWorker);
     }
 
     function retire(w: Worker): void {
@@ -240,12 +252,11 @@ export function runPool(input: PoolInput, settings: PoolSettings): Promise<PoolR
 
     function onMessage(w: Worker, m: FromWorker): void {
       if (m.type === 'ready') {
+        // a worker started later builds its list from the sources on disk then: if they changed during the
+        // run the lists differ; obligations are found by id, and the run says its sources changed
         const expected = input.all.map((o) => o.id);
-        if (m.ids.length !== expected.length || m.ids.some((id, i) => id !== expected[i])) {
-          w.crash = 'the worker built a different obligation list';
-          w.child.kill('SIGKILL');
-          return;
-        }
+        if (m.ids.length !== expected.length || m.ids.some((id, i) => id !== expected[i])) stats.sourcesChanged = true;
+        w.ids = new Set(m.ids);
         solver = m.solver;
         w.ready = true;
         startFailures = 0;

@@ -34,8 +34,8 @@ async function serve(send: (m: FromWorker) => Promise<void>): Promise<void> {
       timeoutMs = m.timeoutMs;
       await send({ type: 'ready', solver: await z3.z3Version(), ids: list.map((o) => o.id) });
     } else if (m.type === 'run') {
-      const o = list[m.index];
-      if (!o || o.id !== m.id) throw new Error(`obligation ${m.index} is ${o?.id ?? 'missing'} here, the pool expected ${m.id}`);
+      const o = list[m.index]?.id === m.id ? list[m.index] : list.find((x) => x.id === m.id);
+      if (!o) throw new Error(`no obligation ${m.id} here`);
       const cpu = process.cpuUsage();
       const entry = await proveOne(o, timeoutMs, () => performance.now() / 1000);
       const used = process.cpuUsage(cpu);

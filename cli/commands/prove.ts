@@ -237,6 +237,7 @@ async function proveCommand(file: string | undefined, o: ProveOptionsCli): Promi
       `${report.obligations} obligation(s): ${report.proved} proved, ${report.counterexamples} counterexample(s), ${report.unknown} unknown, ${report.partial} partial, ${report.vacuous} vacuous in ${report.seconds.toFixed(1)} s (${cpuTotal.toFixed(1)} CPU s)` +
         ` (${pool.workers} worker(s), ${pool.started} started, peak ${pool.peakRssMb} MiB${pool.crashed ? `, ${pool.crashed} crashed` : ''}${pool.killed ? `, ${pool.killed} killed at the hard limit` : ''})`,
     );
+    if (pool.sourcesChanged) stdout.line('warning: the sources changed during the run (a worker started later built a different obligation list); run it again');
     for (const c of pool.crashes) stdout.line(`worker crash under ${c.id}: ${c.reason}${c.retried ? ' (retried alone in a fresh worker)' : ''}`);
     if (slowest.length) stdout.line(`slowest: ${slowest.map((e) => `${e.id} ${e.seconds.toFixed(2)} s`).join(', ')}`);
     stdout.line(`proof bundle ${bundle.hash}${o.emitSmt2 ? ` → ${o.emitSmt2}/proof-bundle.json, ${files.length} SMT-LIB2 file(s)` : ''}`);

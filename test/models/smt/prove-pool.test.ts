@@ -93,3 +93,15 @@ test('PROOF-RUN-004 a budget stop leaves the undecided obligations without an en
   );
   t.regex(r.stopped ?? '', /time budget/);
 });
+
+test('PROOF-RUN-001 an obligation the worker\'s list does not hold (sources changed during the run) is unknown; the rest run', async (t) => {
+  const all = await obligations();
+  const ghost = { ...all[0]!, id: 'T/ghost/not-in-the-worker' };
+  const r = await runPool({ venue: VENUE, templates: TEMPLATES as never, all: [...all, ghost], selected: [0, all.length], source: SOURCE }, { workers: 1, timeoutMs: 1000 });
+  t.deepEqual(
+    r.report.entries.map((e) => e.verdict),
+    ['proved', 'unknown'],
+  );
+  t.regex(r.report.entries[1]?.reason ?? '', /has no T\/ghost\/not-in-the-worker \(the sources changed during the run\)/);
+  t.true(r.stats.sourcesChanged);
+});
