@@ -132,6 +132,16 @@ export class ByteStore {
     this.array = arr;
   }
 
+  /**
+   * The store as seen by loads inside [lo, hi) only (overlay mode: the writes outside it dropped, so a
+   * load at a symbolic address known to lie inside does not carry every unrelated write; array mode:
+   * itself). Sound only for such loads.
+   */
+  within(lo: number, hi: number): ByteStore {
+    if (!this.overlay) return this;
+    return new ByteStore(this.w, this.base, new Map([...this.overlay].filter(([a]) => a >= lo && a < hi)), null);
+  }
+
   /** Concrete bytes of a range when every byte is concrete (hash inputs), else undefined. */
   concreteBytes(addr: number, len: number): Uint8Array | undefined {
     if (!this.overlay) return undefined;

@@ -206,7 +206,9 @@ export function reservedWithinQty(reserved: FieldRef, qty: FieldRef): Check {
   let probe: BV | undefined;
   const k = (run: Run): BV => (probe ??= run.w.fresh('probe.order', 32));
   const pinned: BV[] = [];
-  const holds = (run: Run, store: PathEnd['storage'], i: BV): ZBool => run.w.bv(store.clone().load(at(i, reserved), reserved.width)).ule(run.w.bv(store.clone().load(at(i, qty), qty.width)));
+  // i < cap wherever `holds` is used, so its loads lie inside the pool: writes outside it are dropped
+  const pool = (store: PathEnd['storage']) => store.within(slot.offset, slot.offset + Number(cap * stride));
+  const holds = (run: Run, store: PathEnd['storage'], i: BV): ZBool => run.w.bv(pool(store).load(at(i, reserved), reserved.width)).ule(run.w.bv(pool(store).load(at(i, qty), qty.width)));
   return {
     assume: (run) => {
       const stores = [run.inp.storage, ...run.out.havocs];
