@@ -21,6 +21,8 @@ export class ByteStore {
     readonly base: ByteArray | null,
     private overlay: Map<number, SymByte> | null,
     private array: ByteArray | null,
+    /** Array mode: how the array was built (for `within`); null = unknown (nothing is dropped). */
+    private log: WriteLog | null = null,
   ) {}
 
   static zeros(w: Words, initial?: Iterable<readonly [number, number]>): ByteStore {
@@ -45,7 +47,7 @@ export class ByteStore {
   }
 
   clone(): ByteStore {
-    return new ByteStore(this.w, this.base, this.overlay ? new Map(this.overlay) : null, this.array);
+    return new ByteStore(this.w, this.base, this.overlay ? new Map(this.overlay) : null, this.array, this.log);
   }
 
   private get ctx(): Z3Context {
@@ -58,10 +60,14 @@ export class ByteStore {
 
   /** The whole store as one z3 array term. */
   asArray(): ByteArray {
-    if (this.array) return this.array;
+    return this.array ?? this.asArrayOver(this.base, this.overlay as Map<number, SymByte>);
+  }
+
+  /** `overlay` stored over `base` (null: zeros) as one z3 array term. */
+  asArrayOver(base: ByteArray | null, overlay: ReadonlyMap<number, SymByte>): ByteArray {
     const c = this.ctx;
-    let arr: ByteArray = this.base ?? (c.Array.K(c.BitVec.sort(ADDR_BITS), c.BitVec.val(0n, 8)) as unknown as ByteArray);
-    for (const [a, v] of [...(this.overlay as Map<number, SymByte>)].sort((x, y) => x[0] - y[0])) {
+    let arr: ByteArray = base ?? (c.Array.K(c.BitVec.sort(ADDR_BITS), c.BitVec.val(0n, 8)) as unknown as ByteArray);
+    for (const [a, v] of [...overlay].sort((x, y) => x[0] - y[0])) {
       arr = arr.store(c.BitVec.val(BigInt(a), ADDR_BITS), typeof v === 'number' ? c.BitVec.val(BigInt(v), 8) : v) as ByteArray;
     }
     return arr;
@@ -69,8 +75,14 @@ export class ByteStore {
 
   private toArrayMode(): void {
     if (this.array) return;
+    this.log = this.logged();
     this.array = this.asArray();
     this.overlay = null;
+  }
+
+  /** The write log of this store (overlay mode: its base and concrete writes). */
+  private logged(): WriteLog | null {
+    return this.overlay ? { k: 'base', base: this.base, overlay: new Map(this.overlay) } : this.log;
   }
 
   /** The array index of an address. */
@@ -114,8 +126,11 @@ export class ByteStore {
     return out;
   }
 
-  /** Store the low `width` bytes of `value` at `addr` (bounds already checked). */
-  store(addr: SymWord, width: number, value: SymWord): void {
+  /**
+   * Store the low `width` bytes of `value` at `addr` (bounds already checked); `pc`, the path condition
+   * the store happens under, bounds a symbolic address for `within`.
+   */
+  store(addr: SymWord, width: number, value: SymWord, pc?: ZBool | boolean): void {
     const bytes = this.split(value, width);
     if (typeof addr === 'bigint' && this.overlay) {
       const a = Number(addr);
@@ -123,13 +138,12 @@ export class ByteStore {
       return;
     }
     this.toArrayMode();
-    const c = this.ctx;
     const at = this.index(addr);
-    let arr = this.array as ByteArray;
-    bytes.forEach((b, i) => {
-      arr = arr.store(i === 0 ? at : at.add(i), typeof b === 'number' ? c.BitVec.val(BigInt(b), 8) : b) as ByteArray;
-    });
-    this.array = arr;
+    this.array = storeBytes(this.w, this.array as ByteArray, at, bytes);
+    if (this.log) {
+      const span = spanOf(addr, width, pc);
+      this.log = { k: 'store', prev: this.log, at, bytes, ...(span ? { span } : {}) };
+    }
   }
 
   /**
@@ -138,8 +152,9 @@ export class ByteStore {
    * itself). Sound only for such loads.
    */
   within(lo: number, hi: number): ByteStore {
-    if (!this.overlay) return this;
-    return new ByteStore(this.w, this.base, new Map([...this.overlay].filter(([a]) => a >= lo && a < hi)), null);
+    if (this.overlay) return new ByteStore(this.w, this.base, new Map([...this.overlay].filter(([a]) => a >= lo && a < hi)), null);
+    if (!this.log) return this;
+    return new ByteStore(this.w, this.base, null, rebuild(this.w, this.log, lo, hi, new Map()));
   }
 
   /** Concrete bytes of a range when every byte is concrete (hash inputs), else undefined. */
@@ -172,8 +187,138 @@ export class ByteStore {
       return new ByteStore(w, a.base, out, null);
     }
     const arr = w.ctx.If(c, a.asArray(), b.asArray()) as unknown as ByteArray;
-    return new ByteStore(w, a.base, null, arr);
+    const la = a.logged();
+    const lb = b.logged();
+    return new ByteStore(w, a.base, null, arr, la && lb ? { k: 'ite', c, a: la, b: lb } : null);
   }
+}
+
+/**
+ * How an array-mode store was built: its overlay-mode start, the stores since (each with the byte span
+ * its path condition confines it to, when one is known) and the joins. `within` rebuilds the array from
+ * it without the writes that provably miss the region.
+ */
+type WriteLog =
+  | { readonly k: 'base'; readonly base: ByteArray | null; readonly overlay: ReadonlyMap<number, SymByte> }
+  | { readonly k: 'store'; readonly prev: WriteLog; readonly at: BV; readonly bytes: readonly SymByte[]; readonly span?: readonly [bigint, bigint] }
+  | { readonly k: 'ite'; readonly c: ZBool; readonly a: WriteLog; readonly b: WriteLog };
+
+function storeBytes(w: Words, arr: ByteArray, at: BV, bytes: readonly SymByte[]): ByteArray {
+  bytes.forEach((b, i) => {
+    arr = arr.store(i === 0 ? at : at.add(i), toByte(w, b)) as ByteArray;
+  });
+  return arr;
+}
+
+/**
+ * The array of `log` as loads inside [lo, hi) see it: concrete writes outside dropped, and symbolic-address
+ * writes whose span (the bytes they can touch on their path: `spanOf`) lies outside dropped. Sound for such
+ * loads: a dropped write changes no byte they read on any model of its path condition, and in every
+ * model of a later path condition where the write's branch is the one selected, its path condition holds
+ * (path conditions only grow along a path; a join selects a branch by that branch's own condition).
+ */
+function rebuild(w: Words, log: WriteLog, lo: number, hi: number, memo: Map<WriteLog, ByteArray>): ByteArray {
+  const hit = memo.get(log);
+  if (hit) return hit;
+  let out: ByteArray;
+  if (log.k === 'base') {
+    out = ByteStore.zeros(w).asArrayOver(log.base, new Map([...log.overlay].filter(([a]) => a >= lo && a < hi)));
+  } else if (log.k === 'store') {
+    const prev = rebuild(w, log.prev, lo, hi, memo);
+    const outside = log.span !== undefined && (log.span[1] <= BigInt(lo) || log.span[0] >= BigInt(hi));
+    out = outside ? prev : storeBytes(w, prev, log.at, log.bytes);
+  } else {
+    out = w.ctx.If(log.c, rebuild(w, log.a, lo, hi, memo), rebuild(w, log.b, lo, hi, memo)) as unknown as ByteArray;
+  }
+  memo.set(log, out);
+  return out;
+}
+
+/**
+ * The bytes [first, end) a store of `width` bytes at `addr` can touch on any model of `pc`, by interval
+ * arithmetic over the address term with the upper bounds `pc`'s conjuncts put on its subterms
+ * (`t < C`, `t ≤ C`, their negated `≥`/`>` forms); undefined when no bound below 2^32 follows (the array
+ * index is the address's low 32 bits, so only a span below 2^32 says which bytes are written).
+ */
+export function spanOf(addr: SymWord, width: number, pc: ZBool | boolean | undefined): [bigint, bigint] | undefined {
+  if (typeof addr === 'bigint') return [addr, addr + BigInt(width)];
+  if (pc === undefined || typeof pc === 'boolean') return undefined;
+  const ub = new Map<number, bigint>();
+  collectBounds(pc, ub, false);
+  const r = interval(addr, ub);
+  if (!r || r[1] + BigInt(width) > 1n << BigInt(ADDR_BITS)) return undefined;
+  return [r[0], r[1] + BigInt(width)];
+}
+
+type Expr = { decl(): { name(): string | number; params(): unknown[] }; children(): Expr[]; id(): number; sexpr(): string };
+const constOf = (e: Expr): bigint | undefined => (e.children().length === 0 && 'value' in e ? (e as unknown as { value(): bigint }).value() : undefined);
+
+/** Upper bounds `ub[t.id] = max t` from the conjuncts of a (possibly negated) path condition. */
+function collectBounds(b: ZBool, ub: Map<number, bigint>, negated: boolean): void {
+  const e = b as unknown as Expr;
+  const op = String(e.decl().name());
+  const kids = e.children();
+  const put = (t: Expr, max: bigint) => {
+    if (max < 0n) return;
+    const old = ub.get(t.id());
+    if (old === undefined || max < old) ub.set(t.id(), max);
+  };
+  if (op === 'and' && !negated) for (const k of kids) collectBounds(k as unknown as ZBool, ub, false);
+  else if (op === 'or' && negated) for (const k of kids) collectBounds(k as unknown as ZBool, ub, true);
+  else if (op === 'not') collectBounds(kids[0] as unknown as ZBool, ub, !negated);
+  else if (kids.length === 2) {
+    const [x, y] = kids as [Expr, Expr];
+    const cy = constOf(y);
+    const cx = constOf(x);
+    // t < C, t ≤ C; ¬(t ≥ C), ¬(t > C); and the mirrored C > t, C ≥ t, ¬(C ≤ t), ¬(C < t)
+    if (cy !== undefined && !negated && op === 'bvult') put(x, cy - 1n);
+    if (cy !== undefined && !negated && op === 'bvule') put(x, cy);
+    if (cy !== undefined && negated && op === 'bvuge') put(x, cy - 1n);
+    if (cy !== undefined && negated && op === 'bvugt') put(x, cy);
+    if (cx !== undefined && !negated && op === 'bvugt') put(y, cx - 1n);
+    if (cx !== undefined && !negated && op === 'bvuge') put(y, cx);
+    if (cx !== undefined && negated && op === 'bvule') put(y, cx - 1n);
+    if (cx !== undefined && negated && op === 'bvult') put(y, cx);
+  }
+}
+
+/** [min, max] of a bit-vector term given upper bounds of subterms (no wrap-around: else undefined). */
+function interval(t: BV, ub: ReadonlyMap<number, bigint>): [bigint, bigint] | undefined {
+  const e = t as unknown as Expr;
+  if (typeof (t as { size?: unknown }).size !== 'function') return undefined;
+  const bits = BigInt(t.size());
+  const top = (1n << bits) - 1n;
+  const fit = (r: [bigint, bigint] | undefined): [bigint, bigint] | undefined => (r && r[1] <= top ? r : undefined);
+  const bound = ub.get(e.id());
+  const own = (): [bigint, bigint] | undefined => {
+    const c = constOf(e);
+    if (c !== undefined) return [c, c];
+    const op = String(e.decl().name());
+    const kids = e.children() as unknown as BV[];
+    const all = kids.map((k) => interval(k, ub));
+    if ((op === 'bvadd' || op === 'bvmul') && all.length > 0 && all.every((x) => x !== undefined)) {
+      const rs = all as [bigint, bigint][];
+      return fit(rs.reduce((a, b) => (op === 'bvadd' ? [a[0] + b[0], a[1] + b[1]] : [a[0] * b[0], a[1] * b[1]])));
+    }
+    if (op === 'zero_extend') return all[0];
+    if (op === 'if' || op === 'ite') {
+      const [x, y] = [interval(kids[1] as BV, ub), interval(kids[2] as BV, ub)];
+      return x && y ? [x[0] < y[0] ? x[0] : y[0], x[1] > y[1] ? x[1] : y[1]] : undefined;
+    }
+    if (op === 'bvand') {
+      const cs = (e.children() as Expr[]).map(constOf).filter((x): x is bigint => x !== undefined);
+      return cs.length ? [0n, cs.reduce((a, b) => (a < b ? a : b))] : undefined;
+    }
+    if (op === 'extract') {
+      const [hi, lo] = e.decl().params() as [number, number];
+      const r = all[0];
+      return lo === 0 && r && r[1] < 1n << BigInt(hi + 1) ? r : undefined;
+    }
+    return undefined;
+  };
+  const r = own();
+  if (bound === undefined) return r ?? [0n, top];
+  return r ? [r[0], r[1] < bound ? r[1] : bound] : [0n, bound];
 }
 
 function toByte(w: Words, b: SymByte): BV {

@@ -160,7 +160,8 @@ const storStore = (width: number) => (c: Cur) => {
   const v = pop(c);
   const at = pop(c);
   bounds(c, at, BigInt(width), storBytes(c), 'storage_oob');
-  c.s.storage.store(at, width, v);
+  // the path condition bounds a symbolic address (ByteStore.within drops writes it proves outside a region)
+  c.s.storage.store(at, width, v, c.s.pc);
 };
 const bin = (name: BinaryOpName) => (c: Cur) => {
   const b = pop(c);
