@@ -127,10 +127,11 @@ export class ByteStore {
   }
 
   /**
-   * Store the low `width` bytes of `value` at `addr` (bounds already checked); `pc`, the path condition
-   * the store happens under, bounds a symbolic address for `within`.
+   * Store the low `width` bytes of `value` at `addr` (bounds already checked: `addr + width ≤ limit`);
+   * `pc`, the path condition the store happens under (the bounds check included), bounds a symbolic
+   * address for `within`.
    */
-  store(addr: SymWord, width: number, value: SymWord, pc?: ZBool | boolean): void {
+  store(addr: SymWord, width: number, value: SymWord, pc?: ZBool | boolean, limit?: number): void {
     const bytes = this.split(value, width);
     if (typeof addr === 'bigint' && this.overlay) {
       const a = Number(addr);
@@ -141,7 +142,7 @@ export class ByteStore {
     const at = this.index(addr);
     this.array = storeBytes(this.w, this.array as ByteArray, at, bytes);
     if (this.log) {
-      const span = spanOf(addr, width, pc);
+      const span = spanOf(addr, width, pc, limit);
       this.log = { k: 'store', prev: this.log, at, bytes, ...(span ? { span } : {}) };
     }
   }
@@ -200,7 +201,7 @@ export class ByteStore {
  */
 type WriteLog =
   | { readonly k: 'base'; readonly base: ByteArray | null; readonly overlay: ReadonlyMap<number, SymByte> }
-  | { readonly k: 'store'; readonly prev: WriteLog; readonly at: BV; readonly bytes: readonly SymByte[]; readonly span?: readonly [bigint, bigint] }
+  | { readonly k: 'store'; readonly prev: WriteLog; readonly at: BV; readonly bytes: readonly SymByte[]; readonly span?: readonly Iv[] }
   | { readonly k: 'ite'; readonly c: ZBool; readonly a: WriteLog; readonly b: WriteLog };
 
 function storeBytes(w: Words, arr: ByteArray, at: BV, bytes: readonly SymByte[]): ByteArray {
@@ -225,7 +226,7 @@ function rebuild(w: Words, log: WriteLog, lo: number, hi: number, memo: Map<Writ
     out = ByteStore.zeros(w).asArrayOver(log.base, new Map([...log.overlay].filter(([a]) => a >= lo && a < hi)));
   } else if (log.k === 'store') {
     const prev = rebuild(w, log.prev, lo, hi, memo);
-    const outside = log.span !== undefined && (log.span[1] <= BigInt(lo) || log.span[0] >= BigInt(hi));
+    const outside = log.span !== undefined && log.span.every((r) => r[1] <= BigInt(lo) || r[0] >= BigInt(hi));
     out = outside ? prev : storeBytes(w, prev, log.at, log.bytes);
   } else {
     out = w.ctx.If(log.c, rebuild(w, log.a, lo, hi, memo), rebuild(w, log.b, lo, hi, memo)) as unknown as ByteArray;
@@ -234,23 +235,26 @@ function rebuild(w: Words, log: WriteLog, lo: number, hi: number, memo: Map<Writ
   return out;
 }
 
+/** A closed interval [min, max] of unsigned values. */
+type Iv = readonly [bigint, bigint];
+
 /**
- * The bytes [first, end) a store of `width` bytes at `addr` can touch on any model of `pc`, by interval
- * arithmetic over the address term with the upper bounds `pc`'s conjuncts put on its subterms
- * (`t < C`, `t ≤ C`, their negated `≥`/`>` forms); undefined when no bound below 2^32 follows (the array
- * index is the address's low 32 bits, so only a span below 2^32 says which bytes are written).
+ * The byte ranges [first, end) a store of `width` bytes at `addr` can touch on any model of `pc`, by
+ * interval arithmetic over the address term (a union of intervals: one per `ite` branch) with the upper
+ * bounds `pc`'s conjuncts put on its subterms (`t < C`, `t ≤ C`, their negated `≥`/`>` forms) and the
+ * storage bound `addr + width ≤ limit` the store's bounds check put in `pc` (a branch wholly above it is
+ * infeasible: the compiler's out-of-range sentinel); undefined when no bound follows.
  */
-export function spanOf(addr: SymWord, width: number, pc: ZBool | boolean | undefined): [bigint, bigint] | undefined {
-  if (typeof addr === 'bigint') return [addr, addr + BigInt(width)];
-  if (pc === undefined || typeof pc === 'boolean') return undefined;
+export function spanOf(addr: SymWord, width: number, pc: ZBool | boolean | undefined, limit?: number): Iv[] | undefined {
+  if (typeof addr === 'bigint') return [[addr, addr + BigInt(width)]];
+  if (pc === undefined || typeof pc === 'boolean' || limit === undefined || limit > 2 ** ADDR_BITS) return undefined;
   const ub = new Map<number, bigint>();
   collectBounds(pc, ub, false);
-  const r = interval(addr, ub);
-  if (!r || r[1] + BigInt(width) > 1n << BigInt(ADDR_BITS)) return undefined;
-  return [r[0], r[1] + BigInt(width)];
+  const last = BigInt(limit - width);
+  return interval(addr, ub).filter((r) => r[0] <= last).map((r): Iv => [r[0], (r[1] < last ? r[1] : last) + BigInt(width)]);
 }
 
-type Expr = { decl(): { name(): string | number; params(): unknown[] }; children(): Expr[]; id(): number; sexpr(): string };
+type Expr = { decl(): { name(): string | number; params(): unknown[] }; children(): Expr[]; id(): number };
 const constOf = (e: Expr): bigint | undefined => (e.children().length === 0 && 'value' in e ? (e as unknown as { value(): bigint }).value() : undefined);
 
 /** Upper bounds `ub[t.id] = max t` from the conjuncts of a (possibly negated) path condition. */
@@ -282,43 +286,52 @@ function collectBounds(b: ZBool, ub: Map<number, bigint>, negated: boolean): voi
   }
 }
 
-/** [min, max] of a bit-vector term given upper bounds of subterms (no wrap-around: else undefined). */
-function interval(t: BV, ub: ReadonlyMap<number, bigint>): [bigint, bigint] | undefined {
+/** At most this many intervals per term (beyond: their hull). */
+const MAX_IVS = 16;
+
+function hull(rs: readonly Iv[]): Iv[] {
+  if (rs.length <= MAX_IVS) return [...rs];
+  return [[rs.reduce((m, r) => (r[0] < m ? r[0] : m), rs[0]?.[0] ?? 0n), rs.reduce((m, r) => (r[1] > m ? r[1] : m), 0n)]];
+}
+
+/**
+ * The values of a bit-vector term given upper bounds of subterms, as a union of intervals (an
+ * over-approximation; a sum or product that could wrap around is the whole range).
+ */
+function interval(t: BV, ub: ReadonlyMap<number, bigint>): Iv[] {
   const e = t as unknown as Expr;
-  if (typeof (t as { size?: unknown }).size !== 'function') return undefined;
   const bits = BigInt(t.size());
   const top = (1n << bits) - 1n;
-  const fit = (r: [bigint, bigint] | undefined): [bigint, bigint] | undefined => (r && r[1] <= top ? r : undefined);
-  const bound = ub.get(e.id());
-  const own = (): [bigint, bigint] | undefined => {
+  const full: Iv[] = [[0n, top]];
+  const own = (): Iv[] => {
     const c = constOf(e);
-    if (c !== undefined) return [c, c];
+    if (c !== undefined) return [[c, c]];
     const op = String(e.decl().name());
     const kids = e.children() as unknown as BV[];
-    const all = kids.map((k) => interval(k, ub));
-    if ((op === 'bvadd' || op === 'bvmul') && all.length > 0 && all.every((x) => x !== undefined)) {
-      const rs = all as [bigint, bigint][];
-      return fit(rs.reduce((a, b) => (op === 'bvadd' ? [a[0] + b[0], a[1] + b[1]] : [a[0] * b[0], a[1] * b[1]])));
+    if ((op === 'bvadd' || op === 'bvmul') && kids.length > 0) {
+      let acc: Iv[] = interval(kids[0] as BV, ub);
+      for (const k of kids.slice(1)) {
+        const rs = interval(k, ub);
+        acc = hull(acc.flatMap((x) => rs.map((y): Iv => (op === 'bvadd' ? [x[0] + y[0], x[1] + y[1]] : [x[0] * y[0], x[1] * y[1]]))));
+      }
+      return acc.every((r) => r[1] <= top) ? acc : full;
     }
-    if (op === 'zero_extend') return all[0];
-    if (op === 'if' || op === 'ite') {
-      const [x, y] = [interval(kids[1] as BV, ub), interval(kids[2] as BV, ub)];
-      return x && y ? [x[0] < y[0] ? x[0] : y[0], x[1] > y[1] ? x[1] : y[1]] : undefined;
-    }
+    if (op === 'zero_extend') return interval(kids[0] as BV, ub);
+    if (op === 'if' || op === 'ite') return hull([...interval(kids[1] as BV, ub), ...interval(kids[2] as BV, ub)]);
     if (op === 'bvand') {
-      const cs = (e.children() as Expr[]).map(constOf).filter((x): x is bigint => x !== undefined);
-      return cs.length ? [0n, cs.reduce((a, b) => (a < b ? a : b))] : undefined;
+      const cs = (kids as unknown as Expr[]).map(constOf).filter((x): x is bigint => x !== undefined);
+      return cs.length ? [[0n, cs.reduce((a, b) => (a < b ? a : b))]] : full;
     }
     if (op === 'extract') {
       const [hi, lo] = e.decl().params() as [number, number];
-      const r = all[0];
-      return lo === 0 && r && r[1] < 1n << BigInt(hi + 1) ? r : undefined;
+      const rs = interval(kids[0] as BV, ub);
+      return lo === 0 && rs.every((r) => r[1] < 1n << BigInt(hi + 1)) ? rs : full;
     }
-    return undefined;
+    return full;
   };
-  const r = own();
-  if (bound === undefined) return r ?? [0n, top];
-  return r ? [r[0], r[1] < bound ? r[1] : bound] : [0n, bound];
+  const bound = ub.get(e.id());
+  const rs = own();
+  return bound === undefined ? rs : rs.filter((r) => r[0] <= bound).map((r): Iv => [r[0], r[1] < bound ? r[1] : bound]);
 }
 
 function toByte(w: Words, b: SymByte): BV {

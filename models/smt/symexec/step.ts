@@ -161,7 +161,7 @@ const storStore = (width: number) => (c: Cur) => {
   const at = pop(c);
   bounds(c, at, BigInt(width), storBytes(c), 'storage_oob');
   // the path condition bounds a symbolic address (ByteStore.within drops writes it proves outside a region)
-  c.s.storage.store(at, width, v, c.s.pc);
+  c.s.storage.store(at, width, v, c.s.pc, storBytes(c));
 };
 const bin = (name: BinaryOpName) => (c: Cur) => {
   const b = pop(c);
