@@ -257,33 +257,91 @@ export function spanOf(addr: SymWord, width: number, pc: ZBool | boolean | undef
 type Expr = { decl(): { name(): string | number; params(): unknown[] }; children(): Expr[]; id(): number };
 const constOf = (e: Expr): bigint | undefined => (e.children().length === 0 && 'value' in e ? (e as unknown as { value(): bigint }).value() : undefined);
 
-/** Upper bounds `ub[t.id] = max t` from the conjuncts of a (possibly negated) path condition. */
+/** The conjuncts a (possibly negated) condition asserts: `and` flattened, `¬(a ∨ b)` as `¬a ∧ ¬b`, `¬¬a` as `a`. */
+function literals(b: Expr, negated: boolean, out: { e: Expr; negated: boolean }[]): void {
+  const op = String(b.decl().name());
+  const kids = b.children();
+  if (op === 'and' && !negated) for (const k of kids) literals(k, false, out);
+  else if (op === 'or' && negated) for (const k of kids) literals(k, true, out);
+  else if (op === 'not') literals(kids[0] as Expr, !negated, out);
+  else out.push({ e: b, negated });
+}
+
+/** `((_ extract n n) (bvadd (zero_extend y) (zero_extend C))) = 0`: y + C does not carry out of n bits (key y.id:C). */
+function noCarry(e: Expr): string | undefined {
+  const [x, z] = e.children();
+  if (String(e.decl().name()) !== '=' || !x || !z || constOf(z) !== 0n || String(x.decl().name()) !== 'extract') return undefined;
+  const sum = x.children()[0];
+  const [a, c] = sum?.children() ?? [];
+  if (!sum || String(sum.decl().name()) !== 'bvadd' || !a || !c || String(a.decl().name()) !== 'zero_extend' || String(c.decl().name()) !== 'zero_extend') return undefined;
+  const y = a.children()[0] as Expr;
+  const k = constOf(c.children()[0] as Expr);
+  // the extracted bit is the carry: bit `width of y` of a sum widened by exactly one bit
+  const [hi, lo] = x.decl().params() as [number, number];
+  const width = (y as unknown as BV).size();
+  if (k === undefined || hi !== lo || hi !== width || a.decl().params()[0] !== 1 || c.decl().params()[0] !== 1) return undefined;
+  return `${y.id()}:${k}`;
+}
+
+/**
+ * Upper bounds `ub[t.id] = max t` from the conjuncts of a path condition: `t < C`, `t ≤ C` and their
+ * negated and mirrored forms, pushed down through zero extension, through `y + C` when the condition also
+ * says that sum does not carry (or it is a sum of zero-extended words, which cannot), and through
+ * `ite(c, y, z)` with z above the bound (then c holds too: its bounds are collected).
+ */
 function collectBounds(b: ZBool, ub: Map<number, bigint>, negated: boolean): void {
-  const e = b as unknown as Expr;
-  const op = String(e.decl().name());
-  const kids = e.children();
-  const put = (t: Expr, max: bigint) => {
+  const lits: { e: Expr; negated: boolean }[] = [];
+  literals(b as unknown as Expr, negated, lits);
+  const carryFree = new Set(lits.filter((l) => !l.negated).map((l) => noCarry(l.e)).filter((x): x is string => x !== undefined));
+  const put = (t: Expr, max: bigint): void => {
     if (max < 0n) return;
     const old = ub.get(t.id());
     if (old === undefined || max < old) ub.set(t.id(), max);
+    const op = String(t.decl().name());
+    const kids = t.children();
+    if (op === 'zero_extend') put(kids[0] as Expr, max);
+    else if (op === 'bvadd' && kids.length === 2) {
+      const [y, c] = kids as [Expr, Expr];
+      const k = constOf(c);
+      const widened = (e: Expr): boolean => String(e.decl().name()) === 'zero_extend' && (e.decl().params()[0] as number) >= 1;
+      const wide = widened(y) && widened(c);
+      if (k !== undefined && carryFree.has(`${y.id()}:${k}`)) put(y, max - k);
+      else if (wide) {
+        // a sum of two zero-extended words cannot wrap: each is at most the bound
+        const kc = constOf(c.children()[0] as Expr);
+        put(y, kc === undefined ? max : max - kc);
+      }
+    } else if ((op === 'if' || op === 'ite') && kids.length === 3) {
+      const z = constOf(kids[2] as Expr);
+      if (z !== undefined && z > max) {
+        for (const l of (() => {
+          const o: { e: Expr; negated: boolean }[] = [];
+          literals(kids[0] as Expr, false, o);
+          return o;
+        })()) bound(l);
+        put(kids[1] as Expr, max);
+      }
+    }
   };
-  if (op === 'and' && !negated) for (const k of kids) collectBounds(k as unknown as ZBool, ub, false);
-  else if (op === 'or' && negated) for (const k of kids) collectBounds(k as unknown as ZBool, ub, true);
-  else if (op === 'not') collectBounds(kids[0] as unknown as ZBool, ub, !negated);
-  else if (kids.length === 2) {
+  const bound = (l: { e: Expr; negated: boolean }): void => {
+    const op = String(l.e.decl().name());
+    const kids = l.e.children();
+    if (kids.length !== 2) return;
     const [x, y] = kids as [Expr, Expr];
     const cy = constOf(y);
     const cx = constOf(x);
+    const neg = l.negated;
     // t < C, t ≤ C; ¬(t ≥ C), ¬(t > C); and the mirrored C > t, C ≥ t, ¬(C ≤ t), ¬(C < t)
-    if (cy !== undefined && !negated && op === 'bvult') put(x, cy - 1n);
-    if (cy !== undefined && !negated && op === 'bvule') put(x, cy);
-    if (cy !== undefined && negated && op === 'bvuge') put(x, cy - 1n);
-    if (cy !== undefined && negated && op === 'bvugt') put(x, cy);
-    if (cx !== undefined && !negated && op === 'bvugt') put(y, cx - 1n);
-    if (cx !== undefined && !negated && op === 'bvuge') put(y, cx);
-    if (cx !== undefined && negated && op === 'bvule') put(y, cx - 1n);
-    if (cx !== undefined && negated && op === 'bvult') put(y, cx);
-  }
+    if (cy !== undefined && !neg && op === 'bvult') put(x, cy - 1n);
+    if (cy !== undefined && !neg && op === 'bvule') put(x, cy);
+    if (cy !== undefined && neg && op === 'bvuge') put(x, cy - 1n);
+    if (cy !== undefined && neg && op === 'bvugt') put(x, cy);
+    if (cx !== undefined && !neg && op === 'bvugt') put(y, cx - 1n);
+    if (cx !== undefined && !neg && op === 'bvuge') put(y, cx);
+    if (cx !== undefined && neg && op === 'bvule') put(y, cx - 1n);
+    if (cx !== undefined && neg && op === 'bvult') put(y, cx);
+  };
+  for (const l of lits) bound(l);
 }
 
 /** At most this many intervals per term (beyond: their hull). */

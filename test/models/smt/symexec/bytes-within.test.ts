@@ -37,6 +37,22 @@ test.serial('S8 spanOf bounds base + i·stride by the path condition i < C, also
   t.deepEqual(spanOf(addr, 16, i.ugt(4n), LIMIT), [[0n, BigInt(LIMIT)]]);
 });
 
+test.serial('S8 spanOf pushes bounds through a carry-free i + 1 and a checked read of element i + 1, never through a sum that may wrap', async (t) => {
+  const w = new Words(await z3Context());
+  const ctx = w.ctx;
+  const i = w.fresh('i');
+  const next = i.add(1n);
+  const carry = ctx.Eq(i.zeroExt(1).add(ctx.BitVec.val(1n, 128).zeroExt(1)).extract(128, 128), ctx.BitVec.val(0n, 1));
+  // the executor's forms (step.ts): carries and storage bounds over one-bit zero extensions
+  // dlp[i] = dlp[i + 1]: the read's storage bound passed, so its index check held
+  const read = ctx.If(next.ult(64n), next.mul(16n).add(153n), ctx.BitVec.val(1n << 64n, 128)) as BV;
+  const readOk = ctx.Not(read.zeroExt(1).add(ctx.BitVec.val(16n, 128).zeroExt(1)).ugt(BigInt(LIMIT)));
+  const addr = i.mul(16n).add(153n);
+  t.deepEqual(spanOf(addr, 16, ctx.And(carry, readOk), LIMIT), [[153n, 1161n]]);
+  // without the carry fact i = 2^128 − 1 (i + 1 = 0) is possible: no bound on i
+  t.deepEqual(spanOf(addr, 16, readOk, LIMIT), [[0n, BigInt(LIMIT)]]);
+});
+
 test.serial('S8 within drops a write confined outside the region and keeps one that may land inside; loads inside agree with the full store', async (t) => {
   const w = new Words(await z3Context());
   const ctx = w.ctx;
