@@ -142,8 +142,8 @@ export class ByteStore {
     const at = this.index(addr);
     this.array = storeBytes(this.w, this.array as ByteArray, at, bytes);
     if (this.log) {
-      const span = spanOf(addr, width, pc, limit);
-      this.log = { k: 'store', prev: this.log, at, bytes, ...(span ? { span } : {}) };
+      const places = placesOf(addr, width, pc, limit);
+      this.log = { k: 'store', prev: this.log, at, bytes, ...(places ? { places } : {}) };
     }
   }
 
@@ -152,10 +152,10 @@ export class ByteStore {
    * load at a symbolic address known to lie inside does not carry every unrelated write; array mode:
    * itself). Sound only for such loads.
    */
-  within(lo: number, hi: number): ByteStore {
+  within(lo: number, hi: number, rec?: Fields): ByteStore {
     if (this.overlay) return new ByteStore(this.w, this.base, new Map([...this.overlay].filter(([a]) => a >= lo && a < hi)), null);
     if (!this.log) return this;
-    return new ByteStore(this.w, this.base, null, rebuild(this.w, this.log, lo, hi, new Map()));
+    return new ByteStore(this.w, this.base, null, rebuild(this.w, this.log, lo, hi, new Map(), rec));
   }
 
   /** Concrete bytes of a range when every byte is concrete (hash inputs), else undefined. */
@@ -201,8 +201,28 @@ export class ByteStore {
  */
 type WriteLog =
   | { readonly k: 'base'; readonly base: ByteArray | null; readonly overlay: ReadonlyMap<number, SymByte> }
-  | { readonly k: 'store'; readonly prev: WriteLog; readonly at: BV; readonly bytes: readonly SymByte[]; readonly span?: readonly Iv[] }
+  | { readonly k: 'store'; readonly prev: WriteLog; readonly at: BV; readonly bytes: readonly SymByte[]; readonly places?: readonly Place[] }
   | { readonly k: 'ite'; readonly c: ZBool; readonly a: WriteLog; readonly b: WriteLog };
+
+/**
+ * The bytes loads read inside a pool of records: `stride`-byte records from the region's start, and the
+ * [offset, offset + width) ranges of the fields read. A write whose every byte lies at another offset
+ * modulo the stride touches none of them.
+ */
+export interface Fields {
+  readonly stride: number;
+  readonly fields: readonly (readonly [number, number])[];
+}
+
+/** Every byte of a `width`-byte write at `p` lies at a record offset outside the fields (residues known). */
+function missesFields(p: Place, width: number, lo: number, rec: Fields): boolean {
+  const m = BigInt(rec.stride);
+  const rs = residues(p.term, m, p.ub);
+  if (!rs) return false;
+  const hit = new Set<bigint>();
+  for (const [off, fw] of rec.fields) for (let d = 0; d < fw; d++) hit.add((BigInt(lo + off + d)) % m);
+  return [...rs].every((r) => Array.from({ length: width }, (_, i) => (r + BigInt(i)) % m).every((b) => !hit.has(b)));
+}
 
 function storeBytes(w: Words, arr: ByteArray, at: BV, bytes: readonly SymByte[]): ByteArray {
   bytes.forEach((b, i) => {
@@ -218,18 +238,18 @@ function storeBytes(w: Words, arr: ByteArray, at: BV, bytes: readonly SymByte[])
  * model of a later path condition where the write's branch is the one selected, its path condition holds
  * (path conditions only grow along a path; a join selects a branch by that branch's own condition).
  */
-function rebuild(w: Words, log: WriteLog, lo: number, hi: number, memo: Map<WriteLog, ByteArray>): ByteArray {
+function rebuild(w: Words, log: WriteLog, lo: number, hi: number, memo: Map<WriteLog, ByteArray>, rec?: Fields): ByteArray {
   const hit = memo.get(log);
   if (hit) return hit;
   let out: ByteArray;
   if (log.k === 'base') {
     out = ByteStore.zeros(w).asArrayOver(log.base, new Map([...log.overlay].filter(([a]) => a >= lo && a < hi)));
   } else if (log.k === 'store') {
-    const prev = rebuild(w, log.prev, lo, hi, memo);
-    const outside = log.span !== undefined && log.span.every((r) => r[1] <= BigInt(lo) || r[0] >= BigInt(hi));
+    const prev = rebuild(w, log.prev, lo, hi, memo, rec);
+    const outside = log.places !== undefined && log.places.every((p) => p.ivs.every((r) => r[1] <= BigInt(lo) || r[0] >= BigInt(hi)) || (rec !== undefined && missesFields(p, log.bytes.length, lo, rec)));
     out = outside ? prev : storeBytes(w, prev, log.at, log.bytes);
   } else {
-    out = w.ctx.If(log.c, rebuild(w, log.a, lo, hi, memo), rebuild(w, log.b, lo, hi, memo)) as unknown as ByteArray;
+    out = w.ctx.If(log.c, rebuild(w, log.a, lo, hi, memo, rec), rebuild(w, log.b, lo, hi, memo, rec)) as unknown as ByteArray;
   }
   memo.set(log, out);
   return out;
@@ -246,13 +266,75 @@ type Iv = readonly [bigint, bigint];
  * infeasible: the compiler's out-of-range sentinel); undefined when no bound follows.
  */
 export function spanOf(addr: SymWord, width: number, pc: ZBool | boolean | undefined, limit?: number): Iv[] | undefined {
-  if (typeof addr === 'bigint') return [[addr, addr + BigInt(width)]];
+  return placesOf(addr, width, pc, limit)?.flatMap((p) => p.ivs);
+}
+
+/** One `ite`-free form of a store's address with the bounds its branch conditions add, and its byte ranges. */
+interface Place {
+  readonly term: SymWord;
+  readonly ub: ReadonlyMap<number, bigint>;
+  readonly ivs: readonly Iv[];
+}
+
+/** `spanOf` per `ite`-free form of the address (branches wholly above the storage bound left out). */
+function placesOf(addr: SymWord, width: number, pc: ZBool | boolean | undefined, limit?: number): Place[] | undefined {
+  if (typeof addr === 'bigint') return [{ term: addr, ub: new Map(), ivs: [[addr, addr + BigInt(width)]] }];
   if (pc === undefined || typeof pc === 'boolean' || limit === undefined || limit > 2 ** ADDR_BITS) return undefined;
   const ub = new Map<number, bigint>();
   collectBounds(pc, ub, false);
   const last = BigInt(limit - width);
-  return interval(addr, ub).filter((r) => r[0] <= last).map((r): Iv => [r[0], (r[1] < last ? r[1] : last) + BigInt(width)]);
+  return variants(addr, ub, 0)
+    .map((v) => ({ ...v, ivs: interval(v.term, v.ub).filter((r) => r[0] <= last).map((r): Iv => [r[0], (r[1] < last ? r[1] : last) + BigInt(width)]) }))
+    .filter((p) => p.ivs.length > 0);
 }
+
+/** The `ite`-free forms of a term (sums, products and zero extensions distributed over `ite`), each with its branch's bounds. */
+function variants(t: BV, ub: ReadonlyMap<number, bigint>, depth: number): { term: BV; ub: ReadonlyMap<number, bigint> }[] {
+  const e = t as unknown as Expr;
+  const op = String(e.decl().name());
+  const kids = e.children() as unknown as BV[];
+  if (depth > 6) return [{ term: t, ub }];
+  if ((op === 'if' || op === 'ite') && kids.length === 3) {
+    const yes = new Map(ub);
+    collectBounds(kids[0] as unknown as ZBool, yes, false);
+    const no = new Map(ub);
+    collectBounds(kids[0] as unknown as ZBool, no, true);
+    return [...variants(kids[1] as BV, yes, depth + 1), ...variants(kids[2] as BV, no, depth + 1)];
+  }
+  if ((op === 'bvadd' || op === 'bvmul') && kids.length === 2) {
+    const [xs, ys] = [variants(kids[0] as BV, ub, depth + 1), variants(kids[1] as BV, ub, depth + 1)];
+    if (xs.length * ys.length === 1 || xs.length * ys.length > 16) return [{ term: t, ub }];
+    // a branch's bounds hold for the other operand too (both are evaluated on that model)
+    return xs.flatMap((x) => ys.map((y) => ({ term: op === 'bvadd' ? x.term.add(y.term) : x.term.mul(y.term), ub: new Map([...x.ub, ...y.ub].sort((p, q) => (p[1] < q[1] ? 1 : -1))) })));
+  }
+  return [{ term: t, ub }];
+}
+
+/**
+ * The residues modulo `m` a term can take given the bounds (undefined when unknown): constants,
+ * zero extension, and sums and products that cannot wrap around (their intervals stay in range).
+ */
+function residues(t: SymWord, m: bigint, ub: ReadonlyMap<number, bigint>): Set<bigint> | undefined {
+  if (typeof t === 'bigint') return new Set([t % m]);
+  const e = t as unknown as Expr;
+  const c = constOf(e);
+  if (c !== undefined) return new Set([c % m]);
+  const op = String(e.decl().name());
+  const kids = e.children() as unknown as BV[];
+  if (op === 'zero_extend') return residues(kids[0] as BV, m, ub);
+  if ((op === 'bvadd' || op === 'bvmul') && kids.length === 2) {
+    const top = (1n << BigInt(t.size())) - 1n;
+    const ivs = kids.map((k) => interval(k, ub));
+    const max = ivs.map((rs) => rs.reduce((a, r) => (r[1] > a ? r[1] : a), 0n)) as [bigint, bigint];
+    if ((op === 'bvadd' ? max[0] + max[1] : max[0] * max[1]) > top) return undefined;
+    if (op === 'bvmul' && kids.some((k) => constOf(k as unknown as Expr) !== undefined && (constOf(k as unknown as Expr) as bigint) % m === 0n)) return new Set([0n]);
+    const [xs, ys] = kids.map((k) => residues(k, m, ub));
+    if (!xs || !ys || xs.size * ys.size > 256) return undefined;
+    return new Set([...xs].flatMap((x) => [...ys].map((y) => (op === 'bvadd' ? x + y : x * y) % m)));
+  }
+  return undefined;
+}
+
 
 type Expr = { decl(): { name(): string | number; params(): unknown[] }; children(): Expr[]; id(): number };
 const constOf = (e: Expr): bigint | undefined => (e.children().length === 0 && 'value' in e ? (e as unknown as { value(): bigint }).value() : undefined);

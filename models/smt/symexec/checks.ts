@@ -207,7 +207,9 @@ export function reservedWithinQty(reserved: FieldRef, qty: FieldRef): Check {
   const k = (run: Run): BV => (probe ??= run.w.fresh('probe.order', 32));
   const pinned: BV[] = [];
   // i < cap wherever `holds` is used, so its loads lie inside the pool: writes outside it are dropped
-  const pool = (store: PathEnd['storage']) => store.within(slot.offset, slot.offset + Number(cap * stride));
+  // and (bytes.ts Fields) so are writes inside it at record offsets other than the two fields'
+  const fields = { stride: Number(stride), fields: [reserved, qty].map((f) => [f.offset, f.width] as const) };
+  const pool = (store: PathEnd['storage']) => store.within(slot.offset, slot.offset + Number(cap * stride), fields);
   const holds = (run: Run, store: PathEnd['storage'], i: BV): ZBool => run.w.bv(pool(store).load(at(i, reserved), reserved.width)).ule(run.w.bv(pool(store).load(at(i, qty), qty.width)));
   return {
     assume: (run) => {

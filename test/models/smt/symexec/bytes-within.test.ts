@@ -31,8 +31,8 @@ test.serial('S8 spanOf bounds base + i·stride by the path condition i < C, also
   const checked = w.ctx.If(i.ult(64n), i.mul(16n).add(153n), w.ctx.BitVec.val(1n << 64n, 128)) as BV;
   t.deepEqual(spanOf(checked, 16, true, LIMIT), undefined);
   t.deepEqual(spanOf(checked, 16, i.ult(64n), LIMIT), [[153n, 1177n]]);
-  // the ite condition itself is not used: a looser path bound gives a looser span
-  t.deepEqual(spanOf(checked, 16, i.ult(1000n), LIMIT), [[153n, 16153n]]);
+  // the ite's own condition bounds its branch
+  t.deepEqual(spanOf(checked, 16, i.ult(1000n), LIMIT), [[153n, 1177n]]);
   // no bound on i: the whole storage
   t.deepEqual(spanOf(addr, 16, i.ugt(4n), LIMIT), [[0n, BigInt(LIMIT)]]);
 });
@@ -72,4 +72,29 @@ test.serial('S8 within drops a write confined outside the region and keeps one t
   // the kept write is visible in the view: dropping it too would change the load
   const pre = w.bv(ByteStore.symbolic(w, 'pre').load(k, 16));
   t.false(await valid(w, ctx.Implies(ctx.And(pcJ, inRegion), view.eq(pre))));
+});
+
+test.serial('S8 within with record fields drops a write inside the pool at other record offsets only', async (t) => {
+  const w = new Words(await z3Context());
+  const ctx = w.ctx;
+  const j = w.fresh('j');
+  const k = w.fresh('k');
+  const v = w.fresh('v');
+  // records of 10 bytes from 1000; the loads read field [0, 3) of record k < 50
+  const rec = { stride: 10, fields: [[0, 3]] as const };
+  const field = k.mul(10n).add(1000n);
+  const kIn = k.ult(50n);
+  const pc = j.ult(50n);
+  const other = ByteStore.symbolic(w, 'pre');
+  other.store(w.fresh('x'), 1, 0n); // array mode
+  const pre = w.bv(other.load(field, 3));
+  other.store(ctx.If(pc, j.mul(10n).add(1000n), ctx.BitVec.val(1n << 64n, 128)) as BV, 2, v, pc, LIMIT); // offsets 0, 1: hits the field
+  const hits = other.within(1000, 1500, rec);
+  t.false(await valid(w, ctx.Implies(ctx.And(pc, kIn), w.bv(hits.load(field, 3)).eq(pre))));
+  const apart = ByteStore.symbolic(w, 'pre');
+  apart.store(w.fresh('x'), 1, 0n);
+  apart.store(ctx.If(pc, j.mul(10n).add(1003n), ctx.BitVec.val(1n << 64n, 128)) as BV, 2, v, pc, LIMIT); // offsets 3, 4
+  const view = apart.within(1000, 1500, rec);
+  t.true(await valid(w, ctx.Implies(ctx.And(pc, kIn), w.bv(view.load(field, 3)).eq(w.bv(apart.load(field, 3))))));
+  t.true(await valid(w, ctx.Implies(kIn, w.bv(view.load(field, 3)).eq(pre))));
 });
