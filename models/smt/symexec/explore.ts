@@ -158,11 +158,12 @@ export class Explorer {
       }
       const over = w.ult(limit, end.gasUsed);
       ends.push({ ...end, pc: w.and(end.pc, w.not(over)), gasUsed });
-      if (end.kind !== 'unsupported') {
-        const { revertCode: _code, ...rest } = end;
-        // gas may run out anywhere on the path, before any of its syscalls: the split end claims none
-        ends.push({ ...rest, kind: 'halt', halt: 'out_of_gas', pc: w.and(end.pc, over), results: [], storage: this.req.storage, host: this.req.host, gasUsed: limit, events: [] });
-      }
+      // gas may run out anywhere on the path, before any of its syscalls: the split end claims none. An
+      // unsupported end is split too: its gas so far is a lower bound of what the interpreter uses to get
+      // there, so above the limit the interpreter ran out of gas first (SYMEXEC-HONEST-SYM seed 83201079:
+      // an MCOPY of a symbolic length under a zero gas limit had no end whose condition held)
+      const { revertCode: _code, reason: _reason, ...rest } = end;
+      ends.push({ ...rest, kind: 'halt', halt: 'out_of_gas', pc: w.and(end.pc, over), results: [], storage: this.req.storage, host: this.req.host, gasUsed: limit, events: [] });
     }
     const unsupported = ends.filter((e) => e.kind === 'unsupported');
     const paths = ends.reduce((n, e) => n + e.paths, 0);
