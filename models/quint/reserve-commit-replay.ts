@@ -59,15 +59,9 @@ interface MOutcome {
   err: string;
 }
 
-/**
- * The model's outcome against the reference receipt. PERP-ROUTE-009: the reference frees a closed route at
- * once, so the model's ROUTE_NOT_OPEN for it, and its no-op cancel of it, are the reference's UNKNOWN_ROUTE.
- */
-function sameOutcome(o: MOutcome, r: { ok: boolean; error?: string }, routes: Map<unknown, ItfValue>): boolean {
-  const closed = (routes.get(o.route) as unknown as MRoute | undefined)?.status !== 'open';
-  if (o.ok && o.kind === 'cancel' && closed && !r.ok && r.error === 'UNKNOWN_ROUTE') return true;
-  if (r.ok !== o.ok) return false;
-  return o.ok || r.error === (o.err === 'ROUTE_NOT_OPEN' ? 'UNKNOWN_ROUTE' : o.err);
+/** The model's outcome against the reference receipt: the same ok, the same error name (PERP-ROUTE-009 in both). */
+function sameOutcome(o: MOutcome, r: { ok: boolean; error?: string }): boolean {
+  return r.ok === o.ok && (o.ok || r.error === o.err);
 }
 
 export class ReplayMismatch extends Error {}
@@ -129,7 +123,7 @@ export function replayTrace(trace: ItfTrace, w: ReplayWorld, label: string): num
     for (const [k, o] of outcomes.entries()) {
       const r = out.receipts[k];
       if (!r) fail(`no receipt ${k}`);
-      else if (!sameOutcome(o, r, routes)) fail(`intent ${k} ${o.kind}: reference ${r.ok ? 'ok' : r.error}, model ${o.ok ? 'ok' : o.err}`);
+      else if (!sameOutcome(o, r)) fail(`intent ${k} ${o.kind}: reference ${r.ok ? 'ok' : r.error}, model ${o.ok ? 'ok' : o.err}`);
       else if (o.ok && o.kind === 'reserve') {
         // a route reserved and closed in one block is freed already (PERP-ROUTE-007): its cap is not known here
         const rr = st().router.routes.get(refId(o.route));
