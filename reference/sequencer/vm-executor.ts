@@ -14,6 +14,7 @@
  */
 import { bigToJson, hexToBytes } from '../lib/hex.ts';
 import type * as M from '../perp/model/index.ts';
+import { MAX_ROUTES } from '../perp/model/types.ts';
 import type { VmOut } from '../perp/vm/slab-vm.ts';
 import type { VenueVm } from '../perp/vm/venue-vm.ts';
 import type { BatchExecutor } from './executor.ts';
@@ -39,8 +40,6 @@ type RunResult = { ok: true; state: M.PerpState; out: Record<string, string> } |
 
 const hx = bigToJson;
 
-/** VM errors with no model counterpart in a sequencer run: the executors would diverge, so execution stops. */
-const DIVERGING = new Set(['ROUTES_FULL']);
 
 export class VmExecutor extends ModelExecutor {
   private vm: VenueVm;
@@ -69,9 +68,17 @@ export class VmExecutor extends ModelExecutor {
     this.st = st;
   }
 
+  /**
+   * A VM refusal the model would not give here: ROUTES_FULL while fewer than MAX_ROUTES routes are open (both
+   * sides refuse only at MAX_ROUTES open routes, PERP-ROUTE-007). The executors would diverge: execution stops.
+   */
+  private diverges(error: string): boolean {
+    return error === 'ROUTES_FULL' && this.st.router.routes.size < MAX_ROUTES;
+  }
+
   /** A VM call's outcome; the state is read back after a success (a revert changes nothing). */
   private done<T>(r: VmOut<T>, out: (x: T, events: readonly M.PerpEvent[]) => Record<string, string>, what: string): RunResult {
-    if (!r.ok && DIVERGING.has(r.error)) throw new Error(`VM executor: ${what} failed with ${r.error}, which the model executor cannot produce (the router never frees route records, PERP-ROUTE-007); stopping before the executors diverge`);
+    if (!r.ok && this.diverges(r.error)) throw new Error(`VM executor: ${what} failed with ${r.error} while ${this.st.router.routes.size} routes are open (the model refuses only at MAX_ROUTES = ${MAX_ROUTES}, PERP-ROUTE-007); stopping before the executors diverge`);
     if (!r.ok) return { ok: false, state: this.st, error: r.error };
     this.sync();
     return { ok: true, state: this.st, out: out(r.out, r.events) };
@@ -134,7 +141,7 @@ export class VmExecutor extends ModelExecutor {
         const r = vm.commitRoute(user, b.routeId, chosen, now);
         // a failed commit may have failed the route (fail_route ran): read back either way
         if (!r.ok) {
-          if (DIVERGING.has(r.error)) return this.done(r, () => ({}), 'commit_route');
+          if (this.diverges(r.error)) return this.done(r, () => ({}), 'commit_route');
           this.sync();
           return { ok: false, state: this.st, error: r.error };
         }

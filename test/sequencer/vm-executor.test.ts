@@ -232,11 +232,11 @@ test('SEQ-STALE-002 on the VM: a reserve on a down slab is re-routed to the othe
   t.deepEqual(M.checkInvariants((vm.executor as VmExecutor).state, { hostTotal: M.custodyTotal(g.st.custody, g.st.router.params.asset), now: T + 420n }), []);
 });
 
-test('SEQ-EXE-005 a VM outcome the model cannot produce (ROUTES_FULL) stops execution with a clear error instead of diverging', (t) => {
+test('SEQ-EXE-005 a VM outcome the model would not give here (ROUTES_FULL with fewer than MAX_ROUTES open routes) stops execution with a clear error instead of diverging', (t) => {
   const e = new VmExecutor({ vm: g.vm, ...config });
   const { reserve } = oneRoute(g.slabs.a);
   e.venue.reserveRoute = () => ({ ok: false, code: 423, error: 'ROUTES_FULL' });
-  t.throws(() => e.apply(reserve, 'x', T), { message: /reserve_route failed with ROUTES_FULL, which the model executor cannot produce/ });
+  t.throws(() => e.apply(reserve, 'x', T), { message: /reserve_route failed with ROUTES_FULL while 0 routes are open \(the model refuses only at MAX_ROUTES = 4096/ });
   const { model, vm } = pair();
   const { asks, reserve: r2 } = oneRoute(g.slabs.a);
   for (const l of [model, vm]) l.executeBlock([...asks, r2], T);
