@@ -9,7 +9,10 @@
  */
 import { bytesToHex } from '../lib/hex.ts';
 import { wordToBytesLE, writeUintLE } from '../lib/u128.ts';
-import type { DebitCap, Escrow, JournalEntry } from './world.ts';
+import type { ItemKindName, ItemValue } from './journal.ts';
+import type { DebitCap, Escrow } from './world.ts';
+
+export type { ItemValue } from './journal.ts';
 
 /** One changed state item: key as in the state root's leaves, values as hex (empty = absent/zero). */
 export interface DiffEntry {
@@ -17,12 +20,6 @@ export interface DiffEntry {
   readonly before: string;
   readonly after: string;
 }
-
-/** Journal entries that record an old value (all but segment creation). */
-export type ValueEntry = Exclude<JournalEntry, { kind: 'segNew' | 'seg' }>;
-
-/** The raw value of a non-storage item of kind `ValueEntry['kind']` (undefined = absent). */
-export type ItemValue = bigint | Escrow | DebitCap | undefined;
 
 export function escrowBytes(e: Escrow): Uint8Array {
   const out = new Uint8Array(32);
@@ -49,7 +46,7 @@ export function bytesHexOrEmpty(bytes: Uint8Array): string {
 }
 
 /** Hex of the value of a non-storage item (see DiffEntry); the next cap id is absent while it is 1. */
-export function itemHex(kind: ValueEntry['kind'], v: ItemValue): string {
+export function itemHex(kind: ItemKindName, v: ItemValue): string {
   switch (kind) {
     case 'wallet':
     case 'vault':
@@ -63,44 +60,57 @@ export function itemHex(kind: ValueEntry['kind'], v: ItemValue): string {
   }
 }
 
-/** The diff key of a non-storage journal entry. */
-export function itemKey(e: ValueEntry): string {
-  return e.kind === 'nextCap' ? 'meta/next_cap' : `${e.kind}/${e.key}`;
+/** The diff key of a non-storage item. */
+export function itemKey(kind: ItemKindName, key: string): string {
+  return kind === 'nextCap' ? 'meta/next_cap' : `${kind}/${key}`;
 }
 
-/** The old bytes of a segment word's undo record (see JournalEntry). */
-export function oldWord(e: Extract<JournalEntry, { kind: 'seg' }>): Uint8Array {
-  return e.log.subarray(e.at, e.at + e.len);
-}
+/** Bytes per storage word of a PendingDiff: the old word (16), the word after the call (16), index·32 + length (4). */
+export const DIFF_STRIDE = 36;
 
 /**
- * A diff taken at the end of a call: the call's journal entries (oldest first) with, for each, the value
- * of its item at the end of the call — storage words as bytes in `wordsAfter` (16 per entry, as many
- * used as the entry's undo record holds), other items in `itemsAfter`. `entries()` builds (once) what
- * World.diffSince returns: per item, its value before the first write against its value at the end.
+ * A diff taken at the end of a call (World.pendingDiff), raw: for each storage record of the call's
+ * journal (oldest first), DIFF_STRIDE bytes of `chunk` from `at` — its old bytes, its bytes at the end of
+ * the call, and its word index and length — and its module (`modules`: one for all, or one per record);
+ * for each other item record, four values in `items`: kind, key, old value, value at the end of the call.
+ * `entries()` builds (once) what World.diffSince returns: per item, its value before the first write
+ * against its value at the end.
  */
 export class PendingDiff {
   private built: DiffEntry[] | undefined;
 
   constructor(
-    private readonly journal: readonly JournalEntry[],
-    private readonly wordsAfter: Uint8Array,
-    private readonly itemsAfter: readonly ItemValue[],
+    private readonly chunk: Uint8Array,
+    private readonly at: number,
+    private readonly words: number,
+    private readonly modules: string | readonly string[],
+    private readonly items: readonly unknown[] | undefined,
   ) {}
 
   /** One entry per item whose value changed, sorted by key (VM-STATE-DIFF). */
   entries(): DiffEntry[] {
     if (this.built) return this.built;
     const first = new Map<string, DiffEntry>();
-    this.journal.forEach((e, i) => {
-      if (e.kind === 'segNew') return; // no value of its own: its words appear as `word/` entries
-      const key = e.kind === 'seg' ? `word/${e.module}/${e.wordIndex.toString(16)}` : itemKey(e);
-      if (first.has(key)) return;
-      if (e.kind === 'seg') first.set(key, { key, before: bytesHexOrEmpty(oldWord(e)), after: bytesHexOrEmpty(this.wordsAfter.subarray(16 * i, 16 * i + e.len)) });
-      else first.set(key, { key, before: itemHex(e.kind, e.old), after: itemHex(e.kind, this.itemsAfter[i]) });
-    });
+    const meta = new DataView(this.chunk.buffer, this.chunk.byteOffset);
+    for (let r = 0; r < this.words; r++) {
+      const b = this.at + DIFF_STRIDE * r;
+      const m = meta.getInt32(b + 32, LITTLE_ENDIAN);
+      const [w, len] = [Math.floor(m / 32), m % 32];
+      const module = typeof this.modules === 'string' ? this.modules : (this.modules[r] as string);
+      const key = `word/${module}/${w.toString(16)}`;
+      if (!first.has(key)) first.set(key, { key, before: bytesHexOrEmpty(this.chunk.subarray(b, b + len)), after: bytesHexOrEmpty(this.chunk.subarray(b + 16, b + 16 + len)) });
+    }
+    const items = this.items ?? [];
+    for (let k = 0; k < items.length; k += 4) {
+      const kind = items[k] as ItemKindName;
+      const key = itemKey(kind, items[k + 1] as string);
+      if (!first.has(key)) first.set(key, { key, before: itemHex(kind, items[k + 2] as ItemValue), after: itemHex(kind, items[k + 3] as ItemValue) });
+    }
     const out = [...first.values()].filter((d) => d.after !== d.before);
     this.built = out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return this.built;
   }
 }
+
+/** Int32Array stores in the platform's byte order; DataView reads name theirs. */
+const LITTLE_ENDIAN = new Uint8Array(Int32Array.of(1).buffer)[0] === 1;

@@ -8,7 +8,8 @@ import { leafHash, merkleRoot } from '../lib/merkle.ts';
 import { sha256 } from '../lib/hash.ts';
 import { bytesToHex } from '../lib/hex.ts';
 import { readUintLE, wordToBytesLE } from '../lib/u128.ts';
-import { PendingDiff, bytesHexOrEmpty, capBytes, escrowBytes, itemHex, oldWord, type DiffEntry, type ItemValue, type ValueEntry } from './state-diff.ts';
+import { ITEM_CAP, ITEM_ESCROW, ITEM_NEXT_CAP, ITEM_SEG_NEW, ITEM_VAULT, ITEM_WALLET, Journal, itemKindName, type ItemKindName, type ItemValue } from './journal.ts';
+import { DIFF_STRIDE, PendingDiff, bytesHexOrEmpty, capBytes, escrowBytes, itemHex, type DiffEntry } from './state-diff.ts';
 
 export type { DiffEntry } from './state-diff.ts';
 
@@ -50,10 +51,13 @@ export class Segment {
 
   /** The bytes as a DataView (the fast path's 8- and 16-byte storage accesses). */
   readonly view: DataView;
+  /** The bytes as 32-bit words (whole storage words copied to and from the journal in four moves). */
+  readonly words: Int32Array;
 
   constructor(size: number) {
     this.bytes = new Uint8Array(size);
     this.view = new DataView(this.bytes.buffer);
+    this.words = new Int32Array(this.bytes.buffer, 0, size >> 2);
   }
 
   touch(offset: number, len: number): void {
@@ -79,12 +83,11 @@ export class Segment {
 }
 
 /**
- * One undo record. `wordIndex` is the 16-byte-aligned word of a segment write; its old bytes are
- * `log[at, at + len)` (see `oldWord`): a chunk of the world's byte log, never overwritten once written
- * (a full chunk is replaced by a fresh one), so recording a write allocates no buffer of its own (PFM1).
+ * One undo record, as `World.journalSince` shows it (the journal itself is flat: journal.ts).
+ * `wordIndex` is the 16-byte-aligned word of a segment write and `old` its bytes before the write.
  */
 export type JournalEntry =
-  | { readonly kind: 'seg'; readonly module: string; readonly wordIndex: number; readonly log: Uint8Array; readonly at: number; readonly len: number }
+  | { readonly kind: 'seg'; readonly module: string; readonly wordIndex: number; readonly old: Uint8Array }
   | { readonly kind: 'wallet'; readonly key: string; readonly old: bigint }
   | { readonly kind: 'vault'; readonly key: string; readonly old: bigint }
   | { readonly kind: 'escrow'; readonly key: string; readonly old: Escrow | undefined }
@@ -99,13 +102,6 @@ export interface Log {
   readonly topics: readonly bigint[];
   readonly data: Uint8Array;
 }
-
-/**
- * Bytes per chunk of the byte log of segment undo records: 1 MiB (65,536 records) because a fresh chunk
- * costs more than its size suggests (a backing store, zeroed); 64 KiB chunks showed in the perp bench
- * profile (PFM1).
- */
-const LOG_CHUNK = 1 << 20;
 
 /*
  * Item keys. Memoised: `toString(16)` of a 128-bit id and a fresh concatenated key to hash on every
@@ -143,10 +139,7 @@ export class World {
   private readonly caps = new Map<string, DebitCap>();
   private readonly oracles = new Map<string, OracleQuote>();
   private nextCap = 1n;
-  private journal: JournalEntry[] = [];
-  /** The byte log of segment undo records (see JournalEntry) and how much of its chunk is used; the first write allocates a chunk. */
-  private log = new Uint8Array(0);
-  private logUsed = 0;
+  private readonly journal = new Journal();
   /**
    * The journal epoch: a new one starts at every snapshot, revert and commit. A storage word already
    * journaled in the current epoch is not journaled again: the journal then already holds its value as of
@@ -164,7 +157,8 @@ export class World {
   }
 
   revertTo(s: { journal: number; logs: number }): void {
-    while (this.journal.length > s.journal) this.undo(this.journal.pop() as JournalEntry);
+    for (let i = this.journal.length - 1; i >= s.journal; i--) this.undo(i);
+    this.journal.truncate(Math.min(s.journal, this.journal.length));
     this.logs.length = s.logs;
     this.newEpoch();
   }
@@ -177,44 +171,61 @@ export class World {
 
   /** Entries since a snapshot (oldest first); used to build the state diff. */
   journalSince(s: { journal: number }): readonly JournalEntry[] {
-    return this.journal.slice(s.journal);
+    const j = this.journal;
+    const out: JournalEntry[] = [];
+    for (let i = s.journal; i < j.length; i++) {
+      const w = j.word[i] as number;
+      const ref = j.ref[i] as string;
+      if (w >= 0) out.push({ kind: 'seg', module: ref, wordIndex: w, old: j.log.slice(16 * i, 16 * i + (j.len[i] as number)) });
+      else if (w === ITEM_SEG_NEW) out.push({ kind: 'segNew', module: ref });
+      else {
+        const kind = itemKindName(w);
+        out.push((kind === 'nextCap' ? { kind, old: j.old[i] } : { kind, key: ref, old: j.old[i] }) as JournalEntry);
+      }
+    }
+    return out;
   }
 
   /** Forget undo records (end of a top-level call that committed). */
   commit(): void {
-    this.journal = [];
+    this.journal.truncate(0);
     this.logs.length = 0;
     this.newEpoch();
   }
 
-  private undo(e: JournalEntry): void {
-    switch (e.kind) {
-      case 'seg': {
-        const seg = this.segments.get(e.module) as Segment;
-        seg.bytes.set(oldWord(e), e.wordIndex * 16);
-        seg.touch(e.wordIndex * 16, e.len);
+  /** Undo journal record `i`. */
+  private undo(i: number): void {
+    const j = this.journal;
+    const w = j.word[i] as number;
+    const key = j.ref[i] as string;
+    const old = j.old[i];
+    switch (w) {
+      case ITEM_WALLET:
+        setOrDelete(this.wallets, key, old as bigint);
         return;
+      case ITEM_VAULT:
+        setOrDelete(this.vaults, key, old as bigint);
+        return;
+      case ITEM_ESCROW:
+        if (old) this.escrows.set(key, old as Escrow);
+        else this.escrows.delete(key);
+        return;
+      case ITEM_CAP:
+        if (old) this.caps.set(key, old as DebitCap);
+        else this.caps.delete(key);
+        return;
+      case ITEM_NEXT_CAP:
+        this.nextCap = old as bigint;
+        return;
+      case ITEM_SEG_NEW:
+        this.segments.delete(key);
+        return;
+      default: {
+        const seg = this.segments.get(key) as Segment;
+        const n = j.len[i] as number;
+        for (let k = 0; k < n; k++) seg.bytes[16 * w + k] = j.log[16 * i + k] as number;
+        seg.touch(w * 16, n);
       }
-      case 'wallet':
-        setOrDelete(this.wallets, e.key, e.old);
-        return;
-      case 'vault':
-        setOrDelete(this.vaults, e.key, e.old);
-        return;
-      case 'escrow':
-        if (e.old) this.escrows.set(e.key, e.old);
-        else this.escrows.delete(e.key);
-        return;
-      case 'cap':
-        if (e.old) this.caps.set(e.key, e.old);
-        else this.caps.delete(e.key);
-        return;
-      case 'nextCap':
-        this.nextCap = e.old;
-        return;
-      case 'segNew':
-        this.segments.delete(e.module);
-        return;
     }
   }
 
@@ -225,7 +236,7 @@ export class World {
     if (!s) {
       s = new Segment(size);
       this.segments.set(moduleHex, s);
-      this.journal.push({ kind: 'segNew', module: moduleHex });
+      this.journal.pushItem(ITEM_SEG_NEW, moduleHex, undefined);
     }
     return s;
   }
@@ -254,17 +265,7 @@ export class World {
     for (let w = first; w <= last; w++) {
       if (marks[w] === epoch) continue; // journaled since the latest snapshot (see `epoch`)
       marks[w] = epoch;
-      const start = w * 16;
-      const n = Math.min(16, bytes.length - start);
-      if (this.logUsed + n > this.log.length) {
-        this.log = new Uint8Array(LOG_CHUNK);
-        this.logUsed = 0;
-      }
-      const log = this.log;
-      const at = this.logUsed;
-      for (let k = 0; k < n; k++) log[at + k] = bytes[start + k] as number;
-      this.logUsed = at + n;
-      this.journal.push({ kind: 'seg', module: moduleHex, wordIndex: w, log, at, len: n });
+      this.journal.pushWord(moduleHex, bytes, seg.words, w, Math.min(16, bytes.length - w * 16));
     }
     seg.touch(offset, len);
   }
@@ -292,38 +293,38 @@ export class World {
 
   setWallet(user: bigint, asset: bigint, amount: bigint): void {
     const key = k2(user, asset);
-    this.journal.push({ kind: 'wallet', key, old: this.wallets.get(key) ?? 0n });
+    this.journal.pushItem(ITEM_WALLET, key, this.wallets.get(key) ?? 0n);
     setOrDelete(this.wallets, key, amount);
   }
 
   setVault(asset: bigint, amount: bigint): void {
     const key = k1(asset);
-    this.journal.push({ kind: 'vault', key, old: this.vaults.get(key) ?? 0n });
+    this.journal.pushItem(ITEM_VAULT, key, this.vaults.get(key) ?? 0n);
     setOrDelete(this.vaults, key, amount);
   }
 
   setEscrow(user: bigint, slab: bigint, asset: bigint, e: Escrow): void {
     const key = k3(user, slab, asset);
-    this.journal.push({ kind: 'escrow', key, old: this.escrows.get(key) });
+    this.journal.pushItem(ITEM_ESCROW, key, this.escrows.get(key));
     if (e.balance === 0n && e.nonce === 0n) this.escrows.delete(key);
     else this.escrows.set(key, e);
   }
 
   setCap(id: bigint, c: DebitCap): void {
     const key = k1(id);
-    this.journal.push({ kind: 'cap', key, old: this.caps.get(key) });
+    this.journal.pushItem(ITEM_CAP, key, this.caps.get(key));
     this.caps.set(key, c);
   }
 
   /** Set the next cap id (loading a pre-state; journaled like any write). */
   setNextCap(id: bigint): void {
-    this.journal.push({ kind: 'nextCap', old: this.nextCap });
+    this.journal.pushItem(ITEM_NEXT_CAP, '', this.nextCap);
     this.nextCap = id;
   }
 
   mintCapId(): bigint {
     const id = this.nextCap;
-    this.journal.push({ kind: 'nextCap', old: id });
+    this.journal.pushItem(ITEM_NEXT_CAP, '', id);
     this.nextCap = id + 1n;
     return id;
   }
@@ -380,7 +381,7 @@ export class World {
   }
 
   /** The raw current value of a non-storage item (undefined = absent). */
-  private itemValue(kind: ValueEntry['kind'], key: string): ItemValue {
+  private itemValue(kind: ItemKindName, key: string): ItemValue {
     switch (kind) {
       case 'wallet':
         return this.wallets.get(key);
@@ -400,26 +401,49 @@ export class World {
    * diff of a call, to be built as hex only if it is read (state-diff.ts).
    */
   pendingDiff(s: { journal: number }): PendingDiff {
-    const entries = this.journal.slice(s.journal);
-    const n = entries.length;
-    // Storage words after the call, in a region of the shared chunk.
-    const at = diffRegion(16 * n);
-    const wordsAfter = diffChunk.subarray(at, at + 16 * n);
-    const itemsAfter = new Array<ItemValue>(entries.length);
-    let module = '';
+    const j = this.journal;
+    // Per storage record DIFF_STRIDE bytes of the shared chunk: old word, word after the call, meta.
+    const at = diffRegion(DIFF_STRIDE * (j.length - s.journal));
+    const c8 = diffChunk;
+    const c32 = diffChunk32;
+    let words = 0;
+    let module: string | undefined;
+    let modules: string[] | undefined;
+    let items: unknown[] | undefined;
+    let segModule: string | undefined;
     let seg: Segment | undefined;
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i] as JournalEntry;
-      if (e.kind === 'seg') {
-        if (e.module !== module) {
-          module = e.module;
-          seg = this.segments.get(module);
+    for (let i = s.journal; i < j.length; i++) {
+      const w = j.word[i] as number;
+      const ref = j.ref[i] as string;
+      if (w >= 0) {
+        const len = j.len[i] as number;
+        const b = at + DIFF_STRIDE * words;
+        if (ref !== segModule) {
+          segModule = ref;
+          seg = this.segments.get(ref);
         }
-        // A missing segment (undone with a callee's writes) reads as zero bytes, as in valueHex.
-        if (seg) for (let k = 0, from = 16 * e.wordIndex; k < e.len; k++) wordsAfter[16 * i + k] = seg.bytes[from + k] as number;
-      } else if (e.kind !== 'segNew') itemsAfter[i] = this.itemValue(e.kind, e.kind === 'nextCap' ? '' : e.key);
+        if (len === 16) {
+          for (let k = 0, d = b >> 2, o = 4 * i; k < 4; k++) c32[d + k] = j.log32[o + k] as number;
+          // A missing segment (undone with a callee's writes) reads as zero bytes, as in valueHex.
+          for (let k = 0, d = (b >> 2) + 4, o = 4 * w; k < 4; k++) c32[d + k] = seg ? (seg.words[o + k] as number) : 0;
+        } else {
+          for (let k = 0; k < len; k++) c8[b + k] = j.log[16 * i + k] as number;
+          for (let k = 0; k < len; k++) c8[b + 16 + k] = seg ? (seg.bytes[16 * w + k] as number) : 0;
+        }
+        c32[(b >> 2) + 8] = w * 32 + len;
+        if (modules) modules.push(ref);
+        else if (module === undefined) module = ref;
+        else if (ref !== module) {
+          modules = new Array<string>(words).fill(module);
+          modules.push(ref);
+        }
+        words++;
+      } else if (w !== ITEM_SEG_NEW) {
+        const kind = itemKindName(w);
+        (items ??= []).push(kind, ref, j.old[i], this.itemValue(kind, ref));
+      }
     }
-    return new PendingDiff(entries, wordsAfter, itemsAfter);
+    return new PendingDiff(c8, at, words, modules ?? module ?? '', items);
   }
 
   /**
@@ -494,11 +518,13 @@ export class World {
  */
 const DIFF_CHUNK = 256 * 1024;
 let diffChunk = new Uint8Array(0);
+let diffChunk32 = new Int32Array(0);
 let diffUsed = 0;
-/** Where `bytes` bytes of `diffChunk` start (a new chunk when they do not fit). */
+/** Where `bytes` bytes (a multiple of 4) of `diffChunk` start (a new chunk when they do not fit). */
 function diffRegion(bytes: number): number {
   if (diffUsed + bytes > diffChunk.length) {
     diffChunk = new Uint8Array(Math.max(DIFF_CHUNK, bytes));
+    diffChunk32 = new Int32Array(diffChunk.buffer);
     diffUsed = 0;
   }
   diffUsed += bytes;
