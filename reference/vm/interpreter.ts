@@ -14,6 +14,7 @@ import type { Instr } from './instructions.ts';
 import type { OpName } from './opcodes.ts';
 import type { LoadedModule, ModuleStore } from './store.ts';
 import type { FunctionAnalysis } from './validate.ts';
+import type { PendingDiff } from './state-diff.ts';
 import type { DiffEntry, Log, World } from './world.ts';
 
 /** Cross-module call depth limit (VM-CALL-005). */
@@ -245,6 +246,66 @@ export class Machine {
   }
 }
 
+/**
+ * The result of a top-level call: its fields as ExecResult says, own and enumerable in the order an
+ * object literal would give them (optional ones absent when they do not apply), with `returnData` and
+ * `stateDiff` as own getters that build their value on first read — most callers read neither. Built
+ * by a constructor with shared getter functions: the object literal with getters and spreads it
+ * replaces took ~1.5 µs per call on `npm run bench -- perp` (PFM1; accessors in a literal are defined
+ * at run time, with a fresh closure each), this ~0.25 µs.
+ */
+class CallResult {
+  readonly #returned: readonly bigint[];
+  #returnData: Uint8Array | undefined;
+  readonly #diff: PendingDiff | undefined;
+  #noDiff: DiffEntry[] | undefined;
+
+  constructor(out: CallOutcome, gasUsed: number, logs: readonly Log[], diff: PendingDiff | undefined) {
+    const self = this as unknown as Record<string, unknown>;
+    self.status = out.status;
+    if (out.halt) {
+      self.halt = out.halt.kind;
+      if (out.halt.detail) self.haltDetail = out.halt.detail;
+    }
+    if (out.revertCode !== undefined) self.revertCode = out.revertCode;
+    self.gasUsed = gasUsed;
+    self.results = out.results;
+    Object.defineProperty(this, 'returnData', RETURN_DATA);
+    self.logs = logs;
+    Object.defineProperty(this, 'stateDiff', STATE_DIFF);
+    this.#returned = out.status === 'ok' ? out.results.slice() : [];
+    this.#diff = diff;
+  }
+
+  static returnData(r: CallResult): Uint8Array {
+    if (!r.#returnData) {
+      const data = new Uint8Array(r.#returned.length * 16);
+      r.#returned.forEach((w, i) => wordToBytesLE(w, data, 16 * i));
+      r.#returnData = data;
+    }
+    return r.#returnData;
+  }
+
+  static stateDiff(r: CallResult): readonly DiffEntry[] {
+    return r.#diff ? r.#diff.entries() : (r.#noDiff ??= []);
+  }
+}
+
+const RETURN_DATA: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: CallResult): Uint8Array {
+    return CallResult.returnData(this);
+  },
+};
+const STATE_DIFF: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: CallResult): readonly DiffEntry[] {
+    return CallResult.stateDiff(this);
+  },
+};
+
 /** Encode a typed argument as a word, or say why it does not fit (VM-ABI-001). */
 export function encodeArg(t: ValueType, v: bigint): bigint | string {
   switch (t) {
@@ -281,11 +342,13 @@ export function execute(
   const e = lm.entries.get(entry);
   if (!e) throw new UsageError(`module ${lm.hashHex.slice(0, 12)} has no entrypoint ${JSON.stringify(entry)} (has: ${[...lm.entries.keys()].join(', ') || 'none'})`);
   if (args.length !== e.params.length) throw new UsageError(`entrypoint ${entry} takes ${e.params.length} argument(s), got ${args.length}`);
-  const words = args.map((a, i) => {
+  const words: bigint[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as bigint;
     const w = encodeArg(e.params[i] as ValueType, a);
     if (typeof w === 'string') throw new UsageError(`argument ${i + 1} of ${entry} (${String(a)}) is ${w}`);
-    return w;
-  });
+    words.push(w);
+  }
   if (!Number.isSafeInteger(opts.gasLimit) || opts.gasLimit < 0) throw new UsageError(`gas limit must be an integer in 0..${MAX_GAS_LIMIT}`);
   const pages = opts.memoryPages ?? MAX_PAGES;
   if (!Number.isInteger(pages) || pages < 0 || pages > MAX_PAGES) throw new UsageError(`memory grant must be 0..${MAX_PAGES} pages (${MAX_PAGES * PAGE_BYTES} bytes)`);
@@ -295,32 +358,10 @@ export function execute(
   const caps = (opts.caps ?? lm.module.caps) & lm.module.caps;
   const out = m.callModule(lm, e.func, words, { gas: opts.gasLimit, caps, pages }, opts.origin ?? 0n);
   const ok = out.status === 'ok';
-  // Return data and the diff are built on first read (most callers read neither); the diff's values
-  // are taken now (state-diff.ts).
-  let returnData: Uint8Array | undefined;
-  const returned = ok ? out.results.slice() : []; // as returned, whatever a caller later does to `results`
-  const diff = ok ? world.pendingDiff(snap) : undefined;
-  const noDiff: DiffEntry[] = [];
-  const result: ExecResult = {
-    status: out.status,
-    ...(out.halt ? { halt: out.halt.kind, ...(out.halt.detail ? { haltDetail: out.halt.detail } : {}) } : {}),
-    ...(out.revertCode !== undefined ? { revertCode: out.revertCode } : {}),
-    gasUsed: opts.gasLimit - out.gasLeft,
-    results: out.results,
-    get returnData(): Uint8Array {
-      if (!returnData) {
-        returnData = new Uint8Array(returned.length * 16);
-        returned.forEach((r, i) => wordToBytesLE(r, returnData as Uint8Array, 16 * i));
-      }
-      return returnData;
-    },
-    logs: world.logs.slice(snap.logs),
-    get stateDiff(): readonly DiffEntry[] {
-      return diff ? diff.entries() : noDiff;
-    },
-    ...(opts.stateRoot === false ? {} : { stateRoot: world.stateRootHex() }),
-    ...(m.trace ? { trace: m.trace } : {}),
-  };
+  // The diff's values are taken now; it and the return data are built on first read (state-diff.ts).
+  const result = new CallResult(out, opts.gasLimit - out.gasLeft, world.logs.slice(snap.logs), ok ? world.pendingDiff(snap) : undefined) as unknown as ExecResult & { stateRoot?: string; trace?: readonly TraceStep[] };
+  if (opts.stateRoot !== false) result.stateRoot = world.stateRootHex();
+  if (m.trace) result.trace = m.trace;
   // A call made outside any pending transaction commits its journal (VM-STATE-003).
   if (snap.journal === 0) world.commit();
   return result;
