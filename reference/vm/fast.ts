@@ -8,7 +8,7 @@
  * activation, every uncommon case delegated to the reference handlers). With `trace` it simply runs the reference.
  */
 import { FastMachine } from './fast/run.ts';
-import { execute, type CallOptions, type ExecResult } from './interpreter.ts';
+import { execute, type CallOptions, type ExecResult, type MachineFactory } from './interpreter.ts';
 import { opByName, type OpName } from './opcodes.ts';
 import type { ModuleStore } from './store.ts';
 import type { World } from './world.ts';
@@ -27,14 +27,21 @@ for (const [name, code] of Object.entries(NATIVE)) {
   if (opByName(name)?.code !== code) throw new Error(`internal assertion failed: fast path numbers ${name} 0x${code.toString(16)}`);
 }
 
+/** The machine of the running top-level fast call (set by `fastMachine`, released when the call ends). */
+let current: FastMachine | undefined;
+/** One factory for every call (a closure per call cost more than the machine, PFM1). */
+const fastMachine: MachineFactory = (s, w, now, origin) => (current = new FastMachine(s, w, now, origin, false));
+
 /** Run `entry` of a stored module like `execute`, on the fast path (see the file comment). */
 export function executeFast(store: ModuleStore, world: World, moduleHash: string, entry: string, args: readonly bigint[], opts: CallOptions): ExecResult {
   // A trace or a pause needs the reference loop's per-instruction hooks.
   if (opts.trace === true || opts.pauseAt !== undefined) return execute(store, world, moduleHash, entry, args, opts);
-  let machine: FastMachine | undefined;
+  const outer = current;
+  current = undefined;
   try {
-    return execute(store, world, moduleHash, entry, args, opts, (s, w, now, origin) => (machine = new FastMachine(s, w, now, origin, false)));
+    return execute(store, world, moduleHash, entry, args, opts, fastMachine);
   } finally {
-    machine?.release();
+    (current as FastMachine | undefined)?.release(); // set by fastMachine during the call
+    current = outer;
   }
 }

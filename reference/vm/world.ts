@@ -402,9 +402,13 @@ export class World {
    */
   pendingDiff(s: { journal: number }): PendingDiff {
     const j = this.journal;
+    const end = j.length;
+    const jWord = j.word;
+    const jLen = j.len;
+    const jRef = j.ref;
+    const log32 = j.log32;
     // Per storage record DIFF_STRIDE bytes of the shared chunk: old word, word after the call, meta.
-    const at = diffRegion(DIFF_STRIDE * (j.length - s.journal));
-    const c8 = diffChunk;
+    const at = diffRegion(DIFF_STRIDE * (end - s.journal));
     const c32 = diffChunk32;
     let words = 0;
     let module: string | undefined;
@@ -412,38 +416,57 @@ export class World {
     let items: unknown[] | undefined;
     let segModule: string | undefined;
     let seg: Segment | undefined;
-    for (let i = s.journal; i < j.length; i++) {
-      const w = j.word[i] as number;
-      const ref = j.ref[i] as string;
-      if (w >= 0) {
-        const len = j.len[i] as number;
-        const b = at + DIFF_STRIDE * words;
-        if (ref !== segModule) {
-          segModule = ref;
-          seg = this.segments.get(ref);
+    for (let i = s.journal; i < end; i++) {
+      const w = jWord[i] as number;
+      const ref = jRef[i] as string;
+      if (w < 0) {
+        if (w !== ITEM_SEG_NEW) {
+          const kind = itemKindName(w);
+          (items ??= []).push(kind, ref, j.old[i], this.itemValue(kind, ref));
         }
-        if (len === 16) {
-          for (let k = 0, d = b >> 2, o = 4 * i; k < 4; k++) c32[d + k] = j.log32[o + k] as number;
-          // A missing segment (undone with a callee's writes) reads as zero bytes, as in valueHex.
-          for (let k = 0, d = (b >> 2) + 4, o = 4 * w; k < 4; k++) c32[d + k] = seg ? (seg.words[o + k] as number) : 0;
-        } else {
-          for (let k = 0; k < len; k++) c8[b + k] = j.log[16 * i + k] as number;
-          for (let k = 0; k < len; k++) c8[b + 16 + k] = seg ? (seg.bytes[16 * w + k] as number) : 0;
-        }
-        c32[(b >> 2) + 8] = w * 32 + len;
-        if (modules) modules.push(ref);
-        else if (module === undefined) module = ref;
-        else if (ref !== module) {
-          modules = new Array<string>(words).fill(module);
-          modules.push(ref);
-        }
-        words++;
-      } else if (w !== ITEM_SEG_NEW) {
-        const kind = itemKindName(w);
-        (items ??= []).push(kind, ref, j.old[i], this.itemValue(kind, ref));
+        continue;
       }
+      const len = jLen[i] as number;
+      const d = (at >> 2) + (DIFF_STRIDE >> 2) * words;
+      if (ref !== segModule) {
+        segModule = ref;
+        seg = this.segments.get(ref);
+      }
+      if (len === 16 && seg) {
+        const o = 4 * i;
+        c32[d] = log32[o] as number;
+        c32[d + 1] = log32[o + 1] as number;
+        c32[d + 2] = log32[o + 2] as number;
+        c32[d + 3] = log32[o + 3] as number;
+        const sw = seg.words;
+        const f = 4 * w;
+        c32[d + 4] = sw[f] as number;
+        c32[d + 5] = sw[f + 1] as number;
+        c32[d + 6] = sw[f + 2] as number;
+        c32[d + 7] = sw[f + 3] as number;
+      } else this.copyWordSlow(d * 4, i, w, len, seg);
+      c32[d + 8] = w * 32 + len;
+      if (modules) modules.push(ref);
+      else if (module === undefined) module = ref;
+      else if (ref !== module) {
+        modules = new Array<string>(words).fill(module);
+        modules.push(ref);
+      }
+      words++;
     }
-    return new PendingDiff(c8, at, words, modules ?? module ?? '', items);
+    return new PendingDiff(diffChunk, at, words, modules ?? module ?? '', items);
+  }
+
+  /**
+   * pendingDiff for a short last word of a segment, or a word of a segment no longer there (undone with a
+   * callee's writes: it reads as zero bytes, as in valueHex): old and after bytes one by one.
+   */
+  private copyWordSlow(b: number, i: number, w: number, len: number, seg: Segment | undefined): void {
+    const c8 = diffChunk;
+    const log = this.journal.log;
+    for (let k = 0; k < 32; k++) c8[b + k] = 0;
+    for (let k = 0; k < len; k++) c8[b + k] = log[16 * i + k] as number;
+    if (seg) for (let k = 0; k < len; k++) c8[b + 16 + k] = seg.bytes[16 * w + k] as number;
   }
 
   /**
