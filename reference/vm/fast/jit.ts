@@ -265,6 +265,19 @@ function generate(mf: ModuleFrame, fn: FastFunction): JitFn {
       case 0x34: // SMOD
         bin('(r = a % b) === r', `F[${x}] = r;`);
         return;
+      case 0x2a: // DIV_UP: r is NaN when b = 0 or an operand is big
+        bin('(r = a % b) === r', `F[${x}] = (a - r) / b + (r === 0 ? 0 : 1);`);
+        return;
+      case 0x28: // MULDIV_DOWN
+      case 0x29: {
+        // MULDIV_UP: a·b exact below 2^53 (a rounded product past it is past it too), d ≥ 1; a big operand
+        // or d = 0 fails the test (NaN), and so does a product past 2^53: their word semantics
+        const z = S(h - 3);
+        const up = op === 0x29 ? ' + (r % c3 === 0 ? 0 : 1)' : '';
+        emit(`a = ${val(h - 3)}; b = ${val(h - 2)}; c3 = ${val(h - 1)}; if ((r = a * b) <= ${MAX} && c3 >= 1) F[${z}] = (r - r % c3) / c3${up}; else { ${mat(h - 3)} ${mat(h - 2)} ${mat(h - 1)} w3(F, B, ${z}, ${op}); }`);
+        result(h - 3);
+        return;
+      }
       case 0x2b: // MIN
         bin('a === a && b === b', `F[${x}] = a < b ? a : b;`);
         return;
@@ -443,7 +456,7 @@ return function jit_f${fn.fn}(m, mf, base) {
   let B = m.big;
   for (let i = base + ${fn.params}; i < s0; i++) F[i] = 0;
   let seg, sv, mem, mb, mv, rs, bb, tp;
-  let gas = m.gas, pc = 0, t = 0, a = 0, b = 0, r = 0;
+  let gas = m.gas, pc = 0, t = 0, a = 0, b = 0, r = 0, c3 = 0;
   for (;;) {
     switch (pc) {
 ${out.join('\n')}
