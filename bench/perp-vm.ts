@@ -25,7 +25,7 @@ import { commitment, nameId, routeId } from '../reference/script/ids.ts';
 import type { VenueConfig } from '../reference/script/venue.ts';
 import { executeFast } from '../reference/vm/fast.ts';
 import { execute } from '../reference/vm/interpreter.ts';
-import { runSyscall } from '../reference/vm/host.ts';
+import { runSyscall, type HostContext } from '../reference/vm/host.ts';
 import type { ExecResult } from '../reference/vm/interpreter.ts';
 import { syscallByName } from '../reference/vm/syscalls.ts';
 import { ModuleStore, type LoadedModule } from '../reference/vm/store.ts';
@@ -100,10 +100,12 @@ export function vmVenue(): BenchVenue {
   const ls: LoadedModule = store.add(mods.slab.bytes); // the module VmSlab deployed (the store is idempotent per hash)
   const asset = nameId('USDC');
   /** One Router custody syscall, as the Router program would issue it (a non-OK status is a bench bug). */
+  // One host context for the Router's custody syscalls, as one Router call would have.
+  const host: HostContext = { world, now: BENCH_NOW, origin: BENCH_ROUTER, selfId: BENCH_ROUTER, callerId: BENCH_ROUTER };
   const sys = (name: string, args: readonly bigint[]): bigint => {
     const info = syscallByName(name);
     if (!info) throw new Error(`bench perp: no syscall ${name}`);
-    const out = runSyscall(info, args, { world, now: BENCH_NOW, origin: BENCH_ROUTER, selfId: BENCH_ROUTER, callerId: BENCH_ROUTER })[0] as bigint;
+    const out = runSyscall(info, args, host)[0] as bigint;
     world.commit();
     return out;
   };

@@ -159,7 +159,8 @@ export class World {
   revertTo(s: { journal: number; logs: number }): void {
     for (let i = this.journal.length - 1; i >= s.journal; i--) this.undo(i);
     this.journal.truncate(Math.min(s.journal, this.journal.length));
-    this.logs.length = s.logs;
+    // (setting an array's length is a call into the runtime even when it does not change: PFM1)
+    if (this.logs.length !== s.logs) this.logs.length = s.logs;
     this.newEpoch();
   }
 
@@ -189,7 +190,7 @@ export class World {
   /** Forget undo records (end of a top-level call that committed). */
   commit(): void {
     this.journal.truncate(0);
-    this.logs.length = 0;
+    if (this.logs.length !== 0) this.logs.length = 0;
     this.newEpoch();
   }
 

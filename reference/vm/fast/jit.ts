@@ -23,10 +23,10 @@ import { guardedDebit, runSyscall } from '../host.ts';
 import type { Instr } from '../instructions.ts';
 import { MAX_FUNCTION_FRAMES, type ModuleFrame } from '../interpreter.ts';
 import { opByName } from '../opcodes.ts';
-import { sha256 } from '../precompiles.ts';
 import { BINARY, UNARY, muldiv } from '../semantics.ts';
 import { SYSCALLS, type SyscallInfo } from '../syscalls.ts';
 import { OP_PUSHK, REC, blocks, fastFunctions, type FastFunction } from './compile.ts';
+import { sha256Into } from './sha256.ts';
 import type { FastMachine } from './run.ts';
 import { POW2, load128, load64, setSlot, slotBig, store128, store64, store8 } from './slots.ts';
 
@@ -53,7 +53,7 @@ const HOST_READ: Readonly<Record<string, string>> = { CLOCK: 'now', SELF: 'selfI
 
 /** What generated code calls (closure constants of every generated function). */
 const HELPERS = {
-  sha256,
+  sha256Into,
   viewOf,
   store8,
   load64,
@@ -403,7 +403,7 @@ function generate(mf: ModuleFrame, fn: FastFunction): JitFn {
         // handler. Measured (PFM1): a delegated hash or log cost ~1 µs of operand and frame building.
         const [p, n, o] = [S(h - 3), S(h - 2), S(h - 1)];
         emit(`a = F[${p}]; b = F[${n}]; r = F[${o}]; mem = mf.memory.bytes;`);
-        emit(`if (b <= mem.length && (t = ${G.G_SHA256_WORD} * Math.ceil(b / 32)) <= gas && a + b <= mem.length && r + 32 <= mem.length) { gas -= t; mf.memory.wrote(a + b); mf.memory.wrote(r + 32); mem.set(sha256(mem.subarray(a, a + b)), r); } else { ${delegate(i, h)} }`);
+        emit(`if (b <= mem.length && (t = ${G.G_SHA256_WORD} * Math.ceil(b / 32)) <= gas && a + b <= mem.length && r + 32 <= mem.length) { gas -= t; mf.memory.wrote(a + b); mf.memory.wrote(r + 32); sha256Into(mem, a, b, mem, r); } else { ${delegate(i, h)} }`);
         return;
       }
       case 0x09: {
@@ -446,7 +446,7 @@ function generate(mf: ModuleFrame, fn: FastFunction): JitFn {
   });
 
   const body = `
-const { guardedDebit, sha256, viewOf, store8, load64, load128, store64, store128, setSlot, slotBig, runSyscall, POW2, SYSCALL_AT, w1, w2, w3, jitOf } = H;
+const { guardedDebit, sha256Into, viewOf, store8, load64, load128, store64, store128, setSlot, slotBig, runSyscall, POW2, SYSCALL_AT, w1, w2, w3, jitOf } = H;
 const MAX_SAFE = ${Number.MAX_SAFE_INTEGER};
 return function jit_f${fn.fn}(m, mf, base) {
   const s0 = base + ${fn.localCount};
