@@ -8,6 +8,10 @@
 import type { SMTArray, BitVecSort } from 'z3-solver';
 import type { Z3Context } from '../z3.ts';
 import type { BV, SymWord, ZBool, Words } from './word.ts';
+import { linearOf, type Linear } from './linear.ts';
+import { constOf, missesFields, placesOf, type Expr, type Fields, type Place } from './span.ts';
+
+export { spanOf, type Fields } from './span.ts';
 
 export type SymByte = number | BV;
 /** Addresses are below 2^24 once bounds-checked; the array index is the low 32 bits of the address. */
@@ -102,6 +106,15 @@ export class ByteStore {
     const arr = this.array as ByteArray;
     const at = this.index(addr);
     const bytes: SymByte[] = [];
+    if (typeof addr === 'bigint' && this.log) {
+      // a concrete address: each byte looked up through the writes that may touch it (byteAt)
+      const memo = new Map<WriteLog, SymByte>();
+      for (let i = 0; i < width; i++) {
+        memo.clear();
+        bytes.push(byteAt(this.w, this.log, Number(addr) + i, memo));
+      }
+      return this.combine(bytes);
+    }
     for (let i = 0; i < width; i++) bytes.push(arr.select(i === 0 ? at : at.add(i)) as BV);
     return this.combine(bytes);
   }
@@ -143,7 +156,10 @@ export class ByteStore {
     this.array = storeBytes(this.w, this.array as ByteArray, at, bytes);
     if (this.log) {
       const places = placesOf(addr, width, pc, limit);
-      this.log = { k: 'store', prev: this.log, at, bytes, ...(places ? { places } : {}) };
+      // the linear form is wanted by record-field loads only (S8): computed on first use
+      let lin: Linear | undefined | null = null;
+      const linear = (): Linear | undefined => (lin === null ? (lin = linearOf(addr, width, pc, limit)) : lin);
+      this.log = { k: 'store', prev: this.log, at, bytes, arr: this.array, linear, ...(places ? { places } : {}) };
     }
   }
 
@@ -156,6 +172,24 @@ export class ByteStore {
     if (this.overlay) return new ByteStore(this.w, this.base, new Map([...this.overlay].filter(([a]) => a >= lo && a < hi)), null);
     if (!this.log) return this;
     return new ByteStore(this.w, this.base, null, rebuild(this.w, this.log, lo, hi, new Map(), rec));
+  }
+
+  /**
+   * The little-endian field of `width` bytes at record offset `off` of record `k` (a 32-bit word, k <
+   * pool.cap assumed by the caller) of a pool of `stride`-byte records from `lo`, resolved through the
+   * writes (`fieldByte`) instead of a select from the store's array; `rec` lists the fields such loads
+   * read (writes missing them are dropped, as in `within`).
+   */
+  fieldLoad(pool: Pool, k: BV, off: number, width: number, rec?: Fields): SymWord {
+    const bytes: SymByte[] = [];
+    const memo = new Map<WriteLog, SymByte>();
+    const arrays = new Map<WriteLog, ByteArray>();
+    for (let b = 0; b < width; b++) {
+      memo.clear();
+      const log: WriteLog = this.overlay ? { k: 'base', base: this.base, overlay: this.overlay } : (this.log ?? { k: 'base', base: this.array, overlay: new Map() });
+      bytes.push(fieldByte(this.w, log, pool, k, off + b, memo, arrays, rec));
+    }
+    return this.combine(bytes);
   }
 
   /** Concrete bytes of a range when every byte is concrete (hash inputs), else undefined. */
@@ -190,7 +224,7 @@ export class ByteStore {
     const arr = w.ctx.If(c, a.asArray(), b.asArray()) as unknown as ByteArray;
     const la = a.logged();
     const lb = b.logged();
-    return new ByteStore(w, a.base, null, arr, la && lb ? { k: 'ite', c, a: la, b: lb } : null);
+    return new ByteStore(w, a.base, null, arr, la && lb ? { k: 'ite', c, a: la, b: lb, arr } : null);
   }
 }
 
@@ -201,27 +235,137 @@ export class ByteStore {
  */
 type WriteLog =
   | { readonly k: 'base'; readonly base: ByteArray | null; readonly overlay: ReadonlyMap<number, SymByte> }
-  | { readonly k: 'store'; readonly prev: WriteLog; readonly at: BV; readonly bytes: readonly SymByte[]; readonly places?: readonly Place[] }
-  | { readonly k: 'ite'; readonly c: ZBool; readonly a: WriteLog; readonly b: WriteLog };
+  | { readonly k: 'store'; readonly prev: WriteLog; readonly at: BV; readonly bytes: readonly SymByte[]; readonly arr: ByteArray; readonly linear: () => Linear | undefined; readonly places?: readonly Place[] }
+  | { readonly k: 'ite'; readonly c: ZBool; readonly a: WriteLog; readonly b: WriteLog; readonly arr: ByteArray };
 
 /**
- * The bytes loads read inside a pool of records: `stride`-byte records from the region's start, and the
- * [offset, offset + width) ranges of the fields read. A write whose every byte lies at another offset
- * modulo the stride touches none of them.
+ * The byte at concrete address `a` of the array `log` builds, without the array where the writes allow:
+ * a concrete-address write covering `a` gives its byte, one not covering it and a symbolic-address write
+ * whose span (`placesOf`, from its path condition) excludes `a` are skipped, a join is an `ite` of its
+ * branches' bytes, the base gives its overlay byte or its array's; a write that may hit `a` ends the walk
+ * with a select of the array after it. Equal to `select(array, a)` on every model of the path condition
+ * of the load (the skipped writes' conditions hold there: the argument of `rebuild`), and it spares the
+ * solver the array reasoning a concrete header read after a symbolic record write costs (place: the
+ * reads of `pending_tail`, `live_seq`, … after `orders[slot] = Order {…}`).
  */
-export interface Fields {
-  readonly stride: number;
-  readonly fields: readonly (readonly [number, number])[];
+function byteAt(w: Words, log: WriteLog, a: number, memo: Map<WriteLog, SymByte>): SymByte {
+  const hit = memo.get(log);
+  if (hit !== undefined) return hit;
+  let out: SymByte;
+  if (log.k === 'base') {
+    out = log.overlay.get(a) ?? (log.base ? (log.base.select(w.ctx.BitVec.val(BigInt(a), ADDR_BITS)) as BV) : 0);
+  } else if (log.k === 'store') {
+    const at = constOf(log.at as unknown as Expr);
+    const d = at === undefined ? -1 : a - Number(at);
+    if (at !== undefined && d >= 0 && d < log.bytes.length) out = log.bytes[d] as SymByte;
+    else if (at !== undefined || (log.places !== undefined && log.places.every((p) => p.ivs.every((r) => r[1] <= BigInt(a) || r[0] > BigInt(a))))) out = byteAt(w, log.prev, a, memo);
+    else out = log.arr.select(w.ctx.BitVec.val(BigInt(a), ADDR_BITS)) as BV;
+  } else {
+    const x = byteAt(w, log.a, a, memo);
+    const y = byteAt(w, log.b, a, memo);
+    out = x === y ? x : (w.ctx.If(log.c, toByte(w, x), toByte(w, y)) as BV);
+  }
+  memo.set(log, out);
+  return out;
 }
 
-/** Every byte of a `width`-byte write at `p` lies at a record offset outside the fields (residues known). */
-function missesFields(p: Place, width: number, lo: number, rec: Fields): boolean {
-  const m = BigInt(rec.stride);
-  const rs = residues(p.term, m, p.ub);
-  if (!rs) return false;
+/** A pool of `cap` records of `stride` bytes from storage offset `lo`. */
+export interface Pool {
+  readonly lo: number;
+  readonly stride: number;
+  readonly cap: number;
+}
+
+/**
+ * Byte `r` (record offset) of record `k` as `log` builds it (S8's record view; spec/symexec.md): writes
+ * `rebuild` would drop (outside the pool, or at other record offsets) are skipped; a concrete-address
+ * write is `ite(k = its record, its byte, earlier)` for each of its bytes at offset r; a write whose
+ * address has a linear form `idx·stride + c` (linear.ts) likewise with `k = idx + q`, q = (c + d − lo −
+ * r) / stride when that divides; any other write ends the walk with a select at record k of the pool's
+ * rebuilt array. Equal to the full store's byte on every model of the load's path condition with k <
+ * cap: the linear forms and skipped writes hold on their stores' path conditions (as in `rebuild`), and
+ * with no wrap-around `idx·stride + c + d = k·stride + lo + r` is exactly that equation over integers.
+ */
+function fieldByte(w: Words, log: WriteLog, pool: Pool, k: BV, r: number, memo: Map<WriteLog, SymByte>, arrays: Map<WriteLog, ByteArray>, rec?: Fields): SymByte {
+  const hit = memo.get(log);
+  if (hit !== undefined) return hit;
+  const c = w.ctx;
+  const { lo, stride, cap } = pool;
+  const hi = lo + cap * stride;
+  const at = (x: number): BV => k.mul(BigInt(stride)).add(BigInt(lo + x)) as BV;
+  // ite over the (condition, byte) pairs that may hit record k at offset r, over `prev`
+  const over = (hits: readonly [ZBool, SymByte][], prev: () => SymByte): SymByte => {
+    if (hits.length === 0) return prev();
+    let out = prev();
+    for (const [cond, b] of hits) out = c.If(cond, toByte(w, b), toByte(w, out)) as BV;
+    return out;
+  };
+  const concreteHits = (entries: Iterable<readonly [number, SymByte]>): [ZBool, SymByte][] => {
+    const out: [ZBool, SymByte][] = [];
+    for (const [a, b] of entries) if (a >= lo && a < hi && (a - lo) % stride === r) out.push([k.eq(c.BitVec.val(BigInt((a - lo - r) / stride), 32)), b]);
+    return out;
+  };
+  let out: SymByte;
+  if (log.k === 'base') {
+    out = over(concreteHits(log.overlay), () => (log.base ? (log.base.select(at(r)) as BV) : 0));
+  } else if (log.k === 'ite') {
+    const x = fieldByte(w, log.a, pool, k, r, memo, arrays, rec);
+    const y = fieldByte(w, log.b, pool, k, r, memo, arrays, rec);
+    out = x === y ? x : (c.If(log.c, toByte(w, x), toByte(w, y)) as BV);
+  } else {
+    const prev = (): SymByte => fieldByte(w, log.prev, pool, k, r, memo, arrays, rec);
+    const a0 = constOf(log.at as unknown as Expr);
+    const lin = a0 === undefined && !dropped(log, lo, hi, rec) ? log.linear() : undefined;
+    if (a0 !== undefined) out = over(concreteHits(log.bytes.map((b, d) => [Number(a0) + d, b] as const)), prev);
+    else if (dropped(log, lo, hi, rec)) out = prev();
+    else {
+      const hits = lin && lin.m === BigInt(stride) ? linearHits(lin, log.bytes, pool, k, r) : undefined;
+      out = hits ? over(hits, prev) : (rebuild(w, log, lo, hi, arrays, rec).select(at(r)) as BV);
+    }
+  }
+  memo.set(log, out);
+  return out;
+}
+
+/** The bytes of a write at `idx·stride + c` that land at offset r of record k, with their conditions `idx + q = k`. */
+function linearHits(lin: Linear, bytes: readonly SymByte[], pool: Pool, k: BV, r: number): [ZBool, SymByte][] | undefined {
+  const out: [ZBool, SymByte][] = [];
+  let exact = true;
+  const s = BigInt(pool.stride);
+  const width = Math.max(lin.idx.size(), 32);
+  const top = 1n << BigInt(width);
+  bytes.forEach((b, d) => {
+    const diff = lin.c + BigInt(d) - BigInt(pool.lo + r);
+    if (diff % s !== 0n) return;
+    const q = diff / s;
+    // k = idx + q must be able to lie in [0, cap) for some idx in [0, idxMax]
+    if (lin.idxMax + q < 0n || q >= BigInt(pool.cap)) return;
+    const abs = q < 0n ? -q : q;
+    if (lin.idxMax + abs >= top || BigInt(pool.cap) + abs >= top) {
+      exact = false;
+      return;
+    }
+    const idx = width > lin.idx.size() ? lin.idx.zeroExt(width - lin.idx.size()) : lin.idx;
+    const kk = width > 32 ? k.zeroExt(width - 32) : k;
+    out.push([q >= 0n ? idx.add(q).eq(kk) : idx.eq(kk.add(abs)), b]);
+  });
+  return exact ? out : undefined;
+}
+
+/** A write `rebuild` leaves out for loads inside [lo, hi) (reading only `rec`'s fields when given). */
+function dropped(log: Extract<WriteLog, { k: 'store' }>, lo: number, hi: number, rec?: Fields): boolean {
+  if (log.places !== undefined && log.places.every((p) => p.ivs.every((r) => r[1] <= BigInt(lo) || r[0] >= BigInt(hi)) || (rec !== undefined && missesFields(p, log.bytes.length, lo, rec)))) return true;
+  if (constOf(log.at as unknown as Expr) !== undefined) return false;
+  // the linear form idx·m + c (idx ≤ idxMax) bounds the write too, and fixes its residues when m is a multiple of the stride
+  const lin = log.linear();
+  if (!lin) return false;
+  const width = BigInt(log.bytes.length);
+  if (lin.c + lin.m * lin.idxMax + width <= BigInt(lo) || lin.c >= BigInt(hi)) return true;
+  if (!rec || lin.m % BigInt(rec.stride) !== 0n) return false;
+  const s = BigInt(rec.stride);
   const hit = new Set<bigint>();
-  for (const [off, fw] of rec.fields) for (let d = 0; d < fw; d++) hit.add((BigInt(lo + off + d)) % m);
-  return [...rs].every((r) => Array.from({ length: width }, (_, i) => (r + BigInt(i)) % m).every((b) => !hit.has(b)));
+  for (const [off, fw] of rec.fields) for (let d = 0; d < fw; d++) hit.add(BigInt(off + d));
+  return Array.from({ length: log.bytes.length }, (_, d) => ((((lin.c + BigInt(d) - BigInt(lo)) % s) + s) % s)).every((r) => !hit.has(r));
 }
 
 function storeBytes(w: Words, arr: ByteArray, at: BV, bytes: readonly SymByte[]): ByteArray {
@@ -246,232 +390,12 @@ function rebuild(w: Words, log: WriteLog, lo: number, hi: number, memo: Map<Writ
     out = ByteStore.zeros(w).asArrayOver(log.base, new Map([...log.overlay].filter(([a]) => a >= lo && a < hi)));
   } else if (log.k === 'store') {
     const prev = rebuild(w, log.prev, lo, hi, memo, rec);
-    const outside = log.places !== undefined && log.places.every((p) => p.ivs.every((r) => r[1] <= BigInt(lo) || r[0] >= BigInt(hi)) || (rec !== undefined && missesFields(p, log.bytes.length, lo, rec)));
-    out = outside ? prev : storeBytes(w, prev, log.at, log.bytes);
+    out = dropped(log, lo, hi, rec) ? prev : storeBytes(w, prev, log.at, log.bytes);
   } else {
     out = w.ctx.If(log.c, rebuild(w, log.a, lo, hi, memo, rec), rebuild(w, log.b, lo, hi, memo, rec)) as unknown as ByteArray;
   }
   memo.set(log, out);
   return out;
-}
-
-/** A closed interval [min, max] of unsigned values. */
-type Iv = readonly [bigint, bigint];
-
-/**
- * The byte ranges [first, end) a store of `width` bytes at `addr` can touch on any model of `pc`, by
- * interval arithmetic over the address term (a union of intervals: one per `ite` branch) with the upper
- * bounds `pc`'s conjuncts put on its subterms (`t < C`, `t ≤ C`, their negated `≥`/`>` forms) and the
- * storage bound `addr + width ≤ limit` the store's bounds check put in `pc` (a branch wholly above it is
- * infeasible: the compiler's out-of-range sentinel); undefined when no bound follows.
- */
-export function spanOf(addr: SymWord, width: number, pc: ZBool | boolean | undefined, limit?: number): Iv[] | undefined {
-  return placesOf(addr, width, pc, limit)?.flatMap((p) => p.ivs);
-}
-
-/** One `ite`-free form of a store's address with the bounds its branch conditions add, and its byte ranges. */
-interface Place {
-  readonly term: SymWord;
-  readonly ub: ReadonlyMap<number, bigint>;
-  readonly ivs: readonly Iv[];
-}
-
-/** `spanOf` per `ite`-free form of the address (branches wholly above the storage bound left out). */
-function placesOf(addr: SymWord, width: number, pc: ZBool | boolean | undefined, limit?: number): Place[] | undefined {
-  if (typeof addr === 'bigint') return [{ term: addr, ub: new Map(), ivs: [[addr, addr + BigInt(width)]] }];
-  if (pc === undefined || typeof pc === 'boolean' || limit === undefined || limit > 2 ** ADDR_BITS) return undefined;
-  const ub = new Map<number, bigint>();
-  collectBounds(pc, ub, false);
-  const last = BigInt(limit - width);
-  return variants(addr, ub, 0)
-    .map((v) => ({ ...v, ivs: interval(v.term, v.ub).filter((r) => r[0] <= last).map((r): Iv => [r[0], (r[1] < last ? r[1] : last) + BigInt(width)]) }))
-    .filter((p) => p.ivs.length > 0);
-}
-
-/** The `ite`-free forms of a term (sums, products and zero extensions distributed over `ite`), each with its branch's bounds. */
-function variants(t: BV, ub: ReadonlyMap<number, bigint>, depth: number): { term: BV; ub: ReadonlyMap<number, bigint> }[] {
-  const e = t as unknown as Expr;
-  const op = String(e.decl().name());
-  const kids = e.children() as unknown as BV[];
-  if (depth > 6) return [{ term: t, ub }];
-  if ((op === 'if' || op === 'ite') && kids.length === 3) {
-    const yes = new Map(ub);
-    collectBounds(kids[0] as unknown as ZBool, yes, false);
-    const no = new Map(ub);
-    collectBounds(kids[0] as unknown as ZBool, no, true);
-    return [...variants(kids[1] as BV, yes, depth + 1), ...variants(kids[2] as BV, no, depth + 1)];
-  }
-  if ((op === 'bvadd' || op === 'bvmul') && kids.length === 2) {
-    const [xs, ys] = [variants(kids[0] as BV, ub, depth + 1), variants(kids[1] as BV, ub, depth + 1)];
-    if (xs.length * ys.length === 1 || xs.length * ys.length > 16) return [{ term: t, ub }];
-    // a branch's bounds hold for the other operand too (both are evaluated on that model)
-    return xs.flatMap((x) => ys.map((y) => ({ term: op === 'bvadd' ? x.term.add(y.term) : x.term.mul(y.term), ub: new Map([...x.ub, ...y.ub].sort((p, q) => (p[1] < q[1] ? 1 : -1))) })));
-  }
-  return [{ term: t, ub }];
-}
-
-/**
- * The residues modulo `m` a term can take given the bounds (undefined when unknown): constants,
- * zero extension, and sums and products that cannot wrap around (their intervals stay in range).
- */
-function residues(t: SymWord, m: bigint, ub: ReadonlyMap<number, bigint>): Set<bigint> | undefined {
-  if (typeof t === 'bigint') return new Set([t % m]);
-  const e = t as unknown as Expr;
-  const c = constOf(e);
-  if (c !== undefined) return new Set([c % m]);
-  const op = String(e.decl().name());
-  const kids = e.children() as unknown as BV[];
-  if (op === 'zero_extend') return residues(kids[0] as BV, m, ub);
-  if ((op === 'bvadd' || op === 'bvmul') && kids.length === 2) {
-    const top = (1n << BigInt(t.size())) - 1n;
-    const ivs = kids.map((k) => interval(k, ub));
-    const max = ivs.map((rs) => rs.reduce((a, r) => (r[1] > a ? r[1] : a), 0n)) as [bigint, bigint];
-    if ((op === 'bvadd' ? max[0] + max[1] : max[0] * max[1]) > top) return undefined;
-    if (op === 'bvmul' && kids.some((k) => constOf(k as unknown as Expr) !== undefined && (constOf(k as unknown as Expr) as bigint) % m === 0n)) return new Set([0n]);
-    const [xs, ys] = kids.map((k) => residues(k, m, ub));
-    if (!xs || !ys || xs.size * ys.size > 256) return undefined;
-    return new Set([...xs].flatMap((x) => [...ys].map((y) => (op === 'bvadd' ? x + y : x * y) % m)));
-  }
-  return undefined;
-}
-
-
-type Expr = { decl(): { name(): string | number; params(): unknown[] }; children(): Expr[]; id(): number };
-const constOf = (e: Expr): bigint | undefined => (e.children().length === 0 && 'value' in e ? (e as unknown as { value(): bigint }).value() : undefined);
-
-/** The conjuncts a (possibly negated) condition asserts: `and` flattened, `¬(a ∨ b)` as `¬a ∧ ¬b`, `¬¬a` as `a`. */
-function literals(b: Expr, negated: boolean, out: { e: Expr; negated: boolean }[]): void {
-  const op = String(b.decl().name());
-  const kids = b.children();
-  if (op === 'and' && !negated) for (const k of kids) literals(k, false, out);
-  else if (op === 'or' && negated) for (const k of kids) literals(k, true, out);
-  else if (op === 'not') literals(kids[0] as Expr, !negated, out);
-  else out.push({ e: b, negated });
-}
-
-/** `((_ extract n n) (bvadd (zero_extend y) (zero_extend C))) = 0`: y + C does not carry out of n bits (key y.id:C). */
-function noCarry(e: Expr): string | undefined {
-  const [x, z] = e.children();
-  if (String(e.decl().name()) !== '=' || !x || !z || constOf(z) !== 0n || String(x.decl().name()) !== 'extract') return undefined;
-  const sum = x.children()[0];
-  const [a, c] = sum?.children() ?? [];
-  if (!sum || String(sum.decl().name()) !== 'bvadd' || !a || !c || String(a.decl().name()) !== 'zero_extend' || String(c.decl().name()) !== 'zero_extend') return undefined;
-  const y = a.children()[0] as Expr;
-  const k = constOf(c.children()[0] as Expr);
-  // the extracted bit is the carry: bit `width of y` of a sum widened by exactly one bit
-  const [hi, lo] = x.decl().params() as [number, number];
-  const width = (y as unknown as BV).size();
-  if (k === undefined || hi !== lo || hi !== width || a.decl().params()[0] !== 1 || c.decl().params()[0] !== 1) return undefined;
-  return `${y.id()}:${k}`;
-}
-
-/**
- * Upper bounds `ub[t.id] = max t` from the conjuncts of a path condition: `t < C`, `t ≤ C` and their
- * negated and mirrored forms, pushed down through zero extension, through `y + C` when the condition also
- * says that sum does not carry (or it is a sum of zero-extended words, which cannot), and through
- * `ite(c, y, z)` with z above the bound (then c holds too: its bounds are collected).
- */
-function collectBounds(b: ZBool, ub: Map<number, bigint>, negated: boolean): void {
-  const lits: { e: Expr; negated: boolean }[] = [];
-  literals(b as unknown as Expr, negated, lits);
-  const carryFree = new Set(lits.filter((l) => !l.negated).map((l) => noCarry(l.e)).filter((x): x is string => x !== undefined));
-  const put = (t: Expr, max: bigint): void => {
-    if (max < 0n) return;
-    const old = ub.get(t.id());
-    if (old === undefined || max < old) ub.set(t.id(), max);
-    const op = String(t.decl().name());
-    const kids = t.children();
-    if (op === 'zero_extend') put(kids[0] as Expr, max);
-    else if (op === 'bvadd' && kids.length === 2) {
-      const [y, c] = kids as [Expr, Expr];
-      const k = constOf(c);
-      const widened = (e: Expr): boolean => String(e.decl().name()) === 'zero_extend' && (e.decl().params()[0] as number) >= 1;
-      const wide = widened(y) && widened(c);
-      if (k !== undefined && carryFree.has(`${y.id()}:${k}`)) put(y, max - k);
-      else if (wide) {
-        // a sum of two zero-extended words cannot wrap: each is at most the bound
-        const kc = constOf(c.children()[0] as Expr);
-        put(y, kc === undefined ? max : max - kc);
-      }
-    } else if ((op === 'if' || op === 'ite') && kids.length === 3) {
-      const z = constOf(kids[2] as Expr);
-      if (z !== undefined && z > max) {
-        for (const l of (() => {
-          const o: { e: Expr; negated: boolean }[] = [];
-          literals(kids[0] as Expr, false, o);
-          return o;
-        })()) bound(l);
-        put(kids[1] as Expr, max);
-      }
-    }
-  };
-  const bound = (l: { e: Expr; negated: boolean }): void => {
-    const op = String(l.e.decl().name());
-    const kids = l.e.children();
-    if (kids.length !== 2) return;
-    const [x, y] = kids as [Expr, Expr];
-    const cy = constOf(y);
-    const cx = constOf(x);
-    const neg = l.negated;
-    // t < C, t ≤ C; ¬(t ≥ C), ¬(t > C); and the mirrored C > t, C ≥ t, ¬(C ≤ t), ¬(C < t)
-    if (cy !== undefined && !neg && op === 'bvult') put(x, cy - 1n);
-    if (cy !== undefined && !neg && op === 'bvule') put(x, cy);
-    if (cy !== undefined && neg && op === 'bvuge') put(x, cy - 1n);
-    if (cy !== undefined && neg && op === 'bvugt') put(x, cy);
-    if (cx !== undefined && !neg && op === 'bvugt') put(y, cx - 1n);
-    if (cx !== undefined && !neg && op === 'bvuge') put(y, cx);
-    if (cx !== undefined && neg && op === 'bvule') put(y, cx - 1n);
-    if (cx !== undefined && neg && op === 'bvult') put(y, cx);
-  };
-  for (const l of lits) bound(l);
-}
-
-/** At most this many intervals per term (beyond: their hull). */
-const MAX_IVS = 16;
-
-function hull(rs: readonly Iv[]): Iv[] {
-  if (rs.length <= MAX_IVS) return [...rs];
-  return [[rs.reduce((m, r) => (r[0] < m ? r[0] : m), rs[0]?.[0] ?? 0n), rs.reduce((m, r) => (r[1] > m ? r[1] : m), 0n)]];
-}
-
-/**
- * The values of a bit-vector term given upper bounds of subterms, as a union of intervals (an
- * over-approximation; a sum or product that could wrap around is the whole range).
- */
-function interval(t: BV, ub: ReadonlyMap<number, bigint>): Iv[] {
-  const e = t as unknown as Expr;
-  const bits = BigInt(t.size());
-  const top = (1n << bits) - 1n;
-  const full: Iv[] = [[0n, top]];
-  const own = (): Iv[] => {
-    const c = constOf(e);
-    if (c !== undefined) return [[c, c]];
-    const op = String(e.decl().name());
-    const kids = e.children() as unknown as BV[];
-    if ((op === 'bvadd' || op === 'bvmul') && kids.length > 0) {
-      let acc: Iv[] = interval(kids[0] as BV, ub);
-      for (const k of kids.slice(1)) {
-        const rs = interval(k, ub);
-        acc = hull(acc.flatMap((x) => rs.map((y): Iv => (op === 'bvadd' ? [x[0] + y[0], x[1] + y[1]] : [x[0] * y[0], x[1] * y[1]]))));
-      }
-      return acc.every((r) => r[1] <= top) ? acc : full;
-    }
-    if (op === 'zero_extend') return interval(kids[0] as BV, ub);
-    if (op === 'if' || op === 'ite') return hull([...interval(kids[1] as BV, ub), ...interval(kids[2] as BV, ub)]);
-    if (op === 'bvand') {
-      const cs = (kids as unknown as Expr[]).map(constOf).filter((x): x is bigint => x !== undefined);
-      return cs.length ? [[0n, cs.reduce((a, b) => (a < b ? a : b))]] : full;
-    }
-    if (op === 'extract') {
-      const [hi, lo] = e.decl().params() as [number, number];
-      const rs = interval(kids[0] as BV, ub);
-      return lo === 0 && rs.every((r) => r[1] < 1n << BigInt(hi + 1)) ? rs : full;
-    }
-    return full;
-  };
-  const bound = ub.get(e.id());
-  const rs = own();
-  return bound === undefined ? rs : rs.filter((r) => r[0] <= bound).map((r): Iv => [r[0], r[1] < bound ? r[1] : bound]);
 }
 
 function toByte(w: Words, b: SymByte): BV {

@@ -209,8 +209,10 @@ export function reservedWithinQty(reserved: FieldRef, qty: FieldRef): Check {
   // i < cap wherever `holds` is used, so its loads lie inside the pool: writes outside it are dropped
   // and (bytes.ts Fields) so are writes inside it at record offsets other than the two fields'
   const fields = { stride: Number(stride), fields: [reserved, qty].map((f) => [f.offset, f.width] as const) };
-  const pool = (store: PathEnd['storage']) => store.within(slot.offset, slot.offset + Number(cap * stride), fields);
-  const holds = (run: Run, store: PathEnd['storage'], i: BV): ZBool => run.w.bv(pool(store).load(at(i, reserved), reserved.width)).ule(run.w.bv(pool(store).load(at(i, qty), qty.width)));
+  const pool = { lo: slot.offset, stride: Number(stride), cap: Number(cap) };
+  // each field of record i resolved through the writes (bytes.ts fieldLoad): ite(written record = i, …)
+  const field = (store: PathEnd['storage'], i: BV, f: FieldRef): SymWord => store.fieldLoad(pool, i, f.offset, f.width, fields);
+  const holds = (run: Run, store: PathEnd['storage'], i: BV): ZBool => run.w.bv(field(store, i, reserved)).ule(run.w.bv(field(store, i, qty)));
   return {
     assume: (run) => {
       const stores = [run.inp.storage, ...run.out.havocs];

@@ -83,21 +83,30 @@ export function parseTarget(asm: string, target: string): { func?: number; start
 }
 
 /**
- * An invariant by induction over the writing segments (one obligation): each segment's Hoare triple in
- * turn, with at most `segmentMs` per solver query; the first segment not proved decides the verdict
- * (named in the reason, with how many were proved before it). A reproduced counterexample of an
- * entry-level segment is a counterexample of the invariant.
+ * An invariant by induction over the writing segments (one obligation): each segment's Hoare triple, with
+ * at most `segmentMs` per solver query. Every segment is decided (so a report shows the whole landscape,
+ * not only the first gap); the invariant is proved when all are, a reproduced counterexample of an
+ * entry-level segment is at once a counterexample of the invariant, and otherwise the verdict is the first
+ * unproved segment's, naming every unproved segment and how many were proved.
  */
 export async function proveBySegments(s: Subject, segs: readonly SegmentTarget[], check: Check, opts: ProveOptions, segmentMs: number, onReplay?: (r: Replayed) => void): Promise<ObligationResult> {
   let paths = 0;
   const certs: string[] = [];
   let witness: ObligationResult['witness'];
-  for (const [i, seg] of segs.entries()) {
+  let first: ObligationResult | undefined;
+  const open: string[] = [];
+  for (const seg of segs) {
     const r = await proveHoare(s, seg.target, check, { ...opts, timeoutMs: Math.min(opts.timeoutMs, segmentMs) }, onReplay);
     paths += r.paths ?? 0;
-    if (r.verdict !== 'proved') return { ...r, reason: `segment ${seg.label} (${i} of ${segs.length} segments proved before it): ${r.reason ?? r.verdict}`, paths };
-    witness ??= r.witness;
-    certs.push(r.smt2);
+    if (r.verdict === 'counterexample') return { ...r, reason: `segment ${seg.label}: ${r.reason ?? r.verdict}`, paths };
+    if (r.verdict === 'proved') {
+      witness ??= r.witness;
+      certs.push(r.smt2);
+      continue;
+    }
+    first ??= r;
+    open.push(`${seg.label} (${r.verdict}: ${r.reason ?? ''})`);
   }
+  if (first) return { ...first, reason: `${open.length} of ${segs.length} segments not proved (${segs.length - open.length} proved): ${open.join('; ')}`, paths };
   return { verdict: 'proved', smt2: certs.join('\n'), paths, ...(witness ? { witness } : {}) };
 }
