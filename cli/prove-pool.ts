@@ -21,6 +21,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { TemplateSet } from '../reference/compiler/compile.ts';
 import type { Obligation } from '../models/smt/obligation.ts';
+import { WALL_FACTOR } from '../models/smt/budget.ts';
 import { entryOf, reportOf, type ProveEntry, type ProveReport } from '../models/smt/prove.ts';
 import { WORKER_FLAG, type FromWorker, type ToWorker } from './prove-protocol.ts';
 
@@ -29,7 +30,7 @@ const WORKER = new URL('./prove-worker.ts', import.meta.url).pathname;
 export interface PoolSettings {
   /** Worker processes (default: the number of cores). */
   readonly workers?: number;
-  /** Per-query solver timeout (ms). */
+  /** Per-query budget (quiet-machine ms; a z3 resource limit, PROOF-RUN-006). */
   readonly timeoutMs: number;
   /** Hard wall-clock limit of one obligation, in seconds (default: hardLimitS(timeoutMs)). */
   readonly hardLimitS?: number;
@@ -81,9 +82,12 @@ export interface PoolResult {
   readonly stats: PoolStats;
 }
 
-/** The default hard limit of one obligation: its queries (witness, negation, path witnesses) with room for the symbolic run. */
+/**
+ * The default hard limit of one obligation: its queries (witness, negation, path witnesses) each up to the
+ * wall-clock safety net of its budget (WALL_FACTOR × the budget, PROOF-RUN-006), with room for the symbolic run.
+ */
 export function hardLimitS(timeoutMs: number): number {
-  return Math.ceil((3 * timeoutMs) / 1000) + 30;
+  return Math.ceil((3 * WALL_FACTOR * timeoutMs) / 1000) + 30;
 }
 
 /** The schedule's affinity key: obligations of one module (or the spec level) share a worker's cached runs. */

@@ -13,7 +13,7 @@ export interface WorkerInit {
   readonly type: 'init';
   readonly venue: { readonly file: string; readonly text: string };
   readonly templates: TemplateSet;
-  /** Per-query solver timeout (ms). */
+  /** Per-query budget (quiet-machine ms; a z3 resource limit, PROOF-RUN-006). */
   readonly timeoutMs: number;
   /**
    * A module exporting `obligations(init): Promise<Obligation[]>` to use instead of the venue's (the pool's

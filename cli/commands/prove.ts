@@ -17,6 +17,7 @@ import { UsageError } from '../../reference/lib/errors.ts';
 import type { TemplateSet } from '../../reference/compiler/compile.ts';
 import { certificateFiles, proofBundle, type ProofBundle } from '../../models/smt/certificate.ts';
 import type { Obligation } from '../../models/smt/obligation.ts';
+import { queryLimits, RLIMIT_PER_MS, WALL_FACTOR } from '../../models/smt/budget.ts';
 import { allProved, selectObligations, type ProveEntry, type ProveReport } from '../../models/smt/prove.ts';
 import { readFileOrFail } from '../load.ts';
 import { stdout } from '../output.ts';
@@ -151,10 +152,12 @@ function parseTimeout(s: string | undefined): number {
 }
 
 const fmt = (s: number): string => s.toFixed(2).padStart(7);
+/** z3 resource units in millions (PROOF-RUN-006), for the table. */
+const mega = (n: number | undefined): string => (n === undefined ? '' : (n / 1e6).toFixed(1)).padStart(7);
 
 function row(e: ProveEntry): string {
   const why = e.verdict === 'proved' ? '' : `  (${e.reason ?? ''})`;
-  return `  ${e.verdict.padEnd(14)} ${fmt(e.seconds)} s  ${e.level.padEnd(8)} ${e.id}${why}`;
+  return `  ${e.verdict.padEnd(14)} ${fmt(e.seconds)} s ${mega(e.rlimit)} Mrl  ${e.level.padEnd(8)} ${e.id}${why}`;
 }
 
 function entryJson(e: ProveEntry) {
@@ -169,6 +172,7 @@ function entryJson(e: ProveEntry) {
     ...(e.reason !== undefined ? { reason: e.reason } : {}),
     seconds: Math.round(e.seconds * 1000) / 1000,
     ...(e.cpuSeconds !== undefined ? { cpuSeconds: Math.round(e.cpuSeconds * 1000) / 1000 } : {}),
+    ...(e.rlimit !== undefined ? { rlimit: e.rlimit } : {}),
     ...(e.result.witness ? { witness: e.result.witness } : {}),
     ...(e.result.counterexample ? { counterexample: e.result.counterexample } : {}),
     ...(e.result.paths !== undefined ? { paths: e.result.paths } : {}),
@@ -194,7 +198,8 @@ async function proveCommand(file: string | undefined, o: ProveOptionsCli): Promi
   const v = await venueObligations(file, o.templates);
   const selected = selectObligations(v.obligations, o.only);
   if (selected.length === 0) throw new UsageError(`--only ${o.only}: no obligation matches (ids, id prefixes, invariant ids, families, levels or a * glob)`);
-  if (!o.json) stdout.line(`proving ${selected.length} obligation(s), ${timeoutS} s per query`);
+  const lim = queryLimits(timeoutS * 1000);
+  if (!o.json) stdout.line(`proving ${selected.length} obligation(s), ${timeoutS} s per query (z3 rlimit ${lim.rlimit}, wall-clock safety net ${lim.wallMs / 1000} s)`);
   // rows come in list order; on a terminal, stderr shows each verdict as soon as it is decided
   const progress = process.stderr.isTTY ? (e: ProveEntry, n: number) => process.stderr.write(`\r\x1b[K[${n}/${selected.length}] ${e.verdict} ${e.seconds.toFixed(1)} s ${e.id}${n === selected.length ? '\n' : ''}`) : undefined;
   const { report, bundle, pool } = await runProofs(v, selected, {
@@ -213,7 +218,10 @@ async function proveCommand(file: string | undefined, o: ProveOptionsCli): Promi
   const disagreements = rechecked?.filter((r) => !r.ok) ?? [];
   const pass = allProved(report) && disagreements.length === 0;
   const cpuTotal = report.entries.reduce((n, e) => n + (e.cpuSeconds ?? 0), 0);
+  const rlimitTotal = report.entries.reduce((n, e) => n + (e.rlimit ?? 0), 0);
   const slowest = [...report.entries].sort((a, b) => b.seconds - a.seconds || (a.id < b.id ? -1 : 1)).slice(0, SLOWEST);
+  // the same in z3 resource units: the ranking that does not move with the machine's load
+  const heaviest = [...report.entries].sort((a, b) => (b.rlimit ?? 0) - (a.rlimit ?? 0) || (a.id < b.id ? -1 : 1)).slice(0, SLOWEST);
   if (o.json) {
     stdout.json({
       ok: pass,
@@ -225,10 +233,13 @@ async function proveCommand(file: string | undefined, o: ProveOptionsCli): Promi
       vacuous: report.vacuous,
       seconds: Math.round(report.seconds * 1000) / 1000,
       cpuSeconds: Math.round(cpuTotal * 1000) / 1000,
+      rlimit: rlimitTotal,
+      budget: { timeoutS, ...queryLimits(timeoutS * 1000) },
       solver: bundle.solver,
       bundleHash: bundle.hash,
       pool,
-      slowest: slowest.map((e) => ({ id: e.id, seconds: Math.round(e.seconds * 1000) / 1000 })),
+      slowest: slowest.map((e) => ({ id: e.id, seconds: Math.round(e.seconds * 1000) / 1000, ...(e.rlimit !== undefined ? { rlimit: e.rlimit } : {}) })),
+      heaviest: heaviest.map((e) => ({ id: e.id, rlimit: e.rlimit ?? 0, seconds: Math.round(e.seconds * 1000) / 1000 })),
       ...(rechecked ? { recheck: { solver: recheck, version: solverVersion(recheck as RecheckSolver), files: rechecked.length, agreed: rechecked.length - disagreements.length, disagreements } } : {}),
       entries: report.entries.map(entryJson),
     });
@@ -240,6 +251,7 @@ async function proveCommand(file: string | undefined, o: ProveOptionsCli): Promi
     if (pool.sourcesChanged) stdout.line('warning: the sources changed during the run (a worker started later built a different obligation list); run it again');
     for (const c of pool.crashes) stdout.line(`worker crash under ${c.id}: ${c.reason}${c.retried ? ' (retried alone in a fresh worker)' : ''}`);
     if (slowest.length) stdout.line(`slowest: ${slowest.map((e) => `${e.id} ${e.seconds.toFixed(2)} s`).join(', ')}`);
+    if (heaviest.length) stdout.line(`heaviest (z3 rlimit, ${(rlimitTotal / 1e6).toFixed(1)} M in all): ${heaviest.map((e) => `${e.id} ${((e.rlimit ?? 0) / 1e6).toFixed(1)} M`).join(', ')}`);
     stdout.line(`proof bundle ${bundle.hash}${o.emitSmt2 ? ` → ${o.emitSmt2}/proof-bundle.json, ${files.length} SMT-LIB2 file(s)` : ''}`);
     if (rechecked) {
       stdout.line(`re-checked ${rechecked.length} certificate(s) with ${solverVersion(recheck as RecheckSolver)}: ${rechecked.length - disagreements.length} agree`);
@@ -255,7 +267,7 @@ export function registerProveCommand(program: Command): void {
     .description('prove the invariants with z3: spec-level obligations and the bytecode of a venue; table or JSON of verdicts, SMT-LIB2 certificates, proof bundle')
     .argument('[file]', 'venue script (.curve) whose compiled Router/Slab bytecode is proved (default examples/perp.curve)')
     .option('--only <id>', 'only obligations matching an id, id prefix, invariant id, family, level or * glob')
-    .option('--timeout <s>', `per-query solver timeout in seconds (default ${DEFAULT_TIMEOUT_S})`)
+    .option('--timeout <s>', `per-query budget in seconds of a quiet machine (default ${DEFAULT_TIMEOUT_S}): z3 rlimit ${RLIMIT_PER_MS * 1000}/s, wall-clock safety net ${WALL_FACTOR}×`)
     .option('--json', 'print one JSON object')
     .option('--emit-smt2 <dir>', 'write each obligation as SMT-LIB2 (negation: unsat; witnesses: sat) and proof-bundle.json')
     .option('--recheck <solver>', 're-check every certificate with a second solver command line: cvc5 or z3')

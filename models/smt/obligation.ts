@@ -45,9 +45,13 @@ export interface ObligationResult {
   readonly paths?: number;
 }
 
-/** Options a run passes to every obligation. Time budgets are solver timeouts, not wall-clock reads. */
+/** Options a run passes to every obligation. Time budgets are solver limits, not wall-clock reads. */
 export interface ProveOptions {
-  /** Per-query solver timeout in milliseconds. */
+  /**
+   * Per-query budget in milliseconds of a quiet machine: every query runs under `checkWithin` (models/smt/z3.ts,
+   * spec/proofs.md PROOF-RUN-006), i.e. a z3 resource limit of `RLIMIT_PER_MS` × this, with a wall-clock
+   * safety net of `WALL_FACTOR` × this.
+   */
   readonly timeoutMs: number;
 }
 

@@ -5,7 +5,7 @@
  * error as its reason, so one broken encoding never hides the others.
  */
 import type { Family, Level, Obligation, ObligationResult, Verdict } from './obligation.ts';
-import { canonicalSmt2 } from './z3.ts';
+import { canonicalSmt2, rlimitSpent } from './z3.ts';
 
 export interface ProveEntry {
   readonly id: string;
@@ -19,6 +19,11 @@ export interface ProveEntry {
   readonly seconds: number;
   /** CPU seconds of the process that ran it, solver threads included (set by the worker pool). */
   readonly cpuSeconds?: number;
+  /**
+   * z3 resource units (`rlimit count`) its solver queries spent (PROOF-RUN-006): its cost in a unit that does
+   * not depend on the machine's load (absent for an obligation that never reached the solver's meter).
+   */
+  readonly rlimit?: number;
   readonly result: ObligationResult;
 }
 
@@ -34,7 +39,7 @@ export interface ProveReport {
 }
 
 export interface ProveRun {
-  /** Per-query solver timeout in milliseconds. */
+  /** Per-query budget in quiet-machine milliseconds (a z3 resource limit; PROOF-RUN-006). */
   readonly timeoutMs: number;
   /** The caller's clock in seconds (e.g. performance.now()/1000 in the CLI, a counter in tests). */
   readonly clock: () => number;
@@ -53,11 +58,13 @@ export function selectObligations<T extends Obligation>(all: readonly T[], only:
 }
 
 /**
- * Run one obligation with the per-query solver timeout: an obligation that throws is `unknown` with the
- * error's first line as its reason. `clock` is the caller's (seconds).
+ * Run one obligation with the per-query budget (quiet-machine ms, enforced as a z3 resource limit:
+ * models/smt/z3.ts `checkWithin`): an obligation that throws is `unknown` with the error's first line as its
+ * reason. `clock` is the caller's (seconds). The entry records the resource units its queries spent.
  */
 export async function proveOne(o: Obligation, timeoutMs: number, clock: () => number): Promise<ProveEntry> {
   const start = clock();
+  const meter = rlimitSpent();
   let result: ObligationResult;
   try {
     result = await o.run({ timeoutMs });
@@ -65,7 +72,7 @@ export async function proveOne(o: Obligation, timeoutMs: number, clock: () => nu
   } catch (e) {
     result = { verdict: 'unknown', reason: `error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, smt2: '' };
   }
-  return entryOf(o, result, clock() - start);
+  return { ...entryOf(o, result, clock() - start), rlimit: rlimitSpent() - meter };
 }
 
 const statusOf = (text: string): string => /\(set-info :status (\w+)\)/.exec(text)?.[1] ?? 'unknown';

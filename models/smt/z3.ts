@@ -2,7 +2,8 @@
  * One z3-solver (WASM) instance per process, shared by every obligation: `z3()` initialises it on first use;
  * `closeZ3()` ends its worker threads so the process exits by itself (call it once, after the last query).
  */
-import { init, killThreads, Z3_ast_print_mode, Z3_error_code, type Context } from 'z3-solver';
+import { init, killThreads, Z3_ast_print_mode, Z3_error_code, type Context, type Solver } from 'z3-solver';
+import { queryLimits, WALL_FACTOR, type QueryLimits } from './budget.ts';
 
 export type Z3 = Awaited<ReturnType<typeof init>>;
 /** The high-level context type (`Z3.Context('main')`). */
@@ -31,6 +32,57 @@ export async function closeZ3(): Promise<void> {
   instance = undefined;
   ctx = undefined;
   await killThreads(api.em);
+}
+
+/** The context's `rlimit count` as a solver reports it (cumulative per context; a 32-bit statistic). */
+function rlimitCount(s: Solver<'main'>): number {
+  const st = s.statistics();
+  try {
+    return st.keys().includes('rlimit count') ? st.get('rlimit count') : 0;
+  } finally {
+    st.release();
+  }
+}
+
+let spent = 0;
+
+/**
+ * Resource units spent by every `checkWithin` of this process so far: the prover reads it before and after
+ * an obligation (ProveEntry.rlimit), a load-independent measure of its cost.
+ */
+export function rlimitSpent(): number {
+  return spent;
+}
+
+export interface Checked {
+  readonly result: 'sat' | 'unsat' | 'unknown';
+  /** Why an `unknown`: the resource limit, the wall-clock safety net, or z3's own reason. */
+  readonly reason: string;
+  /** Resource units this query spent. */
+  readonly rlimit: number;
+}
+
+/**
+ * `s.check()` under a budget (quiet-machine ms, or explicit limits): every solver query of the prover goes
+ * through here (PROOF-RUN-006), so its verdict depends on the query, not on the machine's load.
+ */
+export async function checkWithin(s: Solver<'main'>, budget: number | QueryLimits): Promise<Checked> {
+  const lim = typeof budget === 'number' ? queryLimits(budget) : budget;
+  s.set('rlimit', lim.rlimit);
+  s.set('timeout', lim.wallMs);
+  const before = rlimitCount(s);
+  const result = await s.check();
+  const used = (rlimitCount(s) - before) >>> 0;
+  spent += used;
+  if (result !== 'unknown') return { result, reason: '', rlimit: used };
+  const why = s.reasonUnknown();
+  const reason =
+    used >= lim.rlimit
+      ? `resource limit reached (rlimit ${lim.rlimit}${typeof budget === 'number' ? `, the budget of ${budget} ms` : ''})`
+      : why === 'timeout'
+        ? `wall-clock safety net of ${lim.wallMs} ms reached before the resource limit (rlimit ${used} of ${lim.rlimit}): the machine ran slower than ${WALL_FACTOR}× a quiet one`
+        : why || 'solver gave up';
+  return { result, reason, rlimit: used };
 }
 
 /** The solver build behind `z3()` (for certificates), as z3 reports it: e.g. "Z3 5.1.0.0". */

@@ -13,7 +13,7 @@
  */
 import type { Bool, Expr } from 'z3-solver';
 import type { Family, Obligation, ObligationResult, ProveOptions } from '../obligation.ts';
-import { z3Context, type Z3Context } from '../z3.ts';
+import { checkWithin, z3Context, type Z3Context } from '../z3.ts';
 import { Vars } from './encoding.ts';
 
 export type Values = Readonly<Record<string, bigint>>;
@@ -127,12 +127,11 @@ type Answer = { readonly r: 'sat'; readonly x: Record<string, bigint> } | { read
 async function query(b: Built, logic: Logic, asserts: readonly Bool<'main'>[], timeoutMs: number): Promise<Answer> {
   const solver = new (b.ctx.Solver as unknown as new (logic: string) => InstanceType<Z3Context['Solver']>)(logic);
   try {
-    solver.set('timeout', timeoutMs);
     solver.add(...asserts);
-    const r = await solver.check();
+    const { result: r, reason } = await checkWithin(solver, timeoutMs);
     if (r === 'sat') return { r, x: modelValues(b, solver.model()) };
     if (r === 'unsat') return { r };
-    return { r, reason: solver.reasonUnknown() || 'solver gave up' };
+    return { r, reason };
   } finally {
     solver.release?.();
   }

@@ -6,7 +6,7 @@
  * violation reproduces, else `unknown` with the reason. Solver timeouts are `unknown`, never a pass.
  */
 import type { Model } from 'z3-solver';
-import type { Z3Context } from '../z3.ts';
+import { checkWithin, type Z3Context } from '../z3.ts';
 import type { ZBool } from './word.ts';
 
 export type Decision =
@@ -22,19 +22,17 @@ export async function decide(ctx: Z3Context, assumptions: readonly (ZBool | bool
   // both solvers are released on every way out: the z3 WASM heap is not the JS heap, so the garbage
   // collector does not feel solvers kept alive until it runs (a whole suite in one context ran out of heap)
   try {
-    base.set('timeout', timeoutMs);
     for (const a of assumptions) base.add(b(a));
-    neg.set('timeout', timeoutMs);
     for (const a of assumptions) neg.add(b(a));
     neg.add(b(violation));
     const smt2 = neg.toSmtlib2('unknown');
-    const sane = await base.check();
-    if (sane === 'unsat') return { kind: 'vacuous', smt2 };
-    if (sane === 'unknown') return { kind: 'unknown', smt2, reason: `the assumptions' satisfiability is unknown (${base.reasonUnknown()})` };
+    const sane = await checkWithin(base, timeoutMs);
+    if (sane.result === 'unsat') return { kind: 'vacuous', smt2 };
+    if (sane.result === 'unknown') return { kind: 'unknown', smt2, reason: `the assumptions' satisfiability is unknown (${sane.reason})` };
     const witness = base.model();
-    const r = await neg.check();
-    if (r === 'unsat') return { kind: 'proved', smt2, witness };
-    if (r === 'unknown') return { kind: 'unknown', smt2, reason: `solver gave up (${neg.reasonUnknown()})` };
+    const r = await checkWithin(neg, timeoutMs);
+    if (r.result === 'unsat') return { kind: 'proved', smt2, witness };
+    if (r.result === 'unknown') return { kind: 'unknown', smt2, reason: `solver gave up (${r.reason})` };
     return { kind: 'violated', smt2, witness, model: neg.model() };
   } finally {
     base.release();

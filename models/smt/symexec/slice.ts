@@ -16,7 +16,7 @@
  * so it is a model of the full guarded situation, never of a slice. Verdicts are those of decide.ts.
  */
 import type { Expr as ZExpr, Model } from 'z3-solver';
-import type { Z3Context } from '../z3.ts';
+import { checkWithin, type Z3Context } from '../z3.ts';
 import type { Decision } from './decide.ts';
 import type { Definition } from './step.ts';
 import type { BV, ZBool } from './word.ts';
@@ -75,12 +75,12 @@ async function lazyCheck(ctx: Z3Context, all: readonly ZBool[], seed: readonly Z
     let why = '';
     // released at once: the z3 WASM heap is not the JS heap (decide.ts)
     try {
-      s.set('timeout', timeoutMs);
       for (const x of used) s.add(x);
       for (const p of prefs) s.add(p.not);
-      r = await s.check();
+      const c = await checkWithin(s, timeoutMs);
+      r = c.result;
       if (r === 'sat') m = s.model();
-      if (r === 'unknown') why = s.reasonUnknown();
+      if (r === 'unknown') why = c.reason;
     } finally {
       s.release();
     }
