@@ -8,7 +8,7 @@
 import type { SMTArray, BitVecSort } from 'z3-solver';
 import type { Z3Context } from '../z3.ts';
 import type { BV, SymWord, ZBool, Words } from './word.ts';
-import { linearOf, type Linear } from './linear.ts';
+import { canonicalIndex, linearOf, type Linear } from './linear.ts';
 import { constOf, missesFields, placesOf, type Expr, type Fields, type Place } from './span.ts';
 
 export { spanOf, type Fields } from './span.ts';
@@ -94,8 +94,12 @@ export class ByteStore {
     return typeof addr === 'bigint' ? this.ctx.BitVec.val(addr, ADDR_BITS) : addr.extract(ADDR_BITS - 1, 0);
   }
 
-  /** The little-endian word of `width` bytes at `addr` (bounds already checked). */
-  load(addr: SymWord, width: number): SymWord {
+  /**
+   * The little-endian word of `width` bytes at `addr` (bounds already checked); `pc` and `limit` (the
+   * path condition with the bounds check, the storage size) let a symbolic address's linear form resolve
+   * the load through the writes (linear.ts, `linByte`).
+   */
+  load(addr: SymWord, width: number, pc?: ZBool | boolean, limit?: number): SymWord {
     if (typeof addr === 'bigint' && this.overlay) {
       const a = Number(addr);
       const bytes: SymByte[] = [];
@@ -115,6 +119,9 @@ export class ByteStore {
       }
       return this.combine(bytes);
     }
+    // a symbolic address with a linear form on its path condition: resolved through the writes (linByte)
+    const lin = this.log && typeof addr !== 'bigint' ? linearOf(addr, width, pc, limit) : undefined;
+    if (lin) return this.linearLoad({ lin, at: canonicalIndex(lin, width) ?? at, lo: Number(lin.c), hi: Number(lin.c + lin.m * lin.idxMax) + width }, width);
     for (let i = 0; i < width; i++) bytes.push(arr.select(i === 0 ? at : at.add(i)) as BV);
     return this.combine(bytes);
   }
@@ -181,13 +188,20 @@ export class ByteStore {
    * read (writes missing them are dropped, as in `within`).
    */
   fieldLoad(pool: Pool, k: BV, off: number, width: number, rec?: Fields): SymWord {
+    const lin: Linear = { idx: k, m: BigInt(pool.stride), c: BigInt(pool.lo + off), idxMax: BigInt(pool.cap - 1) };
+    const at = k.mul(BigInt(pool.stride)).add(BigInt(pool.lo + off)) as BV;
+    return this.linearLoad({ lin, at, lo: pool.lo, hi: pool.lo + pool.cap * pool.stride, ...(rec ? { rec } : {}) }, width);
+  }
+
+  /** The `width` bytes of a linear load, each resolved through the writes (`linByte`). */
+  private linearLoad(L: LinLoad, width: number): SymWord {
     const bytes: SymByte[] = [];
     const memo = new Map<WriteLog, SymByte>();
     const arrays = new Map<WriteLog, ByteArray>();
+    const log: WriteLog = this.overlay ? { k: 'base', base: this.base, overlay: this.overlay } : (this.log ?? { k: 'base', base: this.array, overlay: new Map() });
     for (let b = 0; b < width; b++) {
       memo.clear();
-      const log: WriteLog = this.overlay ? { k: 'base', base: this.base, overlay: this.overlay } : (this.log ?? { k: 'base', base: this.array, overlay: new Map() });
-      bytes.push(fieldByte(this.w, log, pool, k, off + b, memo, arrays, rec));
+      bytes.push(linByte(this.w, log, L, b, memo, arrays));
     }
     return this.combine(bytes);
   }
@@ -277,77 +291,90 @@ export interface Pool {
 }
 
 /**
- * Byte `r` (record offset) of record `k` as `log` builds it (S8's record view; spec/symexec.md): writes
- * `rebuild` would drop (outside the pool, or at other record offsets) are skipped; a concrete-address
- * write is `ite(k = its record, its byte, earlier)` for each of its bytes at offset r; a write whose
- * address has a linear form `idx·stride + c` (linear.ts) likewise with `k = idx + q`, q = (c + d − lo −
- * r) / stride when that divides; any other write ends the walk with a select at record k of the pool's
- * rebuilt array. Equal to the full store's byte on every model of the load's path condition with k <
- * cap: the linear forms and skipped writes hold on their stores' path conditions (as in `rebuild`), and
- * with no wrap-around `idx·stride + c + d = k·stride + lo + r` is exactly that equation over integers.
+ * A load whose address is `idx·m + c` (integers, idx ≤ idxMax: `lin`), `at` its array index; it reads
+ * inside [lo, hi) only, and only the fields of `rec` when given (S8's record view).
  */
-function fieldByte(w: Words, log: WriteLog, pool: Pool, k: BV, r: number, memo: Map<WriteLog, SymByte>, arrays: Map<WriteLog, ByteArray>, rec?: Fields): SymByte {
+interface LinLoad {
+  readonly lin: Linear;
+  readonly at: BV;
+  readonly lo: number;
+  readonly hi: number;
+  readonly rec?: Fields;
+}
+
+/**
+ * Byte `b` of a linear load as `log` builds it (spec/symexec.md "S8", record view): writes `rebuild`
+ * would drop for its region are skipped; a concrete-address write is `ite(idx = q, its byte, earlier)`
+ * for each of its bytes the load can reach (address = q·m + c + b); a write whose address has a linear
+ * form `idx′·m + c′` with the load's m likewise with `idx = idx′ + q`, q = (c′ + d − c − b) / m when that
+ * divides; any other write ends the walk with a select of the region's rebuilt array. Equal to the full
+ * store's byte on every model of the load's path condition: the forms and skipped writes hold on their
+ * stores' path conditions (as in `rebuild`), and with no wrap-around `idx′·m + c′ + d = idx·m + c + b` is
+ * exactly that equation over integers.
+ */
+function linByte(w: Words, log: WriteLog, L: LinLoad, b: number, memo: Map<WriteLog, SymByte>, arrays: Map<WriteLog, ByteArray>): SymByte {
   const hit = memo.get(log);
   if (hit !== undefined) return hit;
   const c = w.ctx;
-  const { lo, stride, cap } = pool;
-  const hi = lo + cap * stride;
-  const at = (x: number): BV => k.mul(BigInt(stride)).add(BigInt(lo + x)) as BV;
-  // ite over the (condition, byte) pairs that may hit record k at offset r, over `prev`
+  const { lin, lo, hi, rec } = L;
+  const at = (): BV => (b === 0 ? L.at : (L.at.add(b) as BV));
+  // ite over the (condition, byte) pairs that may hit, over `prev`
   const over = (hits: readonly [ZBool, SymByte][], prev: () => SymByte): SymByte => {
-    if (hits.length === 0) return prev();
     let out = prev();
-    for (const [cond, b] of hits) out = c.If(cond, toByte(w, b), toByte(w, out)) as BV;
+    for (const [cond, v] of hits) out = c.If(cond, toByte(w, v), toByte(w, out)) as BV;
     return out;
   };
   const concreteHits = (entries: Iterable<readonly [number, SymByte]>): [ZBool, SymByte][] => {
     const out: [ZBool, SymByte][] = [];
-    for (const [a, b] of entries) if (a >= lo && a < hi && (a - lo) % stride === r) out.push([k.eq(c.BitVec.val(BigInt((a - lo - r) / stride), 32)), b]);
+    for (const [a, v] of entries) {
+      const diff = BigInt(a) - lin.c - BigInt(b);
+      if (a < lo || a >= hi || diff < 0n || diff % lin.m !== 0n || diff / lin.m > lin.idxMax) continue;
+      out.push([lin.idx.eq(c.BitVec.val(diff / lin.m, lin.idx.size())), v]);
+    }
     return out;
   };
   let out: SymByte;
   if (log.k === 'base') {
-    out = over(concreteHits(log.overlay), () => (log.base ? (log.base.select(at(r)) as BV) : 0));
+    out = over(concreteHits(log.overlay), () => (log.base ? (log.base.select(at()) as BV) : 0));
   } else if (log.k === 'ite') {
-    const x = fieldByte(w, log.a, pool, k, r, memo, arrays, rec);
-    const y = fieldByte(w, log.b, pool, k, r, memo, arrays, rec);
+    const x = linByte(w, log.a, L, b, memo, arrays);
+    const y = linByte(w, log.b, L, b, memo, arrays);
     out = x === y ? x : (c.If(log.c, toByte(w, x), toByte(w, y)) as BV);
   } else {
-    const prev = (): SymByte => fieldByte(w, log.prev, pool, k, r, memo, arrays, rec);
+    const prev = (): SymByte => linByte(w, log.prev, L, b, memo, arrays);
     const a0 = constOf(log.at as unknown as Expr);
-    const lin = a0 === undefined && !dropped(log, lo, hi, rec) ? log.linear() : undefined;
-    if (a0 !== undefined) out = over(concreteHits(log.bytes.map((b, d) => [Number(a0) + d, b] as const)), prev);
+    if (a0 !== undefined) out = over(concreteHits(log.bytes.map((v, d) => [Number(a0) + d, v] as const)), prev);
     else if (dropped(log, lo, hi, rec)) out = prev();
     else {
-      const hits = lin && lin.m === BigInt(stride) ? linearHits(lin, log.bytes, pool, k, r) : undefined;
-      out = hits ? over(hits, prev) : (rebuild(w, log, lo, hi, arrays, rec).select(at(r)) as BV);
+      const wl = log.linear();
+      const hits = wl && wl.m === lin.m ? linearHits(wl, log.bytes, L, b) : undefined;
+      out = hits ? over(hits, prev) : (rebuild(w, log, lo, hi, arrays, rec).select(at()) as BV);
     }
   }
   memo.set(log, out);
   return out;
 }
 
-/** The bytes of a write at `idx·stride + c` that land at offset r of record k, with their conditions `idx + q = k`. */
-function linearHits(lin: Linear, bytes: readonly SymByte[], pool: Pool, k: BV, r: number): [ZBool, SymByte][] | undefined {
+/** The bytes of a write at `idx′·m + c′` a linear load's byte b may read, with their conditions `idx = idx′ + q`. */
+function linearHits(wl: Linear, bytes: readonly SymByte[], L: LinLoad, b: number): [ZBool, SymByte][] | undefined {
   const out: [ZBool, SymByte][] = [];
   let exact = true;
-  const s = BigInt(pool.stride);
-  const width = Math.max(lin.idx.size(), 32);
+  const { lin } = L;
+  const width = Math.max(wl.idx.size(), lin.idx.size(), 32);
   const top = 1n << BigInt(width);
-  bytes.forEach((b, d) => {
-    const diff = lin.c + BigInt(d) - BigInt(pool.lo + r);
-    if (diff % s !== 0n) return;
-    const q = diff / s;
-    // k = idx + q must be able to lie in [0, cap) for some idx in [0, idxMax]
-    if (lin.idxMax + q < 0n || q >= BigInt(pool.cap)) return;
+  const wide = (x: BV): BV => (width > x.size() ? x.zeroExt(width - x.size()) : x);
+  bytes.forEach((v, d) => {
+    const diff = wl.c + BigInt(d) - lin.c - BigInt(b);
+    if (diff % lin.m !== 0n) return;
+    const q = diff / lin.m;
+    // idx = idx′ + q must be possible for some idx′ in [0, wl.idxMax], idx in [0, lin.idxMax]
+    if (wl.idxMax + q < 0n || q > lin.idxMax) return;
     const abs = q < 0n ? -q : q;
-    if (lin.idxMax + abs >= top || BigInt(pool.cap) + abs >= top) {
+    if (wl.idxMax + abs >= top || lin.idxMax + abs >= top) {
       exact = false;
       return;
     }
-    const idx = width > lin.idx.size() ? lin.idx.zeroExt(width - lin.idx.size()) : lin.idx;
-    const kk = width > 32 ? k.zeroExt(width - 32) : k;
-    out.push([q >= 0n ? idx.add(q).eq(kk) : idx.eq(kk.add(abs)), b]);
+    out.push([q >= 0n ? wide(wl.idx).add(q).eq(wide(lin.idx)) : wide(wl.idx).eq(wide(lin.idx).add(abs)), v]);
   });
   return exact ? out : undefined;
 }

@@ -12,6 +12,7 @@ import type { SymbolicCustody } from './custody.ts';
 import type { Check, Run } from './hoare.ts';
 import { postDominators } from './cfg.ts';
 import type { FieldRef } from './layout.ts';
+import { linearOf, low32 } from './linear.ts';
 import { syscallCalls } from './replay.ts';
 import type { PathEnd, SysEvent } from './state.ts';
 import type { BV, SymWord, ZBool } from './word.ts';
@@ -214,6 +215,9 @@ export function reservedWithinQty(reserved: FieldRef, qty: FieldRef): Check {
   const field = (store: PathEnd['storage'], i: BV, f: FieldRef): SymWord => store.fieldLoad(pool, i, f.offset, f.width, fields);
   const holds = (run: Run, store: PathEnd['storage'], i: BV): ZBool => run.w.bv(field(store, i, reserved)).ule(run.w.bv(field(store, i, qty)));
   return {
+    gasFree: true,
+    lazyEnds: true,
+    abstractNonlinear: true,
     assume: (run) => {
       const stores = [run.inp.storage, ...run.out.havocs];
       const out: (ZBool | boolean)[] = [k(run).ult(cap), ...stores.map((st) => holds(run, st, k(run)))];
@@ -230,6 +234,16 @@ export function reservedWithinQty(reserved: FieldRef, qty: FieldRef): Check {
         if (typeof r.addr === 'bigint') {
           const off = r.addr - BigInt(slot.offset);
           if (off >= 0n && off < cap * stride) out.push(...stores.map((st) => holds(run, st, ctx.BitVec.val(off / stride, 32))));
+          return;
+        }
+        // a linear address idx·stride + c (linear.ts) reads record idx + q: the instance there, no pinning
+        const lin = linearOf(r.addr, r.width, r.pc, run.lm.module.memory.storageBytes);
+        if (lin && lin.m === stride) {
+          const q = (lin.c - BigInt(slot.offset) - (((lin.c - BigInt(slot.offset)) % stride) + stride) % stride) / stride;
+          const idx32 = low32(lin.idx);
+          const j = q === 0n ? idx32 : (idx32.add(ctx.BitVec.val(((q % (1n << 32n)) + (1n << 32n)) % (1n << 32n), 32)) as BV);
+          // any index below the capacity is an instance of the pre-invariant (sound whatever j is)
+          out.push(...stores.map((st) => ctx.Implies(j.ult(cap), holds(run, st, j))));
           return;
         }
         const inPool = ctx.And(r.addr.uge(BigInt(slot.offset)), r.addr.ult(BigInt(slot.offset) + cap * stride));

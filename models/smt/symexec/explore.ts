@@ -12,7 +12,7 @@ import { EXIT, NONE, postDominators } from './cfg.ts';
 import { Unsupported, type CallEnv, type HostModel } from './custody.ts';
 import { cloneState, mergeStates, positionKey, type PathEnd, type SymState } from './state.ts';
 import { step, type Definition, type StepContext } from './step.ts';
-import type { SymWord, Words } from './word.ts';
+import type { SymWord, Words, ZBool } from './word.ts';
 
 export interface ExecRequest {
   readonly lm: LoadedModule;
@@ -51,8 +51,8 @@ export interface ExecOutcome {
   readonly paths: number;
   /** Why some paths were not covered, when any were not. */
   readonly partial?: string;
-  /** Storage reads of every path (address, width). */
-  readonly reads: readonly { readonly addr: SymWord; readonly width: number }[];
+  /** Storage reads of every path (address, width, the path condition there). */
+  readonly reads: readonly { readonly addr: SymWord; readonly width: number; readonly pc?: ZBool | boolean }[];
   /** Definitions of the fresh words of `defined` MULDIVs: assumptions of every query over this run. */
   readonly defs: readonly Definition[];
   /** The storage segments havoc summaries left (their callee's contract may be assumed of them). */

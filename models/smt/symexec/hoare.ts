@@ -12,7 +12,11 @@ import type { LoadedModule, ModuleStore } from '../../../reference/vm/store.ts';
 import type { World } from '../../../reference/vm/world.ts';
 import type { ObligationResult, ProveOptions } from '../obligation.ts';
 import { z3Context, type Z3Context } from '../z3.ts';
+import { withoutGasBound } from './gas-free.ts';
+import type { Decision } from './decide.ts';
+import { abstractNonlinear } from './nonlinear.ts';
 import { decideSliced } from './slice.ts';
+import type { Definition } from './step.ts';
 import { Explorer, type ExecOutcome } from './explore.ts';
 import { concreteInputs, replay, type ReplayInput } from './replay.ts';
 import { symbolicInputs, type SymbolicInputs } from './run.ts';
@@ -58,6 +62,18 @@ export interface Check {
   readonly prefix?: boolean;
   /** Extra assumptions about the pre-state (instances of the pre-invariant). */
   assume?(run: Run): (ZBool | boolean)[];
+  /**
+   * The check does not care how much gas an end used (S8): the ends' gas bounds are dropped when that is
+   * equisatisfiable (gas-free.ts) and the models take the largest gas limit.
+   */
+  readonly gasFree?: boolean;
+  /**
+   * Each end's path condition joins a violation's query lazily (behind a selector per end, conjunct by
+   * conjunct), not as the slice's seed: for checks whose violation needs few of the path's facts (S8).
+   */
+  readonly lazyEnds?: boolean;
+  /** Decide the violations over the nonlinear abstraction (nonlinear.ts), the witness over the formulas as they are. */
+  readonly abstractNonlinear?: boolean;
   /** Storage the assumptions speak of beyond what the paths read: a replay materialises it too. */
   materialize?(run: Run): { readonly addr: SymWord; readonly width: number }[];
   /** The violation as seen on the concrete VM (undefined = did not reproduce). */
@@ -110,6 +126,25 @@ export function symbolicRun(ctx: Z3Context, s: Subject, entry: string): Run {
 
 export const okEnd = (e: PathEnd): boolean => e.kind === 'ok';
 
+/**
+ * The witness from the formulas as they are, the violations decided over their nonlinear abstraction
+ * (nonlinear.ts: unsat there proves them unsat; a model there is only a candidate, replayed as usual).
+ */
+async function decideAbstracted(ctx: Z3Context, assumptions: readonly (ZBool | boolean)[], violations: readonly (ZBool | boolean)[], timeoutMs: number, defs: readonly Definition[]): Promise<Decision> {
+  const sane = await decideSliced(ctx, assumptions, [], timeoutMs, defs);
+  if (sane.kind !== 'proved' || violations.length === 0) return sane;
+  const abs = abstractNonlinear(ctx, [...assumptions, ...violations]);
+  const d = await decideSliced(ctx, abs.slice(0, assumptions.length), abs.slice(assumptions.length), timeoutMs);
+  return d.kind === 'proved' || d.kind === 'violated' ? { ...d, witness: sane.witness } : d;
+}
+
+/** The top-level conjuncts of a formula (nested ∧ flattened; `true` none). */
+function conjuncts(ctx: Z3Context, b: ZBool | boolean): ZBool[] {
+  if (b === true) return [];
+  if (b === false) return [ctx.Bool.val(false)];
+  return ctx.isAnd(b) ? (b.children() as ZBool[]).flatMap((x) => conjuncts(ctx, x)) : [b];
+}
+
 /** A pseudo-end carrying every distinct syscall event of a run, in order (for prefix checks). */
 function allEvents(run: Run): PathEnd {
   const byId = new Map<number, PathEnd['events'][number]>();
@@ -140,12 +175,34 @@ export async function proveHoare(s: Subject, entry: string, check: Check, opts: 
     return sym.length === 0 ? false : sym.length === 1 ? (sym[0] as ZBool) : ctx.Or(...sym);
   };
   const ends = check.prefix ? [allEvents(run)] : run.out.ends.filter((e) => e.kind !== 'unsupported');
-  const reached = ends.map((e) => (check.prefix ? check.reach(e, run) : w.and(e.pc, check.reach(e, run))));
-  const reach = or(reached);
+  let reached = ends.map((e) => (check.prefix ? check.reach(e, run) : w.and(e.pc, check.reach(e, run))));
+  let viols = ends.map((e) => check.violation(e, run));
+  const extra: ZBool[] = [];
+  const lim = run.inp.gasLimit;
+  if (check.gasFree && typeof lim !== 'bigint') {
+    // gas-free.ts: ¬(limit < used) replaced by true, equisatisfiable; models pinned at limit = 2^128 − 1
+    const g = withoutGasBound(ctx, lim, [...reached, ...viols]);
+    if (g) {
+      reached = g.formulas.slice(0, reached.length);
+      viols = g.formulas.slice(reached.length);
+      extra.push(g.pinned);
+    }
+  }
   // one alternative per end (each end's path condition slices on its own: slice.ts)
-  const violations = ends.map((e, i) => w.and(reached[i] as ZBool | boolean, check.violation(e, run))).filter((v) => v !== false);
+  let violations = ends.map((_e, i) => w.and(reached[i] as ZBool | boolean, viols[i] as ZBool | boolean)).filter((v) => v !== false);
+  let reach = or(reached);
+  if (check.lazyEnds && ends.length > 0) {
+    // each end behind a selector: its path condition's conjuncts join a violation's slice only when a
+    // model falsifies them (equisatisfiable: selectors occur positively, one per end)
+    const sel = ends.map((_e, i) => ctx.Bool.const(`end.selected${i}`));
+    const guarded = reached.flatMap((r, i) => conjuncts(ctx, r).map((c) => ctx.Implies(sel[i] as ZBool, c)));
+    extra.push(...guarded);
+    reach = or(sel.filter((_x, i) => reached[i] !== false));
+    violations = sel.map((x, i) => (reached[i] === false ? false : w.and(x, viols[i] as ZBool | boolean))).filter((v) => v !== false);
+  }
   const paths = run.out.ends.length;
-  const d = await decideSliced(ctx, [...(check.assume?.(run) ?? []), ...run.out.defs.map((x) => x.def), reach], violations, opts.timeoutMs, run.out.defs);
+  const assumptions = [...(check.assume?.(run) ?? []), ...run.out.defs.map((x) => x.def), ...extra, reach];
+  const d = check.abstractNonlinear ? await decideAbstracted(ctx, assumptions, violations, opts.timeoutMs, run.out.defs) : await decideSliced(ctx, assumptions, violations, opts.timeoutMs, run.out.defs);
   const partial = run.out.partial ? { verdict: 'partial' as const, reason: `paths not covered: ${run.out.partial}` } : undefined;
   switch (d.kind) {
     case 'vacuous':

@@ -112,3 +112,19 @@ function storageBounded(pc: ZBool, addr: BV, limit: number): boolean {
     return x !== undefined && opOf(x) === 'zero_extend' && x.children()[0]?.id() === (addr as unknown as Expr).id();
   });
 }
+
+/** The low 32 bits of an index (exact when it is below 2^32): the one term every 32-bit record address uses. */
+export function low32(idx: BV): BV {
+  return idx.size() > 32 ? (idx.extract(31, 0) as BV) : idx.size() < 32 ? (idx.zeroExt(32 - idx.size()) as BV) : idx;
+}
+
+/**
+ * The array index `low32(idx)·m + c` of a linear address (32-bit arithmetic), or undefined when that is
+ * not exact (idx·m + c + width beyond 2^32). Loads of one record through different address terms (the
+ * executor's checked index, S8's probe) then select the same terms, which the solver matches without
+ * bit-blasting either multiplication.
+ */
+export function canonicalIndex(lin: Linear, width: number): BV | undefined {
+  if (lin.idxMax >= 1n << 32n || lin.c < 0n || lin.c + lin.m * lin.idxMax + BigInt(width) > 1n << 32n) return undefined;
+  return low32(lin.idx).mul(lin.m).add(lin.c) as BV;
+}

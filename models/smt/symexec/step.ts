@@ -39,7 +39,8 @@ export interface StepContext {
   /** Replace custody-free looping or calling CALLF callees by their havoc summary (summary.ts). */
   readonly summarise: boolean;
   /** Every storage read (address, width) on any path: the replay materialises the pre-state there. */
-  readonly reads: { readonly addr: SymWord; readonly width: number }[];
+  /** Storage reads (the path condition at each: its bounds give a symbolic address's linear form, linear.ts). */
+  readonly reads: { readonly addr: SymWord; readonly width: number; readonly pc?: ZBool | boolean }[];
   /** MULDIV with symbolic operands: `exact` (the 256-bit term inline) or `defined` (word.ts muldivDefined). */
   readonly muldiv: 'exact' | 'defined';
   /** Definitions of fresh words (`defined` MULDIVs), each guarded by the path condition where it ran. */
@@ -153,8 +154,8 @@ const storBytes = (c: Cur): number => c.x.lm.module.memory.storageBytes;
 const storLoad = (width: number) => (c: Cur) => {
   const at = pop(c);
   bounds(c, at, BigInt(width), storBytes(c), 'storage_oob');
-  c.x.reads.push({ addr: at, width });
-  push(c, c.s.storage.load(at, width));
+  c.x.reads.push({ addr: at, width, pc: c.s.pc });
+  push(c, c.s.storage.load(at, width, c.s.pc, storBytes(c)));
 };
 const storStore = (width: number) => (c: Cur) => {
   const v = pop(c);
