@@ -17,7 +17,9 @@ import { decide } from './decide.ts';
 import { proveHoare, symbolicRun, type Check, type Replayed, type Subject } from './hoare.ts';
 import { poolField } from './layout.ts';
 import { proveBySegments, writingSegments } from './segments.ts';
-import { burnsRefundedCap, capExpiryWithinRoute, functionParamWord } from './router-checks.ts';
+import { burnsRefundedCap, callersOf, capExpiryWithinRoute, functionParamWord, ttlPassedWithinCap } from './router-checks.ts';
+import { functionIndex } from './run.ts';
+import { checkpointView } from './summary.ts';
 
 export type { Replayed, Subject } from './hoare.ts';
 
@@ -146,6 +148,22 @@ function routerObligations(s: Subject): BytecodeObligation[] {
     const bound = ttlWord === undefined ? `now + CAP_TTL (${ttl})` : t.startsWith('@') ? `now + its ttl parameter (its callers require ttl ≤ CAP_TTL ${ttl})` : `now + min(ttl, CAP_TTL ${ttl})`;
     add(ttl === undefined ? broken(id, `${m.name} has no cap TTL constant to bound the caps ${label(t)} mints`) : hoareObligation(s, t, id, 'safe-debit', ['F1', 'R4', 'P7'], `every cap it mints expires by ${bound}, whatever a slab call answered`, capExpiryWithinRoute(ttlWord, ttl, t.startsWith('@'))));
     add(hoareObligation(s, t, `SAFE-DEBIT/${n}/${label(t)}/P6-cap-covered`, 'safe-debit', ['P6', 'P4'], 'each minted cap is covered by its escrow balance when it is minted', mintCovered()));
+  }
+  // F1's link (router-checks.ts ttlPassedWithinCap): each caller of a function-level minter bounded by its ttl
+  // parameter passes it a ttl ≤ CAP_TTL, decided at the calls' checkpoints (the minter havocked)
+  const fnNames = (m.asm ?? '').split('\n').filter((l) => l.startsWith('.func ')).map((l) => (l.split(/\s+/)[1] ?? '').replace(/^fn_/, ''));
+  const entryOf = new Map([...s.lm.entries].map(([name, e]) => [e.func, name]));
+  for (const t of directUsers(s, ['CAP_MINT']).filter((x) => x.startsWith('@'))) {
+    const callee = functionIndex(m.asm ?? '', label(t));
+    const ttlWord = functionParamWord(s.template, label(t), 'ttl');
+    if (callee === undefined || ttlWord === undefined || ttl === undefined) continue;
+    const view: Subject = { ...s, lm: checkpointView(s.lm, [callee]) };
+    for (const f of callersOf(s.lm, callee)) {
+      const entry = entryOf.get(f);
+      const id = `SAFE-DEBIT/${n}/${entry ?? fnNames[f] ?? f}/F1-ttl-passed`;
+      const what = `every call of ${label(t)} passes a ttl ≤ CAP_TTL (${ttl}), so the caps it mints (its F1-cap-expiry: ≤ now + ttl) expire by now + CAP_TTL`;
+      add(entry === undefined ? broken(id, `${label(t)} is called from the internal function ${fnNames[f] ?? f}: the ttl it passes is not proved (only entry callers are)`) : hoareObligation(view, entry, id, 'safe-debit', ['F1', 'R4'], what, ttlPassedWithinCap(callee, ttlWord, ttl)));
+    }
   }
   return out;
 }

@@ -109,6 +109,51 @@ export function capExpiryWithinRoute(ttlArg: number | undefined, capTtl: bigint,
   };
 }
 
+/** The functions of `lm` that CALLF `callee` directly. */
+export function callersOf(lm: LoadedModule, callee: number): number[] {
+  const out: number[] = [];
+  lm.analyses.forEach((an, fi) => {
+    if (an.instrs.some((i) => i.info.name === 'CALLF' && i.arg === callee)) out.push(fi);
+  });
+  return out;
+}
+
+/** The internal function a `CALLF` checkpoint event (summary.ts `checkpointView`) called. */
+function calleeAt(lm: LoadedModule, x: SysEvent): number | undefined {
+  const an = lm.analyses[x.fn];
+  const i = an?.instrs[an.indexOfPc.get(x.pcOffset) as number];
+  return i?.info.name === 'CALLF' ? i.arg : undefined;
+}
+
+/**
+ * F1, the link from `reserve_leg` (whose F1-cap-expiry bounds each cap by now + its `ttl` parameter) to its
+ * callers: every `CALLF` of `callee` passes a `ttl` argument (word `ttlWord`) ≤ CAP_TTL. Event-local at the
+ * call's checkpoint (the run havocs the callee: summary.ts `checkpointView`), so its guard is the path
+ * condition up to the call — no leg's own guards are decided — on a path that goes on from the call
+ * towards a completed call (`continues`: a model's gas limit takes it past the call, so the replay shows
+ * it). Its concrete form: the VM trace of the replay shows a top-level `CALLF` of the callee with a ttl
+ * above CAP_TTL.
+ */
+export function ttlPassedWithinCap(callee: number, ttlWord: number, capTtl: bigint): Check {
+  const calls = (e: PathEnd, run: Run): SysEvent[] => e.events.filter((x) => x.name === 'CALLF' && calleeAt(run.lm, x) === callee);
+  return {
+    prefix: true,
+    reach: (e, run) => anyOf(run, calls(e, run).map((x) => x.guard)),
+    violation: (e, run) => anyOf(run, calls(e, run).map((x) => run.w.and(x.guard, continues(e, run, x), run.w.bv(x.args[ttlWord] as SymWord).ugt(capTtl)))),
+    concrete: (_r, res, _post, s) => {
+      const params = s.lm.module.functions[callee]?.params ?? 0;
+      for (const st of res.trace ?? []) {
+        if (st.op !== 'CALLF' || st.depth !== 1 || st.module !== s.lm.hashHex) continue;
+        const an = s.lm.analyses[st.fn];
+        if (an?.instrs[an.indexOfPc.get(st.pc) as number]?.arg !== callee) continue;
+        const ttl = st.stack[st.stack.length - params + ttlWord] as bigint;
+        if (ttl > capTtl) return `a call of function ${callee} passed ttl ${ttl} > CAP_TTL ${capTtl}${res.status === 'ok' ? ' and the call completed' : ''}: the caps it mints may outlive CAP_TTL (F1)`;
+      }
+      return undefined;
+    },
+  };
+}
+
 /** The CAP_BURNs of the release that refunded at `x`: later events of x's function on a path through x, up to its next cap read. */
 function burnsOfRelease(run: Run, x: SysEvent): SysEvent[] {
   const out = new Map<number, SysEvent>();

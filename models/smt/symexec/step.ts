@@ -218,7 +218,7 @@ function mulDiv(c: Cur, rounding: 'down' | 'up'): void {
 }
 
 /** The havoc summary of an internal call (summary.ts): fresh results and gas, written state havocked. */
-function havocCall(c: Cur, facts: CalleeFacts, results: number): void {
+function havocCall(c: Cur, facts: CalleeFacts, results: number, args: readonly SymWord[]): void {
   const w = c.x.w;
   const n = c.x.freshCount++;
   const pre = c.s.host;
@@ -230,7 +230,7 @@ function havocCall(c: Cur, facts: CalleeFacts, results: number): void {
   if (facts.writesMemory) c.s.memory = c.s.memory.havoc(`callf${n}.memory`);
   if (facts.calls) c.s.host = c.s.host.afterCall(n);
   const out = Array.from({ length: results }, (_, i) => w.fresh(`callf${n}.result${i}`));
-  c.s.events = [...c.s.events, { id: c.x.nextEventId++, name: 'CALLF', pcOffset: c.ins.pc, fn: c.f.fn, args: [], results: out, guard: c.s.pc, pre, post: c.s.host }];
+  c.s.events = [...c.s.events, { id: c.x.nextEventId++, name: 'CALLF', pcOffset: c.ins.pc, fn: c.f.fn, args, results: out, guard: c.s.pc, pre, post: c.s.host }];
   for (const r of out) push(c, r);
 }
 
@@ -253,7 +253,7 @@ const OPS = {
     const args = c.f.stack.splice(c.f.stack.length - callee.params, callee.params);
     if (c.x.summarise) {
       const facts = calleeFacts(c.x.lm, c.ins.arg);
-      if (facts.summarise) return havocCall(c, facts, callee.results);
+      if (facts.summarise) return havocCall(c, facts, callee.results, args);
     }
     c.s.frames.push({ fn: c.ins.arg, an, stack: [], locals: [...args, ...new Array<SymWord>(callee.locals).fill(0n)], next: 0 });
   },

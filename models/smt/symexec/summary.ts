@@ -29,6 +29,18 @@ export interface CalleeFacts {
 
 const cache = new WeakMap<LoadedModule, Map<number, CalleeFacts>>();
 
+/**
+ * A view of `lm` in which each function of `fns` is always replaced by its havoc summary, storage, memory and
+ * custody all havocked (sound for any callee that returns), leaving a `CALLF` checkpoint event with its
+ * arguments: for obligations about what a caller passes (router-checks.ts F1 `ttlPassedWithinCap`) without
+ * exploring the callee. A separate object, so the runs of other obligations over `lm` are untouched.
+ */
+export function checkpointView(lm: LoadedModule, fns: readonly number[]): LoadedModule {
+  const view: LoadedModule = { ...lm };
+  cache.set(view, new Map(fns.map((f) => [f, { summarise: true, writesStorage: true, writesMemory: true, calls: true }])));
+  return view;
+}
+
 /** What function `fn` of `lm` (with its CALLF callees) can do. */
 export function calleeFacts(lm: LoadedModule, fn: number): CalleeFacts {
   let m = cache.get(lm);
