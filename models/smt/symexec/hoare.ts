@@ -10,6 +10,7 @@ import type { CompiledModule } from '../../../reference/compiler/artifact.ts';
 import type { ExecResult } from '../../../reference/vm/interpreter.ts';
 import type { LoadedModule, ModuleStore } from '../../../reference/vm/store.ts';
 import type { World } from '../../../reference/vm/world.ts';
+import { modelValue } from '../model-eval.ts';
 import type { ObligationResult, ProveOptions } from '../obligation.ts';
 import { z3Context, type Z3Context } from '../z3.ts';
 import { withoutGasBound } from './gas-free.ts';
@@ -153,10 +154,11 @@ function allEvents(run: Run): PathEnd {
   return { ...first, kind: 'ok', pc: true, events: [...byId.values()].sort((a, b) => a.id - b.id) };
 }
 
+/** The model's entry arguments, clock and caller (model-eval.ts `modelValue`: a constant word is its literal). */
 function modelRecord(model: Model<'main'>, run: Run): Record<string, string> {
   const out: Record<string, string> = {};
   const put = (name: string, e: SymWord) => {
-    out[name] = '0x' + (model.eval(e as never, true) as unknown as { value(): bigint }).value().toString(16);
+    out[name] = '0x' + BigInt(typeof e === 'bigint' ? e : modelValue(run.w.ctx, model, e)).toString(16);
   };
   run.inp.args.forEach((a, i) => put(`arg${i}`, a));
   put('now', run.inp.now);
