@@ -121,7 +121,12 @@ export class ByteStore {
     }
     // a symbolic address with a linear form on its path condition: resolved through the writes (linByte)
     const lin = this.log && typeof addr !== 'bigint' ? linearOf(addr, width, pc, limit) : undefined;
-    if (lin) return this.linearLoad({ lin, at: canonicalIndex(lin, width) ?? at, lo: Number(lin.c), hi: Number(lin.c + lin.m * lin.idxMax) + width }, width);
+    if (lin) {
+      const exact = canonicalIndex(lin, width) !== undefined;
+      // byte b at low32(idx)·m + (c + b) when that is exact (one term per record byte), else at the address + b
+      const byte = (b: number): BV => (exact ? (canonicalIndex({ ...lin, c: lin.c + BigInt(b) }, width - b) as BV) : b === 0 ? at : (at.add(b) as BV));
+      return this.linearLoad({ lin, at: byte, lo: Number(lin.c), hi: Number(lin.c + lin.m * lin.idxMax) + width }, width);
+    }
     for (let i = 0; i < width; i++) bytes.push(arr.select(i === 0 ? at : at.add(i)) as BV);
     return this.combine(bytes);
   }
@@ -189,7 +194,7 @@ export class ByteStore {
    */
   fieldLoad(pool: Pool, k: BV, off: number, width: number, rec?: Fields): SymWord {
     const lin: Linear = { idx: k, m: BigInt(pool.stride), c: BigInt(pool.lo + off), idxMax: BigInt(pool.cap - 1) };
-    const at = k.mul(BigInt(pool.stride)).add(BigInt(pool.lo + off)) as BV;
+    const at = (b: number): BV => k.mul(BigInt(pool.stride)).add(BigInt(pool.lo + off + b)) as BV;
     return this.linearLoad({ lin, at, lo: pool.lo, hi: pool.lo + pool.cap * pool.stride, ...(rec ? { rec } : {}) }, width);
   }
 
@@ -296,7 +301,8 @@ export interface Pool {
  */
 interface LinLoad {
   readonly lin: Linear;
-  readonly at: BV;
+  /** The array index of byte b (one shape, idx·m + (c + b), wherever exact: nonlinear.ts matches it). */
+  readonly at: (b: number) => BV;
   readonly lo: number;
   readonly hi: number;
   readonly rec?: Fields;
@@ -317,7 +323,7 @@ function linByte(w: Words, log: WriteLog, L: LinLoad, b: number, memo: Map<Write
   if (hit !== undefined) return hit;
   const c = w.ctx;
   const { lin, lo, hi, rec } = L;
-  const at = (): BV => (b === 0 ? L.at : (L.at.add(b) as BV));
+  const at = (): BV => L.at(b);
   // ite over the (condition, byte) pairs that may hit, over `prev`
   const over = (hits: readonly [ZBool, SymByte][], prev: () => SymByte): SymByte => {
     let out = prev();

@@ -23,21 +23,25 @@ export function isNonlinear(ctx: Z3Context, e: Expr): boolean {
   return NONLINEAR.has(String(e.decl().name())) && kids.filter((k) => !ctx.isBitVecVal(k)).length >= 2;
 }
 
-/** The formulas with their maximal nonlinear terms replaced by fresh variables (unchanged when there are none). */
+/**
+ * The formulas with their maximal nonlinear terms replaced by fresh variables: a generalisation
+ * (unchanged when there is nothing to abstract).
+ */
 export function abstractNonlinear(ctx: Z3Context, formulas: readonly F[]): F[] {
-  const found = new Map<number, Expr>();
+  const found = new Map<number, [Expr, Expr]>();
   const seen = new Set<number>();
+  let n = 0;
   const visit = (e: Expr): void => {
     if (seen.has(e.id())) return;
     seen.add(e.id());
     if (isNonlinear(ctx, e)) {
-      found.set(e.id(), e);
+      found.set(e.id(), [e, ctx.isBool(e) ? ctx.Bool.const(`nonlinear.b${n++}`) : ctx.BitVec.const(`nonlinear.w${n++}`, (e as unknown as { size(): number }).size())]);
       return;
     }
     if (ctx.isApp(e)) for (const k of e.children() as Expr[]) visit(k);
   };
   for (const f of formulas) if (typeof f !== 'boolean') visit(f);
   if (found.size === 0) return [...formulas];
-  const pairs = [...found.values()].map((e, i) => [e, ctx.isBool(e) ? ctx.Bool.const(`nonlinear.b${i}`) : ctx.BitVec.const(`nonlinear.w${i}`, (e as unknown as { size(): number }).size())] as [Expr, Expr]);
+  const pairs = [...found.values()];
   return formulas.map((f) => (typeof f === 'boolean' ? f : (ctx.substitute(f, ...pairs) as ZBool)));
 }
