@@ -7,6 +7,7 @@
 import type { ProofRun } from '../producers.ts';
 import type { Stage } from '../stage.ts';
 import { noEvidence, outcome, statusOf, threshold, thresholdReasons, type EvidenceItem } from '../types.ts';
+import { queryLimits } from '../../models/smt/budget.ts';
 import { compiledVenue } from './compile.ts';
 
 const MAX_REASONS = 20;
@@ -58,7 +59,7 @@ export const proveStage: Stage = {
     const undecided = unproved.length - decidedBad.length;
     return outcome({
       status: statusOf(thresholds),
-      summary: `${obligations.length} proof obligation(s) (spec level and the bytecode of ${compiled.modules.filter((m) => m.kind !== 'oracle').length} module(s)) with ${run.solver}, ${timeoutMs} ms per query, ${budgetSeconds} s budget${run.stopped ? `; ${run.stopped}` : ''}`,
+      summary: `${obligations.length} proof obligation(s) (spec level and the bytecode of ${compiled.modules.filter((m) => m.kind !== 'oracle').length} module(s)) with ${run.solver}, ${timeoutMs} ms per query (z3 rlimit ${queryLimits(timeoutMs).rlimit}, wall-clock safety net ${queryLimits(timeoutMs).wallMs} ms: PROOF-RUN-006), ${budgetSeconds} s budget${run.stopped ? `; ${run.stopped}` : ''}`,
       figures: {
         obligations: obligations.length,
         proved: verdicts.get('proved') ?? 0,
