@@ -15,7 +15,7 @@ import type { ObligationResult, ProveOptions } from '../obligation.ts';
 import { z3Context, type Z3Context } from '../z3.ts';
 import { withoutGasBound } from './gas-free.ts';
 import type { Decision } from './decide.ts';
-import { abstractNonlinear } from './nonlinear.ts';
+import { abstractNonlinear, abstractRecords } from './nonlinear.ts';
 import { decideSliced } from './slice.ts';
 import type { Definition } from './step.ts';
 import { Explorer, type ExecOutcome } from './explore.ts';
@@ -134,7 +134,7 @@ export const okEnd = (e: PathEnd): boolean => e.kind === 'ok';
 async function decideAbstracted(ctx: Z3Context, assumptions: readonly (ZBool | boolean)[], violations: readonly (ZBool | boolean)[], timeoutMs: number, defs: readonly Definition[]): Promise<Decision> {
   const sane = await decideSliced(ctx, assumptions, [], timeoutMs, defs);
   if (sane.kind !== 'proved' || violations.length === 0) return sane;
-  const abs = abstractNonlinear(ctx, [...assumptions, ...violations]);
+  const abs = abstractRecords(ctx, abstractNonlinear(ctx, [...assumptions, ...violations]));
   const d = await decideSliced(ctx, abs.slice(0, assumptions.length), abs.slice(assumptions.length), timeoutMs);
   return d.kind === 'proved' || d.kind === 'violated' ? { ...d, witness: sane.witness } : d;
 }

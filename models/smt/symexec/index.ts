@@ -23,8 +23,8 @@ import { checkpointView } from './summary.ts';
 
 export type { Replayed, Subject } from './hoare.ts';
 
-/** Solver time per query of one S8 segment (spec/symexec.md "S8"): the obligation stops at the first segment not proved. */
-const S8_SEGMENT_MS = 20_000;
+/** Solver budget per query of one S8 segment (spec/symexec.md "S8"; a quarter of it after a first unproved segment). */
+const S8_SEGMENT_MS = 10_000;
 
 /** A bytecode obligation; `replayed` holds the last reproduced counterexample (for its regression vector). */
 export interface BytecodeObligation extends Obligation {

@@ -45,3 +45,44 @@ export function abstractNonlinear(ctx: Z3Context, formulas: readonly F[]): F[] {
   const pairs = [...found.values()];
   return formulas.map((f) => (typeof f === 'boolean' ? f : (ctx.substitute(f, ...pairs) as ZBool)));
 }
+
+/** `select(A, i·m + c)` of a free array A with numerals m, c: (A, i, m, c), else undefined. */
+function recordSelect(ctx: Z3Context, e: Expr): { arr: Expr; i: Expr; key: string } | undefined {
+  if (!ctx.isApp(e) || String(e.decl().name()) !== 'select') return undefined;
+  const [arr, at] = e.children() as [Expr, Expr];
+  if (!arr || !ctx.isConst(arr) || !at || String(at.decl().name()) !== 'bvadd') return undefined;
+  const [mul, c] = at.children() as [Expr, Expr];
+  if (!mul || !c || !ctx.isBitVecVal(c) || String(mul.decl().name()) !== 'bvmul') return undefined;
+  const [i, m] = mul.children() as [Expr, Expr];
+  if (!i || !m || !ctx.isBitVecVal(m)) return undefined;
+  const v = (x: Expr): string => String((x as unknown as { value(): bigint }).value());
+  return { arr, i, key: `${arr.id()}.${v(m)}.${v(c)}` };
+}
+
+/**
+ * Record bytes abstracted: every `select(A, i·m + c)` of a free array (bytes.ts builds every exact
+ * record address in this one shape) becomes `select(A_{m,c}, i′)` of a fresh array per (A, m, c), i′ the
+ * index abstracted the same way (inner selects first, so a loaded slot used as an index stays one term).
+ * Any model of the original gives one of this (A_{m,c}(i) := A(i·m + c)): a generalisation, so unsat
+ * proves the original unsat. It spares the solver comparing every pair of record addresses through their
+ * multiplications (the walks: a slot loaded from a slice indexes the orders pool).
+ */
+export function abstractRecords(ctx: Z3Context, formulas: readonly F[]): F[] {
+  const pairs: [Expr, Expr][] = [];
+  const seen = new Set<number>();
+  const arrays = new Map<string, Expr>();
+  const visit = (e: Expr): void => {
+    if (seen.has(e.id())) return;
+    seen.add(e.id());
+    if (ctx.isApp(e)) for (const k of e.children() as Expr[]) visit(k);
+    const r = recordSelect(ctx, e);
+    if (!r) return;
+    let a = arrays.get(r.key);
+    if (!a) arrays.set(r.key, (a = ctx.Array.const(`record.${r.key}`, ctx.BitVec.sort((r.i as unknown as { size(): number }).size()), ctx.BitVec.sort(8)) as unknown as Expr));
+    const i = pairs.length ? ctx.substitute(r.i, ...pairs) : r.i;
+    pairs.push([e, (a as unknown as { select(x: Expr): Expr }).select(i)]);
+  };
+  for (const f of formulas) if (typeof f !== 'boolean') visit(f);
+  if (pairs.length === 0) return [...formulas];
+  return formulas.map((f) => (typeof f === 'boolean' ? f : (ctx.substitute(f, ...pairs) as ZBool)));
+}

@@ -1,14 +1,14 @@
 /**
  * The query transformations of S8's segment triples (spec/symexec.md "S8: induction over segments"):
  * ends without their gas bound (gas-free.ts: equisatisfiable only when the limit occurs nowhere else and
- * only positively) and the nonlinear abstraction (nonlinear.ts: a generalisation — unsat carries over to
- * the original, sat does not). The whole loop (selectors per end, both transformations) is exercised by
+ * only positively), the nonlinear abstraction and the record abstraction (nonlinear.ts: generalisations —
+ * unsat carries over to the original, sat does not). The whole loop (selectors per end, both transformations) is exercised by
  * the S8 fixtures of reservation-counterexample.test.ts, decided both ways.
  */
 import test from 'ava';
 import { withoutGasBound } from '../../../../models/smt/symexec/gas-free.ts';
-import { abstractNonlinear } from '../../../../models/smt/symexec/nonlinear.ts';
-import { Words, type ZBool } from '../../../../models/smt/symexec/word.ts';
+import { abstractNonlinear, abstractRecords } from '../../../../models/smt/symexec/nonlinear.ts';
+import { Words, type BV, type ZBool } from '../../../../models/smt/symexec/word.ts';
 import { closeZ3, z3Context } from '../../../../models/smt/z3.ts';
 
 test.after.always(async () => {
@@ -59,4 +59,22 @@ test.serial('S8 abstractNonlinear replaces products of two words by fresh variab
   // a product by a constant is linear: kept
   const lin = x.mul(107n).ugt(z);
   t.is((abstractNonlinear(ctx, [lin])[0] as ZBool).id(), lin.id());
+});
+
+test.serial('S8 abstractRecords maps select(A, i·m + c) to a per-field array at i, the index abstracted first: congruence kept, aliasing across shapes lost (a generalisation)', async (t) => {
+  const w = new Words(await z3Context());
+  const ctx = w.ctx;
+  const A = ctx.Array.const('pre', ctx.BitVec.sort(32), ctx.BitVec.sort(8)) as unknown as { select(x: BV): BV };
+  const i = ctx.BitVec.const('i', 32) as BV;
+  const j = ctx.BitVec.const('j', 32) as BV;
+  const rec = (x: BV, c: bigint): BV => A.select(x.mul(107n).add(c)) as BV;
+  // a slot loaded from one record indexes another: the same term on both sides after abstraction
+  const slot = rec(j, 3n).zeroExt(24) as BV;
+  const f1 = [rec(slot, 5n).neq(rec(i, 5n)), i.eq(slot)];
+  t.is(await sat(w, f1), 'unsat');
+  t.is(await sat(w, abstractRecords(ctx, f1)), 'unsat', 'congruence through an abstracted index');
+  // one byte through two shapes (record i at offset 112 = record i + 1 at offset 5): the link is lost
+  const f2 = [rec(i, 112n).neq(A.select(i.add(1n).mul(107n).add(5n)))];
+  t.is(await sat(w, f2), 'unsat');
+  t.is(await sat(w, abstractRecords(ctx, f2)), 'sat');
 });
