@@ -135,7 +135,8 @@ async function decideAbstracted(ctx: Z3Context, assumptions: readonly (ZBool | b
   const sane = await decideSliced(ctx, assumptions, [], timeoutMs, defs);
   if (sane.kind !== 'proved' || violations.length === 0) return sane;
   const abs = abstractRecords(ctx, abstractNonlinear(ctx, [...assumptions, ...violations]));
-  const d = await decideSliced(ctx, abs.slice(0, assumptions.length), abs.slice(assumptions.length), timeoutMs);
+  // the abstraction generalises the assumptions: the original's witness shows them satisfiable
+  const d = await decideSliced(ctx, abs.slice(0, assumptions.length), abs.slice(assumptions.length), timeoutMs, [], sane.witness);
   return d.kind === 'proved' || d.kind === 'violated' ? { ...d, witness: sane.witness } : d;
 }
 
@@ -199,7 +200,9 @@ export async function proveHoare(s: Subject, entry: string, check: Check, opts: 
     const sel = ends.map((_e, i) => ctx.Bool.const(`end.selected${i}`));
     const guarded = reached.flatMap((r, i) => conjuncts(ctx, r).map((c) => ctx.Implies(sel[i] as ZBool, c)));
     extra.push(...guarded);
-    reach = or(sel.filter((_x, i) => reached[i] !== false));
+    // the simplest end first: the witness search narrows the reach to its first smallest disjunct (slice.ts)
+    const cost = reached.map((r) => (typeof r === 'boolean' ? 0 : r.sexpr().length));
+    reach = or(sel.map((x, i) => [x, i] as const).filter(([, i]) => reached[i] !== false).sort((a, b) => (cost[a[1]] as number) - (cost[b[1]] as number)).map(([x]) => x));
     violations = sel.map((x, i) => (reached[i] === false ? false : w.and(x, viols[i] as ZBool | boolean))).filter((v) => v !== false);
   }
   const paths = run.out.ends.length;

@@ -173,19 +173,22 @@ function narrowed(ctx: Z3Context, base: readonly ZBool[]): ZBool[] | undefined {
  * decide.ts's contract (witness first — vacuous when the assumptions are unsatisfiable — then the
  * violations: proved when every one is unsatisfiable) with lazily sliced queries. `violations` are
  * alternatives (one per path end: each end's path condition is a conjunction, so each slices well); the
- * certificate of a proof is the disjunction of the refuted slices. The witness is first sought with each
+ * certificate of a proof is the disjunction of the refuted slices. A `known` witness (a model of formulas
+ * the assumptions generalise, so they are satisfiable) skips the witness search. The witness is first sought with each
  * disjunction of the assumptions (the "some end is reached" of a check) narrowed to its smallest
  * disjunct: a model of that is a model of the assumptions. The timeout applies to each solver query
  * (models/ reads no clock), at most MAX_ROUNDS slices per decision.
  */
-export async function decideSliced(ctx: Z3Context, assumptions: readonly (ZBool | boolean)[], violations: readonly (ZBool | boolean)[], timeoutMs: number, defs: readonly Definition[] = []): Promise<Decision> {
+export async function decideSliced(ctx: Z3Context, assumptions: readonly (ZBool | boolean)[], violations: readonly (ZBool | boolean)[], timeoutMs: number, defs: readonly Definition[] = [], known?: Model<'main'>): Promise<Decision> {
   const base = flatten(ctx, assumptions);
   const bottom = ctx.Bool.val(false);
   if (base === false) return { kind: 'vacuous', smt2: smt2Of(ctx, [bottom]) };
   // the witness search first tries to avoid the MULDIVs whose definitions its models falsify
   const avoid = new Map(defs.filter((x) => x.guard !== true).map((x) => [x.def.id(), ctx.Not(x.guard as ZBool)]));
   const narrow = narrowed(ctx, base);
-  let sane = narrow ? await lazyCheck(ctx, narrow, [], timeoutMs, avoid) : undefined;
+  // `known`: a witness found already (of formulas these generalise, hoare.ts decideAbstracted): no search
+  let sane: Lazy | undefined = known ? { kind: 'sat', model: known, used: [] } : undefined;
+  if (!sane) sane = narrow ? await lazyCheck(ctx, narrow, [], timeoutMs, avoid) : undefined;
   if (!sane || sane.kind !== 'sat') sane = await lazyCheck(ctx, base, [], timeoutMs, avoid);
   if (sane.kind === 'unsat') return { kind: 'vacuous', smt2: smt2Of(ctx, sane.used) };
   if (sane.kind === 'unknown') return { kind: 'unknown', smt2: smt2Of(ctx, base), reason: `the assumptions' satisfiability is unknown (${sane.reason})` };
