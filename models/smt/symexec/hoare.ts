@@ -125,6 +125,14 @@ export function symbolicRun(ctx: Z3Context, s: Subject, entry: string): Run {
   return r;
 }
 
+/**
+ * Drop the cached run of `entry` (S8's segments: 31 runs per slab kept alive held their terms in the z3
+ * heap until a later obligation of the same worker ran out of it).
+ */
+export function forgetRun(s: Subject, entry: string): void {
+  runs.get(s)?.delete(entry);
+}
+
 export const okEnd = (e: PathEnd): boolean => e.kind === 'ok';
 
 /**

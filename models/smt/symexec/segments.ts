@@ -8,7 +8,7 @@
  */
 import type { FunctionAnalysis } from '../../../reference/vm/validate.ts';
 import type { ObligationResult, ProveOptions } from '../obligation.ts';
-import { proveHoare, type Check, type Replayed, type Subject } from './hoare.ts';
+import { forgetRun, proveHoare, type Check, type Replayed, type Subject } from './hoare.ts';
 import { functionIndex } from './run.ts';
 import { calleeFacts } from './summary.ts';
 
@@ -103,6 +103,7 @@ export async function proveBySegments(s: Subject, segs: readonly SegmentTarget[]
     // complete (every segment named) while the whole suite stays within its time (spec/symexec.md "S8")
     const budget = Math.min(opts.timeoutMs, first ? segmentMs / AFTER_FAILURE : segmentMs);
     const r = await proveHoare(s, seg.target, check, { ...opts, timeoutMs: budget }, onReplay);
+    forgetRun(s, seg.target);
     paths += r.paths ?? 0;
     if (r.verdict === 'counterexample') return { ...r, reason: `segment ${seg.label}: ${r.reason ?? r.verdict}`, paths };
     if (r.verdict === 'proved') {
