@@ -27,7 +27,12 @@ test.serial('P7 curve prove --only SAFE-DEBIT/P7 --json: one object with the cou
     t.is(e.level, 'spec');
     t.is(typeof e.seconds, 'number');
     t.truthy(e.witness);
+    // PROOF-RUN-006: the z3 resource units the obligation spent, below its budget
+    t.true(Number.isInteger(e.rlimit) && e.rlimit > 0 && e.rlimit < j.budget.rlimit, `rlimit ${e.rlimit}`);
   }
+  t.deepEqual(j.budget, { timeoutS: 60, rlimit: 120_000_000, wallMs: 240_000 });
+  t.is(j.rlimit, j.entries[0].rlimit + j.entries[1].rlimit);
+  t.is(j.heaviest.length, 2);
 });
 
 test.serial('RM3 curve prove --emit-smt2 writes each certificate and the proof bundle; the table names verdict and seconds', async (t) => {
@@ -35,7 +40,9 @@ test.serial('RM3 curve prove --emit-smt2 writes each certificate and the proof b
   try {
     const r = await curve('prove', '--only', 'MARGIN/RM3/*', '--emit-smt2', dir);
     t.is(r.code, 0, r.err);
-    t.regex(r.out, /proved\s+\d+\.\d\d s {2}spec {5}MARGIN\/RM3\/threshold-monotone-long/);
+    t.regex(r.out, /proved\s+\d+\.\d\d s\s+\d+\.\d Mrl {2}spec {5}MARGIN\/RM3\/threshold-monotone-long/);
+    t.regex(r.out, /z3 rlimit 120000000, wall-clock safety net 240 s/);
+    t.regex(r.out, /heaviest \(z3 rlimit, [\d.]+ M in all\): MARGIN\/RM3\//);
     t.regex(r.out, /2 obligation\(s\): 2 proved, 0 counterexample\(s\), 0 unknown, 0 partial, 0 vacuous/);
     const files = readdirSync(dir).sort();
     t.true(files.includes('MARGIN__RM3__threshold-monotone-long.smt2'));
