@@ -118,7 +118,8 @@ test('PROOF-VERDICT-001 a timeout is unknown with the solver reason, and an obli
   let n = 0;
   const r = await proveAll([{ ...slow, run: (o) => slow.run({ ...o, timeoutMs: 1 }) }, throwing], { timeoutMs: 1, clock: () => n++ });
   t.is(r.entries[0]?.verdict, 'unknown');
-  t.regex(r.entries[0]?.reason ?? '', /timeout|canceled|unknown/);
+  // PROOF-RUN-006: a 1 ms budget is rlimit 2000 with a 4 ms wall-clock net; the reason names the limit that ended it
+  t.regex(r.entries[0]?.reason ?? '', /resource limit reached|wall-clock safety net/);
   t.is(r.entries[1]?.verdict, 'unknown');
   t.regex(r.entries[1]?.reason ?? '', /error: encoding bug/);
   t.is(r.unknown, 2);
